@@ -1,0 +1,77 @@
+package io.dynaccel.server.protocol;
+
+/**
+ * An error answered to the client in DynamoDB's own shape: an HTTP status and a JSON body with
+ * {@code __type} and {@code message}.
+ *
+ * <p>Thrown anywhere on the request path and turned into a response in exactly one place, so that
+ * every failure the accelerator produces itself looks like one DynamoDB would produce.
+ */
+public final class DynamoDbException extends RuntimeException {
+
+  /** Prefix of errors raised by DynamoDB's request-handling framework (serialization, signing). */
+  public static final String CORAL_SERVICE = "com.amazon.coral.service#";
+  /** Prefix of input validation errors. */
+  public static final String CORAL_VALIDATE = "com.amazon.coral.validate#";
+  /** Prefix of errors raised by the DynamoDB service itself. */
+  public static final String DYNAMODB = "com.amazonaws.dynamodb.v20120810#";
+
+  private final String type;
+  private final int statusCode;
+  private final String messageKey;
+
+  private DynamoDbException(String type, String message, int statusCode, String messageKey) {
+    super(message, null, false, false);
+    this.type = type;
+    this.statusCode = statusCode;
+    this.messageKey = messageKey;
+  }
+
+  /** A {@code ValidationException} (HTTP 400) with the given message. */
+  public static DynamoDbException validation(String message) {
+    return new DynamoDbException(CORAL_VALIDATE + "ValidationException", message, 400, "message");
+  }
+
+  /**
+   * A {@code SerializationException} (HTTP 400). DynamoDB spells the message member
+   * {@code Message} for this error; a null message omits it, as DynamoDB does for unparseable JSON.
+   */
+  public static DynamoDbException serialization(String message) {
+    return new DynamoDbException(CORAL_SERVICE + "SerializationException", message, 400, "Message");
+  }
+
+  /** An {@code UnknownOperationException} (HTTP 400), which DynamoDB sends without a message. */
+  public static DynamoDbException unknownOperation() {
+    return new DynamoDbException(CORAL_SERVICE + "UnknownOperationException", null, 400, "message");
+  }
+
+  /** An {@code InternalServerError} (HTTP 500) with the given message. */
+  public static DynamoDbException internal(String message) {
+    return new DynamoDbException(DYNAMODB + "InternalServerError", message, 500, "message");
+  }
+
+  /** A {@code ServiceUnavailable} (HTTP 503) with the given message. */
+  public static DynamoDbException unavailable(String message) {
+    return new DynamoDbException(CORAL_SERVICE + "ServiceUnavailableException", message, 503, "message");
+  }
+
+  /** An error of any type and status, for the rarer cases. */
+  public static DynamoDbException of(String type, String message, int statusCode) {
+    return new DynamoDbException(type, message, statusCode, "message");
+  }
+
+  /** The fully qualified {@code __type}, e.g. {@code com.amazon.coral.validate#ValidationException}. */
+  public String type() {
+    return type;
+  }
+
+  /** The HTTP status to answer with. */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /** The JSON member that carries the message: {@code message}, or {@code Message} for serialization errors. */
+  public String messageKey() {
+    return messageKey;
+  }
+}
