@@ -97,8 +97,8 @@ final class ConfigValues {
     // Case slips (itemTTL vs itemTtl) are the most likely typo, so point straight at the fix.
     String hint = known.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(path.toLowerCase(Locale.ROOT)))
         .findFirst().map(k -> "; did you mean '" + k + "'?").orElse("");
-    return new ConfigException("unknown setting '" + path + "'" + ConfigException.from(source) + hint
-        + "; known: " + String.join(", ", known));
+    return new ConfigException("unknown setting '" + path + "'" + ConfigException.from(source)
+        + "; known: " + String.join(", ", known) + hint);
   }
 
   DynaccelConfig build() {

@@ -82,7 +82,7 @@ final class Environment {
       String squashed = name.replace("_", "");
       String hint = known.stream().filter(k -> k.replace("_", "").equals(squashed)).findFirst()
           .map(k -> "; did you mean " + k + "?").orElse("");
-      throw new ConfigException("unknown environment variable " + name + hint + "; known: " + String.join(", ", known));
+      throw new ConfigException("unknown environment variable " + name + "; known: " + String.join(", ", known) + hint);
     }
   }
 }
