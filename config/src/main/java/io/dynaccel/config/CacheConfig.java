@@ -1,0 +1,25 @@
+package io.dynaccel.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Cache sizing and the default time-to-live of cached entries; a TTL of zero means "do not cache" that kind.
+ *
+ * @param maxBytes memory budget of the item cache, greater than zero, default 256 MiB
+ * @param itemTtl how long an item read by key stays cached, default 5m
+ * @param negativeTtl how long "no such item" stays cached, default 1m
+ * @param queryTtl how long a Query/Scan result stays cached, default 5m
+ * @param queryMaxBytes memory budget of the query/scan result cache, greater than zero, default 64 MiB
+ */
+public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl, Duration queryTtl, long queryMaxBytes) {
+
+  /** Rejects values that {@link ConfigLoader} would reject, so hand-built configs are valid too. */
+  public CacheConfig {
+    Settings.CACHE_MAX_BYTES.check(maxBytes);
+    Settings.CACHE_ITEM_TTL.check(Objects.requireNonNull(itemTtl, "itemTtl"));
+    Settings.CACHE_NEGATIVE_TTL.check(Objects.requireNonNull(negativeTtl, "negativeTtl"));
+    Settings.CACHE_QUERY_TTL.check(Objects.requireNonNull(queryTtl, "queryTtl"));
+    Settings.CACHE_QUERY_MAX_BYTES.check(queryMaxBytes);
+  }
+}

@@ -1,0 +1,94 @@
+package io.dynaccel.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the {@link DynaccelConfig} from, in increasing precedence: built-in defaults, a YAML file,
+ * {@code DYNACCEL_*} environment variables and command-line flags; any invalid input fails with one
+ * {@link ConfigException} naming the setting, its source and what is expected.
+ *
+ * <h2>YAML file</h2>
+ * Given by {@code --config FILE}, else by {@code DYNACCEL_CONFIG}; no file is read if neither is set. Read with
+ * SnakeYAML's safe loader. An empty or comments-only file, or an empty section, changes nothing.
+ * <pre>
+ * server:   { host: 0.0.0.0, port: 8111, instances: 2, maxRequestBytes: 16MiB, idleTimeout: 60s }
+ * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
+ *             maxConnections: 256, maxRetries: 0 }
+ * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB }
+ * tables:
+ *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl
+ * </pre>
+ * Unknown or duplicate keys, wrong types and out-of-range values are errors.
+ *
+ * <h2>Value formats</h2>
+ * <ul>
+ *   <li>Durations: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} (units are lower-case) or
+ *       ISO-8601 such as {@code PT5M}. A bare number is rejected because its unit would be a guess.</li>
+ *   <li>Sizes: plain bytes, or a number with a 1024-based suffix: {@code k}/{@code KiB}, {@code m}/{@code MiB},
+ *       {@code g}/{@code GiB} (case-insensitive). {@code KB}/{@code MB}/{@code GB} are rejected as ambiguous.</li>
+ *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}.</li>
+ *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region".</li>
+ * </ul>
+ *
+ * <h2>Environment</h2>
+ * One variable per setting, named after its YAML path: {@code DYNACCEL_SERVER_HOST}, {@code DYNACCEL_SERVER_PORT},
+ * {@code DYNACCEL_SERVER_INSTANCES}, {@code DYNACCEL_SERVER_MAX_REQUEST_BYTES}, {@code DYNACCEL_SERVER_IDLE_TIMEOUT},
+ * {@code DYNACCEL_UPSTREAM_ENDPOINT}, {@code DYNACCEL_UPSTREAM_REGION}, {@code DYNACCEL_UPSTREAM_CONNECT_TIMEOUT},
+ * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
+ * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
+ * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES};
+ * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
+ * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_}
+ * or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
+ * still wins over them.
+ *
+ * <p>Table names may contain '.' and '-', which variable names cannot, so per-table settings use one variable:
+ * <pre>
+ * DYNACCEL_TABLES='Orders:writeStrategy=invalidate,itemTtl=30s;Users:writeStrategy=write-back'
+ * </pre>
+ * i.e. {@code ;}-separated entries of {@code <table>:<key>=<value>,<key>=<value>}, keys as in YAML.
+ *
+ * <h2>Command line</h2>
+ * {@code --config FILE}, {@code --host H}, {@code --port N}, {@code --instances N}, {@code --upstream URI}
+ * (= upstream.endpoint), {@code --region R}, and {@code --set path=value} for any setting by YAML path, e.g.
+ * {@code --set cache.itemTtl=30s} or {@code --set tables.Orders.writeStrategy=invalidate}. Each flag may be
+ * written {@code --port 8111} or {@code --port=8111}; a repeated flag's last value wins. Anything else
+ * (including {@code --help}, which the caller should handle first) is an error.
+ *
+ * <p>Every layer overrides single fields: a table configured in the file and again in {@code DYNACCEL_TABLES}
+ * keeps the file's values for keys the variable does not mention. Per-table TTLs that are never set take
+ * the final cache-wide TTL.
+ */
+public final class ConfigLoader {
+
+  private ConfigLoader() {
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param args command-line arguments, e.g. those given to {@code main}
+   * @param env environment variables, normally {@link System#getenv()}; a parameter so tests can supply their own
+   * @throws ConfigException if any source holds an invalid, unknown or unreadable setting
+   */
+  public static DynaccelConfig load(String[] args, Map<String, String> env) {
+    Objects.requireNonNull(args, "args");
+    Objects.requireNonNull(env, "env");
+    // Flags are parsed first: they may name the file, and a typo in them should not wait behind file errors.
+    CommandLine commandLine = CommandLine.parse(args);
+    ConfigValues values = ConfigValues.defaults(env);
+    if (commandLine.configFile().isPresent()) {
+      YamlFile.apply(commandLine.configFile().get(), "command-line flag --" + CommandLine.CONFIG_FLAG, values);
+    } else {
+      Environment.get(env, Environment.CONFIG)
+          .ifPresent(file -> YamlFile.apply(file, "environment variable " + Environment.CONFIG, values));
+    }
+    Environment.apply(env, values);
+    for (CommandLine.Assignment assignment : commandLine.assignments()) {
+      values.set(assignment.path(), assignment.text(), assignment.source());
+    }
+    return values.build();
+  }
+}

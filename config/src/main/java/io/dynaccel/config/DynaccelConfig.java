@@ -1,0 +1,54 @@
+package io.dynaccel.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The complete, validated, immutable configuration of one accelerator; obtain it from
+ * {@link ConfigLoader#load(String[], Map)} or {@link #defaults()}.
+ *
+ * @param server listener settings
+ * @param upstream DynamoDB endpoint settings
+ * @param cache cache sizes and default TTLs
+ * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order;
+ *     use {@link #table(String)} rather than reading this map, so unlisted tables get the defaults
+ */
+public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
+
+  /** Copies {@code tables} so the record stays immutable, and checks table names. */
+  public DynaccelConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(tables, "tables");
+    tables.forEach((name, table) -> {
+      Settings.checkTableName(Objects.requireNonNull(name, "table name"), null);
+      Objects.requireNonNull(table, "table " + name);
+    });
+    tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+  }
+
+  /**
+   * The built-in defaults, with the region taken from {@code AWS_REGION} / {@code AWS_DEFAULT_REGION} of this
+   * process if set; no file, {@code DYNACCEL_*} variable or flag is consulted.
+   *
+   * @throws ConfigException if {@code AWS_REGION} / {@code AWS_DEFAULT_REGION} is not a valid region name
+   */
+  public static DynaccelConfig defaults() {
+    return ConfigValues.defaults(System.getenv()).build();
+  }
+
+  /**
+   * The settings for {@code tableName}: its configured override, or else {@link WriteStrategy#WRITE_THROUGH}
+   * with the TTLs of {@link #cache()}.
+   */
+  public TableConfig table(String tableName) {
+    Objects.requireNonNull(tableName, "tableName");
+    TableConfig configured = tables.get(tableName);
+    return configured != null
+        ? configured
+        : new TableConfig(Settings.TABLE_WRITE_STRATEGY.defaultValue(), cache.itemTtl(), cache.negativeTtl(), cache.queryTtl());
+  }
+}

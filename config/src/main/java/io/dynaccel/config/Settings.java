@@ -1,0 +1,105 @@
+package io.dynaccel.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/** The single table of every setting; YAML keys, environment variables, flags and defaults all derive from it. */
+final class Settings {
+
+  static final String TABLES = "tables";
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", TABLES);
+
+  private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
+  private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
+  private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
+
+  static final Setting<String> SERVER_HOST = Setting.of("server.host", ValueType.STRING, "0.0.0.0",
+      h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace), "a host name or IP address without spaces")
+      .withFlag("host");
+  static final Setting<Integer> SERVER_PORT = Setting.of("server.port", ValueType.INTEGER, 8111,
+      p -> p >= 0 && p <= 65535, "between 0 and 65535 (0 picks a free port)").withFlag("port");
+  static final Setting<Integer> SERVER_INSTANCES = Setting.of("server.instances", ValueType.INTEGER,
+      Runtime.getRuntime().availableProcessors(), n -> n >= 1, "at least 1").withFlag("instances");
+  static final Setting<Integer> SERVER_MAX_REQUEST_BYTES = Setting.of("server.maxRequestBytes", ValueType.INT_SIZE,
+      16 << 20, n -> n > 0, "greater than 0");
+  static final Setting<Duration> SERVER_IDLE_TIMEOUT = Setting.of("server.idleTimeout", ValueType.DURATION,
+      Duration.ofSeconds(60), NOT_NEGATIVE, "zero (no idle timeout) or positive");
+
+  static final Setting<Optional<URI>> UPSTREAM_ENDPOINT = Setting.of("upstream.endpoint", ValueType.OPTIONAL_URI,
+      Optional.<URI>empty(), e -> e.isEmpty() || isHttpUri(e.get()),
+      "an absolute http or https URI with a host, like http://127.0.0.1:4567").withFlag("upstream");
+  static final Setting<String> UPSTREAM_REGION = Setting.of("upstream.region", ValueType.STRING, "us-east-1",
+      r -> REGION.matcher(r).matches(), "an AWS region name like us-east-1").withFlag("region");
+  static final Setting<Duration> UPSTREAM_CONNECT_TIMEOUT = Setting.of("upstream.connectTimeout", ValueType.DURATION,
+      Duration.ofSeconds(2), POSITIVE, "greater than 0");
+  static final Setting<Duration> UPSTREAM_REQUEST_TIMEOUT = Setting.of("upstream.requestTimeout", ValueType.DURATION,
+      Duration.ofSeconds(10), POSITIVE, "greater than 0");
+  static final Setting<Integer> UPSTREAM_MAX_CONNECTIONS = Setting.of("upstream.maxConnections", ValueType.INTEGER,
+      256, n -> n >= 1, "at least 1");
+  static final Setting<Integer> UPSTREAM_MAX_RETRIES = Setting.of("upstream.maxRetries", ValueType.INTEGER,
+      0, n -> n >= 0, "zero or positive");
+
+  static final Setting<Long> CACHE_MAX_BYTES = Setting.of("cache.maxBytes", ValueType.SIZE,
+      256L << 20, n -> n > 0, "greater than 0");
+  static final Setting<Duration> CACHE_ITEM_TTL = ttl("cache.itemTtl", Duration.ofMinutes(5));
+  static final Setting<Duration> CACHE_NEGATIVE_TTL = ttl("cache.negativeTtl", Duration.ofMinutes(1));
+  static final Setting<Duration> CACHE_QUERY_TTL = ttl("cache.queryTtl", Duration.ofMinutes(5));
+  static final Setting<Long> CACHE_QUERY_MAX_BYTES = Setting.of("cache.queryMaxBytes", ValueType.SIZE,
+      64L << 20, n -> n > 0, "greater than 0");
+
+  /** Every top-level setting, in documentation order. */
+  static final List<Setting<?>> GLOBAL = List.of(
+      SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
+      UPSTREAM_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
+      UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_RETRIES,
+      CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES);
+
+  // Per-table settings; a null default means "inherit the cache-wide value".
+  static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,
+      WriteStrategy.WRITE_THROUGH, s -> true, null);
+  static final Setting<Duration> TABLE_ITEM_TTL = ttl("itemTtl", null);
+  static final Setting<Duration> TABLE_NEGATIVE_TTL = ttl("negativeTtl", null);
+  static final Setting<Duration> TABLE_QUERY_TTL = ttl("queryTtl", null);
+
+  static final List<Setting<?>> TABLE = List.of(TABLE_WRITE_STRATEGY, TABLE_ITEM_TTL, TABLE_NEGATIVE_TTL, TABLE_QUERY_TTL);
+
+  private Settings() {
+  }
+
+  private static Setting<Duration> ttl(String path, Duration defaultValue) {
+    return Setting.of(path, ValueType.DURATION, defaultValue, NOT_NEGATIVE, "zero (do not cache) or positive");
+  }
+
+  private static boolean isHttpUri(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+  }
+
+  static Optional<Setting<?>> global(String path) {
+    return GLOBAL.stream().filter(s -> s.path().equals(path)).findFirst();
+  }
+
+  static Optional<Setting<?>> table(String key) {
+    return TABLE.stream().filter(s -> s.key().equals(key)).findFirst();
+  }
+
+  static Optional<Setting<?>> byFlag(String flag) {
+    return GLOBAL.stream().filter(s -> flag.equals(s.flag())).findFirst();
+  }
+
+  /** DynamoDB's own table-name rule; a name that breaks it could never match a request. */
+  static String checkTableName(String name, String source) {
+    if (!TABLE_NAME.matcher(name).matches()) {
+      throw ConfigException.invalid(TABLES + "." + name,
+          "table name must be 3 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'",
+          ConfigException.quote(name), source);
+    }
+    return name;
+  }
+}

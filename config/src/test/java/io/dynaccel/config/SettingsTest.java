@@ -1,0 +1,29 @@
+package io.dynaccel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+  @Test
+  void envName_whenDerivedFromPaths_matchesDocumentedNames() {
+    assertThat(Settings.GLOBAL).extracting(Setting::envName).containsExactly(
+        "DYNACCEL_SERVER_HOST", "DYNACCEL_SERVER_PORT", "DYNACCEL_SERVER_INSTANCES",
+        "DYNACCEL_SERVER_MAX_REQUEST_BYTES", "DYNACCEL_SERVER_IDLE_TIMEOUT",
+        "DYNACCEL_UPSTREAM_ENDPOINT", "DYNACCEL_UPSTREAM_REGION", "DYNACCEL_UPSTREAM_CONNECT_TIMEOUT",
+        "DYNACCEL_UPSTREAM_REQUEST_TIMEOUT", "DYNACCEL_UPSTREAM_MAX_CONNECTIONS", "DYNACCEL_UPSTREAM_MAX_RETRIES",
+        "DYNACCEL_CACHE_MAX_BYTES", "DYNACCEL_CACHE_ITEM_TTL", "DYNACCEL_CACHE_NEGATIVE_TTL",
+        "DYNACCEL_CACHE_QUERY_TTL", "DYNACCEL_CACHE_QUERY_MAX_BYTES");
+  }
+
+  @Test
+  void byFlag_whenDedicatedFlags_mapToDocumentedPaths() {
+    assertThat(Settings.byFlag("host")).get().extracting(Setting::path).isEqualTo("server.host");
+    assertThat(Settings.byFlag("port")).get().extracting(Setting::path).isEqualTo("server.port");
+    assertThat(Settings.byFlag("instances")).get().extracting(Setting::path).isEqualTo("server.instances");
+    assertThat(Settings.byFlag("upstream")).get().extracting(Setting::path).isEqualTo("upstream.endpoint");
+    assertThat(Settings.byFlag("region")).get().extracting(Setting::path).isEqualTo("upstream.region");
+    assertThat(Settings.byFlag("endpoint")).isEmpty();
+  }
+}
