@@ -3,12 +3,16 @@ package io.dynaccel.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dynaccel.localstack.internal.DynaliteInstallation;
 import io.dynaccel.localstack.internal.LoopbackPorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DynaliteTest {
 
@@ -94,6 +98,34 @@ class DynaliteTest {
                     .isInstanceOf(EmulatorStartException.class)
                     .hasMessageContaining("already listens on 127.0.0.1:" + squatter.getLocalPort());
             assertThat(dynalite.isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void start_whenDynaliteExitsAtOnce_reportsItsOutput(@TempDir Path brokenHome) throws Exception {
+        Path cli = brokenHome.resolve("node_modules/dynalite/cli.js");
+        Files.createDirectories(cli.getParent());
+        Files.writeString(cli, "console.error('cannot open the LevelDB store'); process.exit(3)\n");
+        String realHome = System.getProperty(DynaliteInstallation.HOME_PROPERTY);
+        System.setProperty(DynaliteInstallation.HOME_PROPERTY, brokenHome.toString());
+        try {
+            dynalite = Dynalite.onFreePort();
+        } finally {
+            restoreProperty(DynaliteInstallation.HOME_PROPERTY, realHome);
+        }
+
+        assertThatThrownBy(dynalite::start)
+                .isInstanceOf(EmulatorStartException.class)
+                .hasMessageContaining("exited with code 3")
+                .hasMessageContaining("cannot open the LevelDB store");
+        assertThat(dynalite.isRunning()).isFalse();
+    }
+
+    private static void restoreProperty(String name, String value) {
+        if (value == null) {
+            System.clearProperty(name);
+        } else {
+            System.setProperty(name, value);
         }
     }
 }
