@@ -57,7 +57,7 @@ public final class DynaliteProcess {
             return new DynaliteProcess(process, port, logFile);
         } catch (IOException e) {
             throw new EmulatorStartException("cannot run `" + String.join(" ", command)
-                    + "`: is Node.js (18 or later) on the PATH?", e);
+                    + "`: is Node.js (20 or later, as dynalite 4 requires) on the PATH?", e);
         }
     }
 
