@@ -1,0 +1,85 @@
+package io.dynaccel.server;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.dynaccel.config.DynaccelConfig;
+import io.dynaccel.config.TableConfig;
+import io.dynaccel.config.UpstreamConfig;
+import io.dynaccel.config.WriteStrategy;
+import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.api.OperationRouter;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.read.BatchGetItemHandler;
+import io.dynaccel.server.read.GetItemHandler;
+import io.dynaccel.server.read.ProjectionShapes;
+import io.dynaccel.server.read.QueryHandler;
+import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.upstream.RefreshingCredentials;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.write.BatchWriteItemHandler;
+import io.dynaccel.server.write.ItemWriteHandler;
+import io.dynaccel.server.write.SchemaChangeHandler;
+import io.dynaccel.server.write.StatementHandler;
+import io.dynaccel.server.write.TableWrites;
+import io.dynaccel.server.write.TransactWriteItemsHandler;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The accelerator's parts wired together from configuration: upstream client, caches, handlers and
+ * meters, shared by every HTTP front.
+ */
+final class Accelerator implements AutoCloseable {
+
+  /** How far DynamoDB's eventually consistent reads may lag a write. */
+  private static final Duration CONSISTENCY_LAG = Duration.ofSeconds(1);
+
+  private final UpstreamClient upstream;
+  private final ItemCache itemCache;
+  private final DynaccelMetrics metrics;
+  private final ApiEndpoint api;
+
+  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker) {
+    UpstreamConfig up = config.upstream();
+    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), credentials);
+    Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
+    this.itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
+      TableConfig tableConfig = config.table(table);
+      return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
+    }, guardRetention, ticker);
+    this.metrics = new DynaccelMetrics(itemCache);
+    TableSchemas schemas = new TableSchemas(upstream);
+    ProjectionShapes shapes = new ProjectionShapes();
+    TableWrites tableWrites = new TableWrites(itemCache, upstream);
+    Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
+    OperationRouter router = new OperationRouter(upstream)
+        .route(new GetItemHandler(itemCache, schemas, upstream, shapes, metrics), "GetItem")
+        .route(new BatchGetItemHandler(itemCache, schemas, upstream, shapes, metrics), "BatchGetItem")
+        .route(new QueryHandler(upstream, metrics), "Query", "Scan")
+        .route(new ItemWriteHandler(itemCache, schemas, upstream, strategies, tableWrites), "PutItem", "UpdateItem", "DeleteItem")
+        .route(new BatchWriteItemHandler(itemCache, schemas, upstream, strategies, tableWrites), "BatchWriteItem")
+        .route(new TransactWriteItemsHandler(itemCache, schemas, upstream, tableWrites), "TransactWriteItems")
+        .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
+        .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
+            "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
+    this.api = new ApiEndpoint(router, metrics);
+  }
+
+  ApiEndpoint api() {
+    return api;
+  }
+
+  DynaccelMetrics metrics() {
+    return metrics;
+  }
+
+  ItemCache itemCache() {
+    return itemCache;
+  }
+
+  @Override
+  public void close() {
+    upstream.close();
+  }
+}

@@ -1,0 +1,157 @@
+package io.dynaccel.server;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.dynaccel.config.ConfigException;
+import io.dynaccel.config.ConfigLoader;
+import io.dynaccel.config.DynaccelConfig;
+import io.dynaccel.config.WriteStrategy;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.upstream.RefreshingCredentials;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
+ *
+ * <p>Startup is a chain of futures: resolve the upstream credentials, deploy the first HTTP front
+ * (which fixes the port when 0 was asked for), then one more front per remaining core.
+ */
+public final class DynaccelServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynaccelServer.class);
+  private static final String USAGE = """
+      Usage: java -jar dynaccel-server.jar [--port N] [--host H] [--upstream URI] [--region R]
+                                           [--instances N] [--config FILE] [--set key=value]...
+      Every setting also has an environment variable (DYNACCEL_SERVER_PORT, DYNACCEL_UPSTREAM_ENDPOINT, ...).
+      """;
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final Accelerator accelerator;
+  private final RefreshingCredentials credentials;
+  private final int port;
+
+  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, int port) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.accelerator = accelerator;
+    this.credentials = credentials;
+    this.port = port;
+  }
+
+  /**
+   * Starts a node on its own Vert.x instance.
+   *
+   * @param config the configuration
+   * @param credentialsProvider the accelerator's own credentials for signing upstream requests
+   */
+  public static Future<DynaccelServer> start(DynaccelConfig config, AwsCredentialsProvider credentialsProvider) {
+    return start(Vertx.vertx(), true, config, credentialsProvider, Ticker.systemTicker());
+  }
+
+  static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
+    if (config.tables().values().stream().anyMatch(t -> t.writeStrategy() == WriteStrategy.WRITE_BACK)) {
+      return Future.failedFuture(new ConfigException("tables.*.writeStrategy: write-back is not available yet; use write-through or invalidate"));
+    }
+    RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
+    return credentials.start().compose(v -> {
+      Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker);
+      ServerVerticle first = new ServerVerticle(config.server(), config.server().port(), accelerator.api(), accelerator.metrics());
+      return vertx.deployVerticle(first).compose(id -> {
+        int port = first.actualPort();
+        int more = config.server().instances() - 1;
+        Future<?> rest = more == 0
+            ? Future.succeededFuture()
+            : vertx.deployVerticle(() -> new ServerVerticle(config.server(), port, accelerator.api(), accelerator.metrics()), new DeploymentOptions().setInstances(more));
+        return rest.map(r -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, port));
+      });
+    }).onFailure(e -> {
+      credentials.close();
+      if (ownsVertx) {
+        vertx.close();
+      }
+    });
+  }
+
+  /** The port the node listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** The node's meters. */
+  public DynaccelMetrics metrics() {
+    return accelerator.metrics();
+  }
+
+  /** The node's item cache, for tests and administration. */
+  public ItemCache itemCache() {
+    return accelerator.itemCache();
+  }
+
+  /** Stops the node and releases its resources. */
+  public Future<Void> close() {
+    credentials.close();
+    accelerator.close();
+    return ownsVertx ? vertx.close() : Future.succeededFuture();
+  }
+
+  /** Runs a node until the process is stopped. */
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    DynaccelConfig config;
+    try {
+      config = ConfigLoader.load(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("dynaccel: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    URI upstream = config.upstream().effectiveEndpoint();
+    long began = System.nanoTime();
+    start(config, credentialsFor(upstream))
+        .onSuccess(server -> LOG.info("Dynaccel listening on {}:{} in front of {} (ready in {} ms)",
+            config.server().host(), server.port(), upstream, (System.nanoTime() - began) / 1_000_000))
+        .onFailure(e -> {
+          LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);
+          System.exit(1);
+        });
+  }
+
+  /**
+   * The AWS default provider chain; in front of a DynamoDB on this machine (an emulator, which does
+   * not check signatures) a fixed local identity stands in when the chain finds nothing.
+   */
+  private static AwsCredentialsProvider credentialsFor(URI upstream) {
+    DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+    if (!isLoopback(upstream)) {
+      return chain;
+    }
+    return AwsCredentialsProviderChain.builder()
+        .credentialsProviders(chain, StaticCredentialsProvider.create(AwsBasicCredentials.create("dynaccel-local", "dynaccel-local")))
+        .build();
+  }
+
+  private static boolean isLoopback(URI uri) {
+    try {
+      return InetAddress.getByName(uri.getHost()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+}

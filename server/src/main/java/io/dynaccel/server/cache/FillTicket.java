@@ -1,0 +1,12 @@
+package io.dynaccel.server.cache;
+
+/**
+ * A read-through fill in progress, taken before the upstream read is sent.
+ *
+ * @param key the key being filled
+ * @param sequence the write-activity sequence number when the fill began
+ * @param startNanos ticker time when the fill began
+ * @param consistentRead whether the upstream read must be strongly consistent, because the key or
+ *     its table was written through this node too recently for an eventually consistent read
+ */
+public record FillTicket(ItemKey key, long sequence, long startNanos, boolean consistentRead) {}

@@ -1,0 +1,196 @@
+package io.dynaccel.server.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The item cache: full items (or their absence) by table and primary key, bounded by bytes, and
+ * kept coherent with the writes that pass through this node.
+ *
+ * <p>Every access that races with DynamoDB goes through a ticket. A read miss takes a
+ * {@link FillTicket} before it asks DynamoDB and offers the answer with {@link #completeFill}; a
+ * write takes a {@link WriteTicket} before it goes upstream and settles it with one of
+ * {@link #completeWrite}, {@link #failWrite} or {@link #abandonWrite}. See the class comment of
+ * {@link WriteGuards} for why this keeps an acknowledged write visible to every later read.
+ */
+public final class ItemCache {
+
+  /** The table name that stands for every table in {@link #beginTableWrite}; no real table has it. */
+  public static final String ALL_TABLES = "*";
+
+  private final Cache<ItemKey, CachedItem> items;
+  private final WriteGuards guards;
+  private final AtomicLong evictions = new AtomicLong();
+
+  /**
+   * Creates an item cache.
+   *
+   * @param maxBytes the weight bound: approximate heap bytes of keys and entries
+   * @param ttl how long an entry lives after it was written, by table and presence
+   * @param guardRetention how long a key stays guarded after its last write: at least the upstream
+   *     request timeout plus the one second DynamoDB's eventually consistent reads may lag
+   * @param ticker the time source, injected so tests control expiry
+   */
+  public ItemCache(long maxBytes, EntryTtl ttl, Duration guardRetention, Ticker ticker) {
+    Objects.requireNonNull(ticker);
+    this.guards = new WriteGuards(guardRetention, ticker);
+    this.items =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .maximumWeight(maxBytes)
+            .weigher((ItemKey key, CachedItem value) -> key.weight() + value.weight())
+            .expireAfter(new EntryExpiry(ttl))
+            .removalListener(
+                (key, value, cause) -> {
+                  if (cause == RemovalCause.SIZE) {
+                    evictions.incrementAndGet();
+                  }
+                })
+            .build();
+  }
+
+  /** The cached entry for a key, or null on a miss. */
+  public CachedItem get(ItemKey key) {
+    return items.getIfPresent(key);
+  }
+
+  /**
+   * Starts a read-through fill of a key: call before the upstream read is sent.
+   *
+   * @return the ticket to complete the fill with; {@link FillTicket#consistentRead()} tells whether
+   *     the upstream read must be strongly consistent because the key was written moments ago
+   */
+  public FillTicket beginFill(ItemKey key) {
+    return guards.beginFill(key);
+  }
+
+  /**
+   * Offers what DynamoDB answered to a fill. The entry is installed only if no write to the key or
+   * its table overlapped the fill; otherwise it is dropped and the next read fills again.
+   *
+   * @return whether the entry was installed
+   */
+  public boolean completeFill(FillTicket ticket, CachedItem value) {
+    return guards.completeFill(ticket, () -> items.put(ticket.key(), value), () -> items.invalidate(ticket.key()));
+  }
+
+  /** Starts a write of a key: call before the write is sent upstream. */
+  public WriteTicket beginWrite(ItemKey key) {
+    return guards.beginWrite(key);
+  }
+
+  /**
+   * Settles a write that DynamoDB applied. The new value is installed if no other write to the key
+   * overlapped this one; otherwise the key is invalidated, because the order in which DynamoDB
+   * applied the overlapping writes is unknown.
+   *
+   * @param newValue the key's value after the write, or null to invalidate the key instead
+   */
+  public void completeWrite(WriteTicket ticket, CachedItem newValue) {
+    guards.completeWrite(
+        ticket,
+        install -> {
+          if (install && newValue != null) {
+            items.put(ticket.key(), newValue);
+          } else {
+            items.invalidate(ticket.key());
+          }
+        });
+  }
+
+  /** Settles a write that DynamoDB rejected (condition failed, validation, throttling): the cache stays as it is. */
+  public void failWrite(WriteTicket ticket) {
+    guards.endWrite(ticket, false);
+  }
+
+  /**
+   * Settles a write whose outcome is unknown (timeout, reset, upstream 5xx): DynamoDB may apply it
+   * even later, so the key is invalidated and not cached again until the grace period has passed.
+   */
+  public void abandonWrite(WriteTicket ticket) {
+    guards.endWrite(ticket, true);
+    items.invalidate(ticket.key());
+  }
+
+  /**
+   * Starts a write that may change any item of the table (PartiQL, table deletion or creation): no
+   * fill of the table installs until it has been settled with {@link #endTableWrite}.
+   */
+  public TableWriteTicket beginTableWrite(String table) {
+    return guards.beginTableWrite(table);
+  }
+
+  /**
+   * Settles a table-wide write: every cached item of the table is dropped. After a write of unknown
+   * outcome, nothing of the table is cached again until the grace period has passed.
+   */
+  public void endTableWrite(TableWriteTicket ticket, boolean unknownOutcome) {
+    invalidateTable(ticket.table());
+    guards.endTableWrite(ticket, unknownOutcome);
+  }
+
+  /** Drops every cached item of one table. */
+  public void invalidateTable(String table) {
+    if (ALL_TABLES.equals(table)) {
+      items.invalidateAll();
+      return;
+    }
+    items.asMap().keySet().removeIf(key -> key.table().equals(table));
+  }
+
+  /** Drops every cached item. */
+  public void invalidateAll() {
+    items.invalidateAll();
+  }
+
+  /** Number of cached entries (present and negative). */
+  public long size() {
+    return items.estimatedSize();
+  }
+
+  /** Approximate heap bytes held by cached entries. */
+  public long weightedSize() {
+    return items.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+  }
+
+  /** Entries evicted because the byte bound was reached. */
+  public long evictionCount() {
+    return evictions.get();
+  }
+
+  /** Time-to-live of an entry by table and presence, from configuration. */
+  @FunctionalInterface
+  public interface EntryTtl {
+    /** The time an entry lives after it was written. */
+    Duration ttl(String table, boolean exists);
+  }
+
+  private static final class EntryExpiry implements Expiry<ItemKey, CachedItem> {
+    private final EntryTtl ttl;
+
+    EntryExpiry(EntryTtl ttl) {
+      this.ttl = ttl;
+    }
+
+    @Override
+    public long expireAfterCreate(ItemKey key, CachedItem value, long currentTime) {
+      return ttl.ttl(key.table(), value.exists()).toNanos();
+    }
+
+    @Override
+    public long expireAfterUpdate(ItemKey key, CachedItem value, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, value, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(ItemKey key, CachedItem value, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package io.dynaccel.server.cache;
+
+/**
+ * A write of one key in progress, taken before the write is sent upstream.
+ *
+ * @param key the key being written
+ * @param sequence the write-activity sequence number when the write began
+ */
+public record WriteTicket(ItemKey key, long sequence) {}

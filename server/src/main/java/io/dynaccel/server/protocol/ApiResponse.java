@@ -1,0 +1,32 @@
+package io.dynaccel.server.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dynaccel.server.upstream.UpstreamResponse;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * What the accelerator answers to one API call: a status and a JSON body, with DynamoDB's request id
+ * when the answer came from DynamoDB.
+ *
+ * @param statusCode the HTTP status
+ * @param body the JSON body
+ * @param crc32 the CRC32 of the body if already known (cached answers), else -1
+ * @param requestId DynamoDB's request id to relay, or null to make one up
+ */
+public record ApiResponse(int statusCode, Buffer body, long crc32, String requestId) {
+
+  /** Relays DynamoDB's answer unchanged. */
+  public static ApiResponse relay(UpstreamResponse response) {
+    return new ApiResponse(response.statusCode(), response.body(), -1, response.requestId());
+  }
+
+  /** A 200 answer with pre-encoded bytes and their CRC32. */
+  public static ApiResponse ok(byte[] body, long crc32) {
+    return new ApiResponse(200, Buffer.buffer(body), crc32, null);
+  }
+
+  /** A 200 answer encoding a JSON tree. */
+  public static ApiResponse ok(JsonNode body) {
+    return new ApiResponse(200, Buffer.buffer(JsonCodec.write(body)), -1, null);
+  }
+}

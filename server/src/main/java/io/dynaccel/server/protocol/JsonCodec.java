@@ -1,0 +1,70 @@
+package io.dynaccel.server.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON reader and writer of the API: strict JSON in, compact JSON out.
+ *
+ * <p>Floating-point literals are kept as exact decimals, and nesting depth is bounded so that a
+ * hostile body cannot exhaust the stack.
+ */
+public final class JsonCodec {
+
+  private static final int MAX_NESTING_DEPTH = 128;
+
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                  .build())
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
+  private JsonCodec() {}
+
+  /** Parses bytes into a tree; throws {@link DynamoDbException} (serialization) if they are not JSON. */
+  public static JsonNode read(byte[] bytes) {
+    return read(bytes, 0, bytes.length);
+  }
+
+  /** Parses a slice of bytes into a tree; throws {@link DynamoDbException} if it is not JSON. */
+  public static JsonNode read(byte[] bytes, int offset, int length) {
+    try {
+      JsonNode node = MAPPER.readTree(bytes, offset, length);
+      if (node == null || node.isMissingNode()) {
+        throw DynamoDbException.serialization(null);
+      }
+      return node;
+    } catch (IOException e) {
+      throw DynamoDbException.serialization(null);
+    }
+  }
+
+  /** Encodes a tree as compact UTF-8 JSON. */
+  public static byte[] write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new empty JSON object. */
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+}

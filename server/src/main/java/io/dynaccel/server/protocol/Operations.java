@@ -1,0 +1,44 @@
+package io.dynaccel.server.protocol;
+
+import java.util.Set;
+
+/** The operations of the DynamoDB API version 2012-08-10, which is what the accelerator speaks. */
+public final class Operations {
+
+  /** The {@code X-Amz-Target} prefix of every call. */
+  public static final String TARGET_PREFIX = "DynamoDB_20120810.";
+
+  private static final Set<String> ALL =
+      Set.of(
+          "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "CreateBackup",
+          "CreateGlobalTable", "CreateTable", "DeleteBackup", "DeleteItem", "DeleteResourcePolicy",
+          "DeleteTable", "DescribeBackup", "DescribeContinuousBackups",
+          "DescribeContributorInsights", "DescribeEndpoints", "DescribeExport",
+          "DescribeGlobalTable", "DescribeGlobalTableSettings", "DescribeImport",
+          "DescribeKinesisStreamingDestination", "DescribeLimits", "DescribeTable",
+          "DescribeTableReplicaAutoScaling", "DescribeTimeToLive",
+          "DisableKinesisStreamingDestination", "EnableKinesisStreamingDestination",
+          "ExecuteStatement", "ExecuteTransaction", "ExportTableToPointInTime", "GetItem",
+          "GetResourcePolicy", "ImportTable", "ListBackups", "ListContributorInsights",
+          "ListExports", "ListGlobalTables", "ListImports", "ListTables", "ListTagsOfResource",
+          "PutItem", "PutResourcePolicy", "Query", "RestoreTableFromBackup",
+          "RestoreTableToPointInTime", "Scan", "TagResource", "TransactGetItems",
+          "TransactWriteItems", "UntagResource", "UpdateContinuousBackups",
+          "UpdateContributorInsights", "UpdateGlobalTable", "UpdateGlobalTableSettings",
+          "UpdateItem", "UpdateKinesisStreamingDestination", "UpdateTable",
+          "UpdateTableReplicaAutoScaling", "UpdateTimeToLive");
+
+  private Operations() {}
+
+  /**
+   * The operation named by an {@code X-Amz-Target} header, or null if it names none of the API's
+   * operations.
+   */
+  public static String fromTarget(String target) {
+    if (target == null || !target.startsWith(TARGET_PREFIX)) {
+      return null;
+    }
+    String operation = target.substring(TARGET_PREFIX.length());
+    return ALL.contains(operation) ? operation : null;
+  }
+}

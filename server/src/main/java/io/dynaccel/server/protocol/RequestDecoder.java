@@ -1,0 +1,36 @@
+package io.dynaccel.server.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Turns an HTTP request into an {@link ApiRequest}, or into the error DynamoDB would answer: the
+ * operation must be known, and the body must be a JSON object of the types the operation takes.
+ */
+public final class RequestDecoder {
+
+  private RequestDecoder() {}
+
+  /**
+   * Decodes one call.
+   *
+   * @param target the {@code X-Amz-Target} header, possibly null
+   * @param body the complete body
+   * @throws DynamoDbException when DynamoDB would reject the call before looking at its meaning
+   */
+  public static ApiRequest decode(String target, Buffer body) {
+    String operation = Operations.fromTarget(target);
+    if (operation == null) {
+      throw DynamoDbException.unknownOperation();
+    }
+    if (body.length() == 0) {
+      throw DynamoDbException.serialization(null);
+    }
+    JsonNode json = JsonCodec.read(body.getBytes());
+    if (!(json instanceof ObjectNode object)) {
+      throw DynamoDbException.serialization("Start of " + (json.isArray() ? "list" : "structure") + " found where not expected");
+    }
+    return new ApiRequest(operation, body, object);
+  }
+}

@@ -1,0 +1,243 @@
+package io.dynaccel.server.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.FillTicket;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * BatchGetItem, read-through: each key is answered from the item cache, and all the misses are
+ * fetched in one upstream call. Keys DynamoDB leaves unprocessed are returned to the client as
+ * {@code UnprocessedKeys}, with the client's own read options, exactly as DynamoDB would.
+ */
+public final class BatchGetItemHandler implements OperationHandler {
+
+  private static final int MAX_KEYS = 100;
+  private static final Set<String> CACHEABLE_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity");
+  private static final Set<String> CACHEABLE_TABLE_MEMBERS =
+      Set.of("Keys", "ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet");
+
+  private final ItemCache cache;
+  private final TableSchemas schemas;
+  private final UpstreamClient upstream;
+  private final ProjectionShapes shapes;
+  private final DynaccelMetrics metrics;
+
+  /** Creates the handler. */
+  public BatchGetItemHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
+    this.cache = cache;
+    this.schemas = schemas;
+    this.upstream = upstream;
+    this.shapes = shapes;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<ApiResponse> handle(ApiRequest request) {
+    ObjectNode json = request.json();
+    JsonNode requestItems = json.get("RequestItems");
+    if (ReadOptions.parse(topLevel(json), CACHEABLE_MEMBERS) == null || requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
+      return forward(request);
+    }
+    List<String> tables = new ArrayList<>();
+    List<Future<Optional<KeySchema>>> lookups = new ArrayList<>();
+    for (Iterator<String> it = requestItems.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      tables.add(name);
+      lookups.add(schemas.schema(TableNames.plain(name)));
+    }
+    return Future.all(lookups).compose(done -> {
+      List<TableRead> reads = new ArrayList<>();
+      int keyCount = 0;
+      for (int i = 0; i < tables.size(); i++) {
+        TableRead read = TableRead.plan(tables.get(i), requestItems.get(tables.get(i)), lookups.get(i).result());
+        if (read == null) {
+          return forward(request);
+        }
+        keyCount += read.keys.size();
+        reads.add(read);
+      }
+      if (keyCount > MAX_KEYS) {
+        return forward(request);
+      }
+      List<String> unverified = reads.stream().map(r -> r.options.shape()).filter(s -> !shapes.isAccepted(s)).toList();
+      if (!unverified.isEmpty()) {
+        return forward(request).andThen(r -> {
+          if (r.succeeded() && r.result().statusCode() == 200) {
+            unverified.forEach(shapes::accept);
+          }
+        });
+      }
+      return answer(reads);
+    });
+  }
+
+  /** The top-level members without RequestItems' contents, for the shared option checks. */
+  private static ObjectNode topLevel(ObjectNode json) {
+    ObjectNode copy = JsonCodec.object();
+    json.fieldNames().forEachRemaining(name -> copy.set(name, name.equals("RequestItems") ? JsonCodec.object() : json.get(name)));
+    return copy;
+  }
+
+  private Future<ApiResponse> answer(List<TableRead> reads) {
+    int hits = 0;
+    int misses = 0;
+    for (TableRead read : reads) {
+      for (Map.Entry<ItemKey, JsonNode> key : read.keys.entrySet()) {
+        CachedItem cached = cache.get(key.getKey());
+        if (cached != null) {
+          hits++;
+          if (cached.exists()) {
+            read.found.add(CachedAnswers.batchItem(cached, read.options.projection()));
+          }
+        } else {
+          misses++;
+          read.misses.put(key.getKey(), cache.beginFill(key.getKey()));
+        }
+      }
+    }
+    metrics.itemHits(hits);
+    metrics.itemMisses(misses);
+    if (misses == 0) {
+      return Future.succeededFuture(ApiResponse.ok(encode(reads)));
+    }
+    return upstream.send("BatchGetItem", Buffer.buffer(JsonCodec.write(fetchRequest(reads)))).map(response -> {
+      if (!response.ok()) {
+        return ApiResponse.relay(response);
+      }
+      JsonNode answer = JsonCodec.read(response.body().getBytes());
+      for (TableRead read : reads) {
+        settle(read, answer.path("Responses").path(read.requestName), answer.path("UnprocessedKeys").path(read.requestName).path("Keys"));
+      }
+      return ApiResponse.ok(encode(reads));
+    });
+  }
+
+  private static ObjectNode fetchRequest(List<TableRead> reads) {
+    ObjectNode requestItems = JsonCodec.object();
+    for (TableRead read : reads) {
+      if (read.misses.isEmpty()) {
+        continue;
+      }
+      ObjectNode entry = requestItems.putObject(read.requestName);
+      ArrayNode keys = entry.putArray("Keys");
+      boolean consistent = false;
+      for (Map.Entry<ItemKey, FillTicket> miss : read.misses.entrySet()) {
+        keys.add(read.keys.get(miss.getKey()));
+        consistent |= miss.getValue().consistentRead();
+      }
+      entry.put("ConsistentRead", consistent);
+    }
+    ObjectNode request = JsonCodec.object();
+    request.set("RequestItems", requestItems);
+    return request;
+  }
+
+  private void settle(TableRead read, JsonNode items, JsonNode unprocessed) {
+    Map<ItemKey, FillTicket> pending = new HashMap<>(read.misses);
+    for (JsonNode item : items) {
+      ItemKey key = read.schema.keyOfItem(read.table, item);
+      FillTicket ticket = key == null ? null : pending.remove(key);
+      if (ticket != null) {
+        CachedItem entry = CachedAnswers.entryOf(item);
+        cache.completeFill(ticket, entry);
+        read.found.add(CachedAnswers.batchItem(entry, read.options.projection()));
+      }
+    }
+    for (JsonNode key : unprocessed) {
+      ItemKey itemKey = read.schema.keyOf(read.table, key);
+      if (itemKey != null && pending.remove(itemKey) != null) {
+        read.unprocessed.add(read.keys.get(itemKey));
+      }
+    }
+    // DynamoDB answered for every remaining key and returned no item: the items do not exist.
+    pending.values().forEach(ticket -> cache.completeFill(ticket, CachedItem.absent()));
+  }
+
+  private static ObjectNode encode(List<TableRead> reads) {
+    ObjectNode body = JsonCodec.object();
+    ObjectNode responses = body.putObject("Responses");
+    ObjectNode unprocessedKeys = body.putObject("UnprocessedKeys");
+    for (TableRead read : reads) {
+      ArrayNode items = responses.putArray(read.requestName);
+      read.found.forEach(items::add);
+      if (!read.unprocessed.isEmpty()) {
+        ObjectNode entry = read.request.deepCopy();
+        ArrayNode keys = entry.putArray("Keys");
+        read.unprocessed.forEach(keys::add);
+        unprocessedKeys.set(read.requestName, entry);
+      }
+    }
+    return body;
+  }
+
+  private Future<ApiResponse> forward(ApiRequest request) {
+    return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+  }
+
+  /** The part of a batch that reads one table. */
+  private static final class TableRead {
+    final String requestName;
+    final String table;
+    final ObjectNode request;
+    final KeySchema schema;
+    final ReadOptions options;
+    final Map<ItemKey, JsonNode> keys;
+    final Map<ItemKey, FillTicket> misses = new LinkedHashMap<>();
+    final List<ObjectNode> found = new ArrayList<>();
+    final List<JsonNode> unprocessed = new ArrayList<>();
+
+    private TableRead(String requestName, ObjectNode request, KeySchema schema, ReadOptions options, Map<ItemKey, JsonNode> keys) {
+      this.requestName = requestName;
+      this.table = TableNames.plain(requestName);
+      this.request = request;
+      this.schema = schema;
+      this.options = options;
+      this.keys = keys;
+    }
+
+    /** Plans the read of one table, or null if the cache must leave the whole batch to DynamoDB. */
+    static TableRead plan(String requestName, JsonNode entry, Optional<KeySchema> schema) {
+      if (schema.isEmpty() || !(entry instanceof ObjectNode request)) {
+        return null;
+      }
+      ReadOptions options = ReadOptions.parse(request, CACHEABLE_TABLE_MEMBERS);
+      JsonNode keyList = request.get("Keys");
+      if (options == null || keyList == null || !keyList.isArray() || keyList.isEmpty()) {
+        return null;
+      }
+      String table = TableNames.plain(requestName);
+      Map<ItemKey, JsonNode> keys = new LinkedHashMap<>();
+      for (JsonNode key : keyList) {
+        ItemKey itemKey = schema.get().keyOf(table, key);
+        if (itemKey == null || keys.put(itemKey, key) != null) {
+          // An invalid or duplicate key: DynamoDB rejects the batch, and says why.
+          return null;
+        }
+      }
+      return new TableRead(requestName, request, schema.get(), options, keys);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.dynaccel.server.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.item.Projection;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.JsonCodec;
+
+/** Builds read answers from cache entries, applying projections to the cached full item. */
+final class CachedAnswers {
+
+  private CachedAnswers() {}
+
+  /** The GetItem answer for an entry: the pre-encoded bytes, or the projected item. */
+  static ApiResponse getItem(CachedItem entry, ReadOptions options) {
+    Projection projection = options.projection();
+    if (projection == null || !entry.exists()) {
+      return ApiResponse.ok(entry.getItemResponse(), entry.getItemResponseCrc32());
+    }
+    ObjectNode response = JsonCodec.object();
+    response.set("Item", projection.apply(item(entry)));
+    return ApiResponse.ok(response);
+  }
+
+  /** The item of an existing entry, projected if asked, as it appears in a BatchGetItem answer. */
+  static ObjectNode batchItem(CachedItem entry, Projection projection) {
+    ObjectNode item = item(entry);
+    return projection == null ? item : projection.apply(item);
+  }
+
+  /** The cache entry for the {@code Item} member of a GetItem answer, or for its absence. */
+  static CachedItem entryOf(JsonNode item) {
+    return item == null || item.isNull() ? CachedItem.absent() : CachedItem.present(JsonCodec.write(item));
+  }
+
+  private static ObjectNode item(CachedItem entry) {
+    return (ObjectNode) JsonCodec.read(entry.getItemResponse(), entry.itemOffset(), entry.itemLength());
+  }
+}

@@ -1,0 +1,97 @@
+package io.dynaccel.server.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.FillTicket;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.Set;
+
+/**
+ * GetItem, read-through: eventually consistent reads are answered from the item cache and filled
+ * from DynamoDB on a miss (an absent item is cached too); every other read goes to DynamoDB as is.
+ */
+public final class GetItemHandler implements OperationHandler {
+
+  private static final Set<String> CACHEABLE_MEMBERS =
+      Set.of("TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity", "ProjectionExpression",
+          "ExpressionAttributeNames", "AttributesToGet");
+
+  private final ItemCache cache;
+  private final TableSchemas schemas;
+  private final UpstreamClient upstream;
+  private final ProjectionShapes shapes;
+  private final DynaccelMetrics metrics;
+
+  /** Creates the handler. */
+  public GetItemHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
+    this.cache = cache;
+    this.schemas = schemas;
+    this.upstream = upstream;
+    this.shapes = shapes;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<ApiResponse> handle(ApiRequest request) {
+    ObjectNode json = request.json();
+    String table = TableNames.of(json.get("TableName"));
+    ReadOptions options = ReadOptions.parse(json, CACHEABLE_MEMBERS);
+    if (table == null || options == null) {
+      return forward(request);
+    }
+    return schemas.schema(table).compose(schema -> {
+      ItemKey key = schema.map(s -> s.keyOf(table, json.get("Key"))).orElse(null);
+      if (key == null) {
+        return forward(request);
+      }
+      if (!shapes.isAccepted(options.shape())) {
+        return forward(request).andThen(r -> {
+          if (r.succeeded() && r.result().statusCode() == 200) {
+            shapes.accept(options.shape());
+          }
+        });
+      }
+      CachedItem cached = cache.get(key);
+      if (cached != null) {
+        metrics.itemHits(1);
+        return Future.succeededFuture(CachedAnswers.getItem(cached, options));
+      }
+      metrics.itemMisses(1);
+      return fill(json, key, options);
+    });
+  }
+
+  private Future<ApiResponse> fill(ObjectNode json, ItemKey key, ReadOptions options) {
+    FillTicket ticket = cache.beginFill(key);
+    ObjectNode fetch = JsonCodec.object();
+    fetch.set("TableName", json.get("TableName"));
+    fetch.set("Key", json.get("Key"));
+    fetch.put("ConsistentRead", ticket.consistentRead());
+    return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).map(response -> {
+      if (!response.ok()) {
+        return ApiResponse.relay(response);
+      }
+      JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
+      CachedItem entry = CachedAnswers.entryOf(item);
+      cache.completeFill(ticket, entry);
+      return CachedAnswers.getItem(entry, options);
+    });
+  }
+
+  private Future<ApiResponse> forward(ApiRequest request) {
+    return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+  }
+}

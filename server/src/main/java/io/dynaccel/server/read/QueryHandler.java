@@ -1,0 +1,27 @@
+package io.dynaccel.server.read;
+
+import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.vertx.core.Future;
+
+/** Query and Scan: sent to DynamoDB as they are (there is no query cache yet), counted as misses. */
+public final class QueryHandler implements OperationHandler {
+
+  private final UpstreamClient upstream;
+  private final DynaccelMetrics metrics;
+
+  /** Creates the handler. */
+  public QueryHandler(UpstreamClient upstream, DynaccelMetrics metrics) {
+    this.upstream = upstream;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<ApiResponse> handle(ApiRequest request) {
+    metrics.queryOrScan(request.operation(), false);
+    return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+  }
+}

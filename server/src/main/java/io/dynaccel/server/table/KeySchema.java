@@ -1,0 +1,98 @@
+package io.dynaccel.server.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dynaccel.server.cache.ItemKey;
+import java.math.BigDecimal;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The primary key of a table, and the canonical form of key values that the cache uses as identity.
+ *
+ * <p>Canonical means DynamoDB's notion of equality: numbers compare by value ({@code 1.50} is
+ * {@code 1.5}) and binaries by their bytes, not their base64 spelling. A key that is not exactly
+ * right for the schema yields null; the caller then lets DynamoDB produce the error.
+ *
+ * @param hashName the partition key attribute
+ * @param hashType its type: S, N or B
+ * @param rangeName the sort key attribute, or null
+ * @param rangeType its type, or null
+ */
+public record KeySchema(String hashName, String hashType, String rangeName, String rangeType) {
+
+  /** The number of key attributes: 1 or 2. */
+  public int size() {
+    return rangeName == null ? 1 : 2;
+  }
+
+  /**
+   * The cache key of a {@code Key} map, which must hold exactly the key attributes with the right
+   * types and valid values.
+   *
+   * @return the canonical key, or null if DynamoDB would reject this key
+   */
+  public ItemKey keyOf(String table, JsonNode key) {
+    if (key == null || !key.isObject() || key.size() != size()) {
+      return null;
+    }
+    return keyOfItem(table, key);
+  }
+
+  /**
+   * The cache key of an item, which must hold the key attributes (and may hold others).
+   *
+   * @return the canonical key, or null if the item lacks a valid key
+   */
+  public ItemKey keyOfItem(String table, JsonNode item) {
+    if (item == null || !item.isObject()) {
+      return null;
+    }
+    StringBuilder canonical = new StringBuilder();
+    if (!appendCanonical(canonical, item.get(hashName), hashType)) {
+      return null;
+    }
+    if (rangeName != null && !appendCanonical(canonical, item.get(rangeName), rangeType)) {
+      return null;
+    }
+    return new ItemKey(table, canonical.toString());
+  }
+
+  private static boolean appendCanonical(StringBuilder out, JsonNode value, String type) {
+    if (value == null || !value.isObject() || value.size() != 1) {
+      return false;
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+    Map.Entry<String, JsonNode> only = fields.next();
+    if (!only.getKey().equals(type) || !only.getValue().isTextual()) {
+      return false;
+    }
+    String text = only.getValue().textValue();
+    if (text.isEmpty()) {
+      return false;
+    }
+    String canonical;
+    try {
+      canonical =
+          switch (type) {
+            case "S" -> text;
+            case "N" -> new BigDecimal(text).stripTrailingZeros().toString();
+            case "B" -> Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text));
+            default -> null;
+          };
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException is one too: not a number DynamoDB would accept.
+      return false;
+    }
+    if (canonical == null) {
+      return false;
+    }
+    out.append(type).append(canonical.length()).append(':').append(canonical);
+    return true;
+  }
+
+  /** Whether an attribute is part of the primary key. */
+  public boolean isKeyAttribute(String name) {
+    return name.equals(hashName) || name.equals(rangeName);
+  }
+}

@@ -1,0 +1,181 @@
+package io.dynaccel.server.upstream;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+
+/**
+ * The one pooled HTTP client to the real DynamoDB endpoint.
+ *
+ * <p>Each request is signed afresh with SigV4 using the accelerator's own credentials, and every
+ * transport failure or timeout becomes an {@link UpstreamFailure} that says whether the request may
+ * have reached DynamoDB.
+ */
+public final class UpstreamClient implements AutoCloseable {
+
+  private static final String TARGET_PREFIX = "DynamoDB_20120810.";
+  private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+
+  private final Vertx vertx;
+  private final HttpClientAgent http;
+  private final URI endpoint;
+  private final String region;
+  private final long requestTimeoutMillis;
+  private final RefreshingCredentials credentials;
+  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+  /**
+   * Creates the client.
+   *
+   * @param endpoint DynamoDB's endpoint, e.g. {@code https://dynamodb.us-east-1.amazonaws.com}
+   * @param region the signing region
+   * @param connectTimeout the TCP connect timeout
+   * @param requestTimeout the limit for one request, from sending to the last byte of the answer
+   * @param maxConnections the pool size
+   * @param credentials the accelerator's own credentials, started
+   */
+  public UpstreamClient(
+      Vertx vertx,
+      URI endpoint,
+      String region,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxConnections,
+      RefreshingCredentials credentials) {
+    this.vertx = vertx;
+    this.endpoint = endpoint;
+    this.region = region;
+    this.requestTimeoutMillis = requestTimeout.toMillis();
+    this.credentials = credentials;
+    boolean tls = "https".equalsIgnoreCase(endpoint.getScheme());
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setSsl(tls)
+            .setDefaultHost(endpoint.getHost())
+            .setDefaultPort(port(endpoint, tls))
+            .setConnectTimeout((int) connectTimeout.toMillis())
+            .setKeepAlive(true)
+            .setTcpNoDelay(true);
+    this.http =
+        vertx.httpClientBuilder()
+            .with(options)
+            .with(new PoolOptions().setHttp1MaxSize(maxConnections))
+            .build();
+  }
+
+  private static int port(URI endpoint, boolean tls) {
+    if (endpoint.getPort() > 0) {
+      return endpoint.getPort();
+    }
+    return tls ? 443 : 80;
+  }
+
+  /** The endpoint this client talks to. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Sends one DynamoDB API call.
+   *
+   * @param operation the operation name, e.g. {@code GetItem}
+   * @param body the JSON request body
+   * @return DynamoDB's answer, whatever its status; or a failed future with {@link UpstreamFailure}
+   */
+  public Future<UpstreamResponse> send(String operation, Buffer body) {
+    MultiMap headers;
+    try {
+      headers = signedHeaders(operation, body);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new UpstreamFailure("Could not sign the upstream request: " + e.getMessage(), false, e));
+    }
+    Promise<UpstreamResponse> promise = Promise.promise();
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    long timer =
+        vertx.setTimer(
+            requestTimeoutMillis,
+            id -> {
+              HttpClientRequest request = sent.get();
+              if (request != null) {
+                request.reset();
+              }
+              promise.tryFail(
+                  new UpstreamFailure(
+                      "DynamoDB at " + endpoint + " did not answer within " + requestTimeoutMillis + " ms",
+                      request != null,
+                      null));
+            });
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/").setHeaders(headers);
+    http.request(options)
+        .compose(
+            request -> {
+              sent.set(request);
+              return request.send(body);
+            })
+        .compose(response -> response.body().map(b -> new UpstreamResponse(response.statusCode(), b, response.getHeader("x-amzn-RequestId"))))
+        .onComplete(
+            result -> {
+              vertx.cancelTimer(timer);
+              if (result.succeeded()) {
+                promise.tryComplete(result.result());
+              } else {
+                promise.tryFail(transportFailure(result.cause(), sent.get() != null));
+              }
+            });
+    return promise.future();
+  }
+
+  private UpstreamFailure transportFailure(Throwable cause, boolean requestCreated) {
+    boolean neverConnected = !requestCreated || cause instanceof ConnectException || cause.getCause() instanceof ConnectException;
+    String what = neverConnected ? "is unreachable" : "failed while answering";
+    return new UpstreamFailure("DynamoDB at " + endpoint + " " + what + ": " + cause.getMessage(), !neverConnected, cause);
+  }
+
+  private MultiMap signedHeaders(String operation, Buffer body) {
+    byte[] bytes = body.getBytes();
+    SdkHttpRequest request =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.POST)
+            .uri(endpoint.resolve("/"))
+            .putHeader("Content-Type", CONTENT_TYPE)
+            .putHeader("X-Amz-Target", TARGET_PREFIX + operation)
+            .build();
+    SignedRequest signed =
+        signer.sign(
+            r ->
+                r.identity(credentials.get())
+                    .request(request)
+                    .payload(ContentStreamProvider.fromByteArrayUnsafe(bytes))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dynamodb")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {
+      headers.add(header.getKey(), header.getValue());
+    }
+    return headers;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

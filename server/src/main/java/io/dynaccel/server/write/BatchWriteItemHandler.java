@@ -1,0 +1,150 @@
+package io.dynaccel.server.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.config.WriteStrategy;
+import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.cache.WriteTicket;
+import io.dynaccel.server.item.AttributeValues;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * BatchWriteItem, write-through: the batch goes to DynamoDB as the client sent it; then every put or
+ * delete that DynamoDB processed updates the cache, and every unprocessed one leaves it untouched.
+ */
+public final class BatchWriteItemHandler implements OperationHandler {
+
+  private final ItemCache cache;
+  private final TableSchemas schemas;
+  private final UpstreamClient upstream;
+  private final Function<String, WriteStrategy> strategies;
+  private final TableWrites tableWrites;
+
+  /** Creates the handler. */
+  public BatchWriteItemHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, Function<String, WriteStrategy> strategies, TableWrites tableWrites) {
+    this.cache = cache;
+    this.schemas = schemas;
+    this.upstream = upstream;
+    this.strategies = strategies;
+    this.tableWrites = tableWrites;
+  }
+
+  @Override
+  public Future<ApiResponse> handle(ApiRequest request) {
+    JsonNode requestItems = request.json().get("RequestItems");
+    if (requestItems == null || !requestItems.isObject()) {
+      return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+    }
+    List<String> names = new ArrayList<>();
+    List<Future<Optional<KeySchema>>> lookups = new ArrayList<>();
+    for (Iterator<String> it = requestItems.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      names.add(name);
+      lookups.add(schemas.schema(TableNames.plain(name)));
+    }
+    return Future.all(lookups).compose(done -> {
+      Map<JsonNode, Planned> planned = new LinkedHashMap<>();
+      Set<String> unnamed = new HashSet<>();
+      for (int i = 0; i < names.size(); i++) {
+        String table = TableNames.plain(names.get(i));
+        Optional<KeySchema> schema = lookups.get(i).result();
+        for (JsonNode writeRequest : requestItems.get(names.get(i))) {
+          Planned plan = schema.map(s -> Planned.of(table, s, writeRequest)).orElse(null);
+          if (plan == null) {
+            unnamed.add(table);
+          } else {
+            planned.put(writeRequest, plan);
+          }
+        }
+      }
+      if (!unnamed.isEmpty()) {
+        // Some write names no key we can read, yet DynamoDB might accept it: guard whole tables.
+        return tableWrites.write(names.stream().map(TableNames::plain).toList(), request);
+      }
+      return write(request, planned);
+    });
+  }
+
+  private Future<ApiResponse> write(ApiRequest request, Map<JsonNode, Planned> planned) {
+    Map<WriteTicket, Planned> tickets = new LinkedHashMap<>();
+    planned.values().forEach(plan -> tickets.put(cache.beginWrite(plan.key), plan));
+    return upstream.send(request.operation(), request.body())
+        .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets.keySet(), failure))
+        .map(response -> {
+          Set<ItemKey> unprocessed = new HashSet<>();
+          if (response.ok()) {
+            try {
+              JsonNode answer = JsonCodec.read(response.body().getBytes()).path("UnprocessedItems");
+              answer.fieldNames().forEachRemaining(name -> {
+                for (JsonNode writeRequest : answer.get(name)) {
+                  Planned plan = planned.get(writeRequest);
+                  unprocessed.add(plan == null ? null : plan.key);
+                }
+              });
+            } catch (RuntimeException e) {
+              tickets.keySet().forEach(cache::abandonWrite);
+              throw e;
+            }
+          }
+          WriteOutcomes.settle(cache, tickets.keySet(), response, applied -> tickets.forEach((ticket, plan) -> {
+            if (unprocessed.contains(null) || unprocessed.contains(plan.key)) {
+              // Not processed, or an unprocessed write we cannot match: the cache must not move on.
+              if (unprocessed.contains(null)) {
+                cache.abandonWrite(ticket);
+              } else {
+                cache.failWrite(ticket);
+              }
+            } else {
+              cache.completeWrite(ticket, strategies.apply(plan.key.table()) == WriteStrategy.WRITE_THROUGH ? plan.newValue : null);
+            }
+          }));
+          return ApiResponse.relay(response);
+        });
+  }
+
+  /** One put or delete of the batch, with the cache entry it leaves behind. */
+  private record Planned(ItemKey key, CachedItem newValue) {
+
+    static Planned of(String table, KeySchema schema, JsonNode writeRequest) {
+      try {
+        return plan(table, schema, writeRequest);
+      } catch (IllegalArgumentException e) {
+        // An attribute value DynamoDB will reject; the caller then leaves the batch to DynamoDB.
+        return null;
+      }
+    }
+
+    private static Planned plan(String table, KeySchema schema, JsonNode writeRequest) {
+      JsonNode put = writeRequest.path("PutRequest").get("Item");
+      JsonNode delete = writeRequest.path("DeleteRequest").get("Key");
+      if (put instanceof ObjectNode item && delete == null) {
+        ItemKey key = schema.keyOfItem(table, item);
+        return key == null ? null : new Planned(key, CachedItem.present(JsonCodec.write(AttributeValues.normalizeItem(item))));
+      }
+      if (delete != null && put == null) {
+        ItemKey key = schema.keyOf(table, delete);
+        return key == null ? null : new Planned(key, CachedItem.absent());
+      }
+      return null;
+    }
+  }
+}

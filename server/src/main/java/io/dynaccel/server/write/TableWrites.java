@@ -1,0 +1,40 @@
+package io.dynaccel.server.write;
+
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.TableWriteTicket;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.upstream.UpstreamFailure;
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Sends writes that may change any item of some tables (PartiQL statements, table deletion, writes
+ * whose key the accelerator cannot name): the tables are guarded while the write is in flight and
+ * their cached items dropped when it ends, whatever its outcome.
+ */
+public final class TableWrites {
+
+  private final ItemCache cache;
+  private final UpstreamClient upstream;
+
+  /** Creates the sender. */
+  public TableWrites(ItemCache cache, UpstreamClient upstream) {
+    this.cache = cache;
+    this.upstream = upstream;
+  }
+
+  /** Forwards the request unchanged while the given tables are guarded. */
+  public Future<ApiResponse> write(Collection<String> tables, ApiRequest request) {
+    List<TableWriteTicket> tickets = tables.stream().distinct().map(cache::beginTableWrite).toList();
+    return upstream.send(request.operation(), request.body())
+        .andThen(result -> {
+          boolean settled = result.succeeded() && (result.result().ok() || result.result().rejected());
+          boolean neverSent = result.failed() && result.cause() instanceof UpstreamFailure f && !f.mayHaveArrived();
+          tickets.forEach(ticket -> cache.endTableWrite(ticket, !settled && !neverSent));
+        })
+        .map(ApiResponse::relay);
+  }
+}
