@@ -39,13 +39,12 @@ class DynaliteTest {
     }
 
     @Test
-    void createTable_isActiveAtOnce() throws Exception {
+    void createTable_becomesActiveAndAcceptsItems() throws Exception {
         dynalite = Dynalite.onFreePort();
         dynalite.start();
 
-        HttpResponse<String> response = DynamoDbHttp.createTable(dynalite, "orders");
+        DynamoDbHttp.createActiveTable(dynalite, "orders");
 
-        assertThat(response.statusCode()).isEqualTo(200);
         assertThat(DynamoDbHttp.putItem(dynalite, "orders", "o-1", "first").statusCode()).isEqualTo(200);
     }
 
@@ -53,8 +52,8 @@ class DynaliteTest {
     void stopThenStart_keepsTablesAndItemsOnTheSamePort() throws Exception {
         dynalite = Dynalite.onFreePort();
         dynalite.start();
-        DynamoDbHttp.createTable(dynalite, "orders");
-        DynamoDbHttp.putItem(dynalite, "orders", "o-1", "first");
+        DynamoDbHttp.createActiveTable(dynalite, "orders");
+        assertThat(DynamoDbHttp.putItem(dynalite, "orders", "o-1", "first").statusCode()).isEqualTo(200);
 
         dynalite.stop();
         assertThat(dynalite.isRunning()).isFalse();

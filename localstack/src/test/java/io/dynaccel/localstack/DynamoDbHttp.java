@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
  * Sends DynamoDB JSON requests with headers that look signed. The emulators check that the SigV4 headers are there
@@ -43,6 +44,22 @@ final class DynamoDbHttp {
                 + "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
                 + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
                 + "\"BillingMode\":\"PAY_PER_REQUEST\"}");
+    }
+
+    /**
+     * Creates {@code table} and waits until it is ACTIVE: like DynamoDB, the emulators accept items only then, and
+     * they switch state after CreateTable has returned.
+     */
+    static void createActiveTable(DynamoDbEmulator emulator, String table) throws IOException, InterruptedException {
+        HttpResponse<String> created = createTable(emulator, table);
+        if (created.statusCode() != 200) {
+            throw new IllegalStateException("CreateTable " + table + " failed: " + created.body());
+        }
+        Awaitility.await("table " + table + " ACTIVE")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> call(emulator.endpoint(), emulator.region(), "DescribeTable",
+                        "{\"TableName\":\"" + table + "\"}").body().contains("\"TableStatus\":\"ACTIVE\""));
     }
 
     static HttpResponse<String> putItem(DynamoDbEmulator emulator, String table, String pk, String value)

@@ -31,7 +31,8 @@ public final class DynaliteProcess {
 
     /**
      * Launches dynalite without waiting for it to listen; call {@link #awaitReady(Duration)} next. Tables change
-     * state (CREATING to ACTIVE and so on) at once, so tests need not wait for them.
+     * state (CREATING to ACTIVE and so on) within milliseconds instead of dynalite's default half second, but still
+     * after the request returns: as with DynamoDB, clients wait for ACTIVE before using a new table.
      *
      * @param installation where dynalite is installed
      * @param port the port to listen on; must be free
