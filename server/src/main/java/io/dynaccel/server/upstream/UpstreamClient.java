@@ -115,19 +115,24 @@ public final class UpstreamClient implements AutoCloseable {
             requestTimeoutMillis,
             id -> {
               HttpClientRequest request = sent.get();
-              if (request != null) {
-                request.reset();
-              }
               promise.tryFail(
                   new UpstreamFailure(
                       "DynamoDB at " + endpoint + " did not answer within " + requestTimeoutMillis + " ms",
                       request != null,
                       null));
+              if (request != null) {
+                request.reset();
+              }
             });
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/").setHeaders(headers);
     http.request(options)
         .compose(
             request -> {
+              if (promise.future().isComplete()) {
+                // Timed out while waiting for a connection and reported as never sent: keep it so.
+                request.reset();
+                return Future.failedFuture("request abandoned before sending");
+              }
               sent.set(request);
               return request.send(body);
             })
