@@ -41,7 +41,7 @@ final class ProxiedAccelerator implements AutoCloseable {
   static ProxiedAccelerator start(DynamoDbEmulator emulator, String... settings) throws Exception {
     DelayingProxy proxy = DelayingProxy.start(emulator.endpoint(), Duration.ZERO, Duration.ZERO);
     try {
-      List<String> args = new ArrayList<>(List.of("--port", "0", "--instances", "2", "--host", "127.0.0.1",
+      List<String> args = new ArrayList<>(List.of("--port", Integer.toString(freePort()), "--instances", "2", "--host", "127.0.0.1",
           "--upstream", proxy.endpoint().toString(), "--region", emulator.region()));
       for (String setting : settings) {
         args.add("--set");
@@ -55,6 +55,17 @@ final class ProxiedAccelerator implements AutoCloseable {
     } catch (Exception e) {
       proxy.close();
       throw e;
+    }
+  }
+
+  /**
+   * A free loopback port. With {@code --port 0 --instances 2} the second HTTP front fails with
+   * "Address already in use" (it asks for the first front's actual port, which Vert.x does not
+   * share under the port-0 key), so the node is given a concrete port.
+   */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 
