@@ -15,6 +15,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,8 +29,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /**
  * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
  *
- * <p>Startup is a chain of futures: resolve the upstream credentials, deploy the first HTTP front
- * (which fixes the port when 0 was asked for), then one more front per remaining core.
+ * <p>Startup is a chain of futures: resolve the upstream credentials, then deploy one HTTP front per
+ * configured instance, all sharing the port.
  */
 public final class DynaccelServer {
 
@@ -69,15 +72,16 @@ public final class DynaccelServer {
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
     return credentials.start().compose(v -> {
       Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker);
-      ServerVerticle first = new ServerVerticle(config.server(), config.server().port(), accelerator.api(), accelerator.metrics());
-      return vertx.deployVerticle(first).compose(id -> {
-        int port = first.actualPort();
-        int more = config.server().instances() - 1;
-        Future<?> rest = more == 0
-            ? Future.succeededFuture()
-            : vertx.deployVerticle(() -> new ServerVerticle(config.server(), port, accelerator.api(), accelerator.metrics()), new DeploymentOptions().setInstances(more));
-        return rest.map(r -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, port));
-      });
+      // A negative port makes Vert.x pick one random port that all fronts share.
+      int requested = config.server().port() == 0 ? -1 : config.server().port();
+      List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
+      Supplier<ServerVerticle> front = () -> {
+        ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics());
+        fronts.add(verticle);
+        return verticle;
+      };
+      return vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
+          .map(id -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, fronts.get(0).actualPort()));
     }).onFailure(e -> {
       credentials.close();
       if (ownsVertx) {

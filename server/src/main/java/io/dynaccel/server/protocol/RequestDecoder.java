@@ -31,6 +31,10 @@ public final class RequestDecoder {
     if (!(json instanceof ObjectNode object)) {
       throw DynamoDbException.serialization("Start of " + (json.isArray() ? "list" : "structure") + " found where not expected");
     }
+    if (RequestTypeChecker.supports(operation)) {
+      // Malformed members never travel upstream: some DynamoDB implementations crash on them.
+      RequestTypeChecker.check(operation, object);
+    }
     return new ApiRequest(operation, body, object);
   }
 }

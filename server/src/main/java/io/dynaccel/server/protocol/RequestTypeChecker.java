@@ -33,7 +33,7 @@ public final class RequestTypeChecker {
    * Deeper trees than this are refused outright. Jackson's parser already stops at 1000 levels;
    * this guards programmatically built trees against a {@link StackOverflowError}.
    */
-  static final int MAX_DEPTH = 1200;
+  static final int MAX_DEPTH = 256;
 
   private static final String PARAMETERIZED_TYPE_ERROR =
       "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class"

@@ -225,7 +225,7 @@ public final class BatchGetItemHandler implements OperationHandler {
       }
       ReadOptions options = ReadOptions.parse(request, CACHEABLE_TABLE_MEMBERS);
       JsonNode keyList = request.get("Keys");
-      if (options == null || keyList == null || !keyList.isArray() || keyList.isEmpty()) {
+      if (options == null || !options.answerableFor(schema.get()) || keyList == null || !keyList.isArray() || keyList.isEmpty()) {
         return null;
       }
       String table = TableNames.plain(requestName);

@@ -54,7 +54,7 @@ public final class GetItemHandler implements OperationHandler {
     }
     return schemas.schema(table).compose(schema -> {
       ItemKey key = schema.map(s -> s.keyOf(table, json.get("Key"))).orElse(null);
-      if (key == null) {
+      if (key == null || !options.answerableFor(schema.get())) {
         return forward(request);
       }
       if (!shapes.isAccepted(options.shape())) {

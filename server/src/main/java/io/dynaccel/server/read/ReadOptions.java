@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.item.InvalidProjectionException;
 import io.dynaccel.server.item.Projection;
+import io.dynaccel.server.table.KeySchema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,6 +25,14 @@ import java.util.TreeMap;
 public record ReadOptions(Projection projection, String shape) {
 
   private static final ReadOptions WHOLE_ITEM = new ReadOptions(null, null);
+
+  /**
+   * Whether the cache may answer these options for a table: DynamoDB rejects projections that look
+   * inside a key attribute, so those go upstream to get DynamoDB's own error.
+   */
+  public boolean answerableFor(KeySchema schema) {
+    return projection == null || projection.nestedRootAttributes().stream().noneMatch(schema::isKeyAttribute);
+  }
 
   /**
    * Parses the read options of a GetItem request or of one table's entry in a BatchGetItem request.
