@@ -38,6 +38,7 @@ final class DelayingProxy implements AutoCloseable {
   private final NetClient client;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong responseChunks = new AtomicLong();
   private volatile int maxResponseDelayMillis;
   private volatile int maxRequestDelayMillis;
   private volatile boolean holding;
@@ -84,6 +85,11 @@ final class DelayingProxy implements AutoCloseable {
   /** Connections accepted so far. */
   long acceptedConnections() {
     return accepted.get();
+  }
+
+  /** Chunks received from the upstream so far (held or not). */
+  long responseChunks() {
+    return responseChunks.get();
   }
 
   /** Sets the random delays; zero forwards at once. */
@@ -178,6 +184,9 @@ final class DelayingProxy implements AutoCloseable {
     }
 
     void offer(Buffer data) {
+      if (response) {
+        responseChunks.incrementAndGet();
+      }
       int max = response ? maxResponseDelayMillis : maxRequestDelayMillis;
       long now = System.nanoTime();
       long delay = max <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(max + 1));
