@@ -55,11 +55,6 @@ public final class DynamoDbException extends RuntimeException {
     return new DynamoDbException(CORAL_SERVICE + "ServiceUnavailableException", message, 503, "message");
   }
 
-  /** An error of any type and status, for the rarer cases. */
-  public static DynamoDbException of(String type, String message, int statusCode) {
-    return new DynamoDbException(type, message, statusCode, "message");
-  }
-
   /** The fully qualified {@code __type}, e.g. {@code com.amazon.coral.validate#ValidationException}. */
   public String type() {
     return type;

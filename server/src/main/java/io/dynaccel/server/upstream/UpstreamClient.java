@@ -1,5 +1,6 @@
 package io.dynaccel.server.upstream;
 
+import io.dynaccel.server.protocol.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -32,7 +33,6 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  */
 public final class UpstreamClient implements AutoCloseable {
 
-  private static final String TARGET_PREFIX = "DynamoDB_20120810.";
   private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
 
   private final Vertx vertx;
@@ -87,11 +87,6 @@ public final class UpstreamClient implements AutoCloseable {
       return endpoint.getPort();
     }
     return tls ? 443 : 80;
-  }
-
-  /** The endpoint this client talks to. */
-  public URI endpoint() {
-    return endpoint;
   }
 
   /**
@@ -162,7 +157,7 @@ public final class UpstreamClient implements AutoCloseable {
             .method(SdkHttpMethod.POST)
             .uri(endpoint.resolve("/"))
             .putHeader("Content-Type", CONTENT_TYPE)
-            .putHeader("X-Amz-Target", TARGET_PREFIX + operation)
+            .putHeader("X-Amz-Target", Operations.TARGET_PREFIX + operation)
             .build();
     SignedRequest signed =
         signer.sign(
