@@ -14,11 +14,11 @@ import java.util.Map;
 public final class OperationRouter implements OperationHandler {
 
   private final Map<String, OperationHandler> handlers = new HashMap<>();
-  private final UpstreamClient upstream;
+  private final PassThrough passThrough;
 
   /** Creates a router that passes every operation through until handlers are added. */
   public OperationRouter(UpstreamClient upstream) {
-    this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
   }
 
   /** Routes the given operations to a handler. */
@@ -33,7 +33,7 @@ public final class OperationRouter implements OperationHandler {
   public Future<ApiResponse> handle(ApiRequest request) {
     OperationHandler handler = handlers.get(request.operation());
     if (handler == null) {
-      return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+      return passThrough.handle(request);
     }
     try {
       return handler.handle(request);

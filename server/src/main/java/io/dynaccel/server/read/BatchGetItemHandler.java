@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
@@ -42,6 +43,7 @@ public final class BatchGetItemHandler implements OperationHandler {
   private final ItemCache cache;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final ProjectionShapes shapes;
   private final DynaccelMetrics metrics;
 
@@ -50,6 +52,7 @@ public final class BatchGetItemHandler implements OperationHandler {
     this.cache = cache;
     this.schemas = schemas;
     this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.shapes = shapes;
     this.metrics = metrics;
   }
@@ -59,7 +62,7 @@ public final class BatchGetItemHandler implements OperationHandler {
     ObjectNode json = request.json();
     JsonNode requestItems = json.get("RequestItems");
     if (ReadOptions.parse(topLevel(json), CACHEABLE_MEMBERS) == null || requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
-      return forward(request);
+      return passThrough.handle(request);
     }
     List<String> tables = new ArrayList<>();
     List<Future<Optional<KeySchema>>> lookups = new ArrayList<>();
@@ -74,17 +77,17 @@ public final class BatchGetItemHandler implements OperationHandler {
       for (int i = 0; i < tables.size(); i++) {
         TableRead read = TableRead.plan(tables.get(i), requestItems.get(tables.get(i)), lookups.get(i).result());
         if (read == null) {
-          return forward(request);
+          return passThrough.handle(request);
         }
         keyCount += read.keys.size();
         reads.add(read);
       }
       if (keyCount > MAX_KEYS) {
-        return forward(request);
+        return passThrough.handle(request);
       }
       List<String> unverified = reads.stream().map(r -> r.options.shape()).filter(s -> !shapes.isAccepted(s)).toList();
       if (!unverified.isEmpty()) {
-        return forward(request).andThen(r -> {
+        return passThrough.handle(request).andThen(r -> {
           if (r.succeeded() && r.result().statusCode() == 200) {
             unverified.forEach(shapes::accept);
           }
@@ -191,10 +194,6 @@ public final class BatchGetItemHandler implements OperationHandler {
       }
     }
     return body;
-  }
-
-  private Future<ApiResponse> forward(ApiRequest request) {
-    return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
   }
 
   /** The part of a batch that reads one table. */

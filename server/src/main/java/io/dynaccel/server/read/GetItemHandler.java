@@ -3,6 +3,7 @@ package io.dynaccel.server.read;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
@@ -32,6 +33,7 @@ public final class GetItemHandler implements OperationHandler {
   private final ItemCache cache;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final ProjectionShapes shapes;
   private final DynaccelMetrics metrics;
 
@@ -40,6 +42,7 @@ public final class GetItemHandler implements OperationHandler {
     this.cache = cache;
     this.schemas = schemas;
     this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.shapes = shapes;
     this.metrics = metrics;
   }
@@ -50,15 +53,15 @@ public final class GetItemHandler implements OperationHandler {
     String table = TableNames.of(json.get("TableName"));
     ReadOptions options = ReadOptions.parse(json, CACHEABLE_MEMBERS);
     if (table == null || options == null) {
-      return forward(request);
+      return passThrough.handle(request);
     }
     return schemas.schema(table).compose(schema -> {
       ItemKey key = schema.map(s -> s.keyOf(table, json.get("Key"))).orElse(null);
       if (key == null || !options.answerableFor(schema.get())) {
-        return forward(request);
+        return passThrough.handle(request);
       }
       if (!shapes.isAccepted(options.shape())) {
-        return forward(request).andThen(r -> {
+        return passThrough.handle(request).andThen(r -> {
           if (r.succeeded() && r.result().statusCode() == 200) {
             shapes.accept(options.shape());
           }
@@ -89,9 +92,5 @@ public final class GetItemHandler implements OperationHandler {
       cache.completeFill(ticket, entry);
       return CachedAnswers.getItem(entry, options);
     });
-  }
-
-  private Future<ApiResponse> forward(ApiRequest request) {
-    return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
   }
 }

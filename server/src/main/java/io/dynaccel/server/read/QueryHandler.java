@@ -1,6 +1,7 @@
 package io.dynaccel.server.read;
 
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
@@ -10,18 +11,18 @@ import io.vertx.core.Future;
 /** Query and Scan: sent to DynamoDB as they are (there is no query cache yet), counted as misses. */
 public final class QueryHandler implements OperationHandler {
 
-  private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final DynaccelMetrics metrics;
 
   /** Creates the handler. */
   public QueryHandler(UpstreamClient upstream, DynaccelMetrics metrics) {
-    this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.metrics = metrics;
   }
 
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
     metrics.queryOrScan(request.operation(), false);
-    return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+    return passThrough.handle(request);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
@@ -36,6 +37,7 @@ public final class BatchWriteItemHandler implements OperationHandler {
   private final ItemCache cache;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final Function<String, WriteStrategy> strategies;
   private final TableWrites tableWrites;
 
@@ -44,6 +46,7 @@ public final class BatchWriteItemHandler implements OperationHandler {
     this.cache = cache;
     this.schemas = schemas;
     this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.strategies = strategies;
     this.tableWrites = tableWrites;
   }
@@ -52,7 +55,7 @@ public final class BatchWriteItemHandler implements OperationHandler {
   public Future<ApiResponse> handle(ApiRequest request) {
     JsonNode requestItems = request.json().get("RequestItems");
     if (requestItems == null || !requestItems.isObject()) {
-      return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+      return passThrough.handle(request);
     }
     List<String> names = new ArrayList<>();
     List<Future<Optional<KeySchema>>> lookups = new ArrayList<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
@@ -36,6 +37,7 @@ public final class ItemWriteHandler implements OperationHandler {
   private final ItemCache cache;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final Function<String, WriteStrategy> strategies;
   private final TableWrites tableWrites;
 
@@ -44,6 +46,7 @@ public final class ItemWriteHandler implements OperationHandler {
     this.cache = cache;
     this.schemas = schemas;
     this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.strategies = strategies;
     this.tableWrites = tableWrites;
   }
@@ -54,12 +57,12 @@ public final class ItemWriteHandler implements OperationHandler {
     String table = TableNames.of(json.get("TableName"));
     if (table == null) {
       // DynamoDB rejects a write without a table name; nothing can change.
-      return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+      return passThrough.handle(request);
     }
     return schemas.schema(table).compose(schema -> {
       if (schema.isEmpty()) {
         // The table does not exist, so neither does anything cached for it; DynamoDB answers.
-        return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+        return passThrough.handle(request);
       }
       ItemKey key = keyOf(request.operation(), table, schema.get(), json);
       if (key == null) {

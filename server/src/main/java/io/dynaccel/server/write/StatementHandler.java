@@ -2,6 +2,7 @@ package io.dynaccel.server.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
@@ -24,12 +25,12 @@ public final class StatementHandler implements OperationHandler {
   private static final Pattern WRITE_TARGET =
       Pattern.compile("^\\s*(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(?:\"([^\"]+)\"|([A-Za-z0-9_.-]+))[\\s.]", Pattern.CASE_INSENSITIVE);
 
-  private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final TableWrites tableWrites;
 
   /** Creates the handler. */
   public StatementHandler(UpstreamClient upstream, TableWrites tableWrites) {
-    this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.tableWrites = tableWrites;
   }
 
@@ -45,7 +46,7 @@ public final class StatementHandler implements OperationHandler {
       statement(entry.get("Statement"), written);
     }
     if (written.isEmpty()) {
-      return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+      return passThrough.handle(request);
     }
     return tableWrites.write(List.copyOf(written), request);
   }

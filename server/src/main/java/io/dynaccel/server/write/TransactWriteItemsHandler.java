@@ -2,6 +2,7 @@ package io.dynaccel.server.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.cache.WriteTicket;
@@ -27,6 +28,7 @@ public final class TransactWriteItemsHandler implements OperationHandler {
   private final ItemCache cache;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
+  private final PassThrough passThrough;
   private final TableWrites tableWrites;
 
   /** Creates the handler. */
@@ -34,6 +36,7 @@ public final class TransactWriteItemsHandler implements OperationHandler {
     this.cache = cache;
     this.schemas = schemas;
     this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
     this.tableWrites = tableWrites;
   }
 
@@ -49,7 +52,7 @@ public final class TransactWriteItemsHandler implements OperationHandler {
           String table = TableNames.of(write.get("TableName"));
           if (table == null) {
             // DynamoDB rejects a write without a table; nothing can change.
-            return upstream.send(request.operation(), request.body()).map(ApiResponse::relay);
+            return passThrough.handle(request);
           }
           tables.add(table);
           writes.add(write);
