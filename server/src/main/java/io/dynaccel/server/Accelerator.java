@@ -42,7 +42,7 @@ final class Accelerator implements AutoCloseable {
 
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker) {
     UpstreamConfig up = config.upstream();
-    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), credentials);
+    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials);
     Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
     this.itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
       TableConfig tableConfig = config.table(table);

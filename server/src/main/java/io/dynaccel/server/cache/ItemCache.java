@@ -27,6 +27,7 @@ public final class ItemCache {
   private final Cache<ItemKey, CachedItem> items;
   private final WriteGuards guards;
   private final AtomicLong evictions = new AtomicLong();
+  private final AtomicLong fillRejections = new AtomicLong();
 
   /**
    * Creates an item cache.
@@ -79,7 +80,11 @@ public final class ItemCache {
    * @return whether the entry was installed
    */
   public boolean completeFill(FillTicket ticket, CachedItem value) {
-    return guards.completeFill(ticket, () -> items.put(ticket.key(), value), () -> items.invalidate(ticket.key()));
+    boolean installed = guards.completeFill(ticket, () -> items.put(ticket.key(), value), () -> items.invalidate(ticket.key()));
+    if (!installed) {
+      fillRejections.incrementAndGet();
+    }
+    return installed;
   }
 
   /** Starts a write of a key: call before the write is sent upstream. */
@@ -164,6 +169,11 @@ public final class ItemCache {
   /** Runs pending maintenance (eviction, expiry) now rather than on a later access. */
   public void cleanUp() {
     items.cleanUp();
+  }
+
+  /** Fills dropped because a write overlapped them or the key was quarantined. */
+  public long fillRejectionCount() {
+    return fillRejections.get();
   }
 
   /** Entries evicted because the byte bound was reached. */

@@ -39,6 +39,9 @@ public final class DynaccelMetrics {
     FunctionCounter.builder("dynaccel.item.cache.evictions", itemCache, ItemCache::evictionCount)
         .description("Item cache entries evicted to stay within the byte bound")
         .register(registry);
+    FunctionCounter.builder("dynaccel.item.cache.fill.rejections", itemCache, ItemCache::fillRejectionCount)
+        .description("Read-through fills not cached because a write to the key overlapped them")
+        .register(registry);
   }
 
   /** Counts item keys answered from the cache. */

@@ -34,12 +34,14 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 public final class UpstreamClient implements AutoCloseable {
 
   private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+  private static final long RETRY_BASE_DELAY_MILLIS = 25;
 
   private final Vertx vertx;
   private final HttpClientAgent http;
   private final URI endpoint;
   private final String region;
   private final long requestTimeoutMillis;
+  private final int maxRetries;
   private final RefreshingCredentials credentials;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
@@ -51,6 +53,7 @@ public final class UpstreamClient implements AutoCloseable {
    * @param connectTimeout the TCP connect timeout
    * @param requestTimeout the limit for one request, from sending to the last byte of the answer
    * @param maxConnections the pool size
+   * @param maxRetries how often a request that certainly never reached DynamoDB is tried again
    * @param credentials the accelerator's own credentials, started
    */
   public UpstreamClient(
@@ -60,11 +63,13 @@ public final class UpstreamClient implements AutoCloseable {
       Duration connectTimeout,
       Duration requestTimeout,
       int maxConnections,
+      int maxRetries,
       RefreshingCredentials credentials) {
     this.vertx = vertx;
     this.endpoint = endpoint;
     this.region = region;
     this.requestTimeoutMillis = requestTimeout.toMillis();
+    this.maxRetries = maxRetries;
     this.credentials = credentials;
     boolean tls = "https".equalsIgnoreCase(endpoint.getScheme());
     HttpClientOptions options =
@@ -97,6 +102,25 @@ public final class UpstreamClient implements AutoCloseable {
    * @return DynamoDB's answer, whatever its status; or a failed future with {@link UpstreamFailure}
    */
   public Future<UpstreamResponse> send(String operation, Buffer body) {
+    return attempt(operation, body, 0);
+  }
+
+  /**
+   * One try, and another after a short pause if this one certainly never reached DynamoDB: only
+   * then is a retry safe for every operation, writes included.
+   */
+  private Future<UpstreamResponse> attempt(String operation, Buffer body, int retriesDone) {
+    return sendOnce(operation, body).recover(failure -> {
+      if (retriesDone >= maxRetries || !(failure instanceof UpstreamFailure f) || f.mayHaveArrived()) {
+        return Future.failedFuture(failure);
+      }
+      Promise<Void> pause = Promise.promise();
+      vertx.setTimer(RETRY_BASE_DELAY_MILLIS << retriesDone, id -> pause.complete());
+      return pause.future().compose(v -> attempt(operation, body, retriesDone + 1));
+    });
+  }
+
+  private Future<UpstreamResponse> sendOnce(String operation, Buffer body) {
     MultiMap headers;
     try {
       headers = signedHeaders(operation, body);

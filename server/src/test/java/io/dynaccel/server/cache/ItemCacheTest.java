@@ -40,6 +40,7 @@ class ItemCacheTest {
 
     assertThat(cache.completeFill(fill, item("v1"))).isFalse();
     assertThat(valueOf(cache.get(KEY))).contains("v2");
+    assertThat(cache.fillRejectionCount()).isEqualTo(1);
   }
 
   @Test
