@@ -2,20 +2,13 @@ package io.dynaccel.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +22,6 @@ class DifferentialIT {
 
   private static final int OPERATIONS = 3000;
   private static final String TABLE = "Diff";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] PROJECTIONS = {"n", "s, n", "#m.x, l[1]", "ss, missing", "l[0], l[2]", "#m", "pk, sk, s"};
   private static final String[] NUMBERS = {"1.50", "007", "-0.0", "1e2", "12345678901234567890.125", "0.000100", "42"};
 
@@ -50,8 +42,7 @@ class DifferentialIT {
         + "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},"
         + "{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
     for (URI endpoint : List.of(direct, accelerated)) {
-      assertThat(fixture.call(endpoint, "DynamoDB_20120810.CreateTable", create).statusCode()).isEqualTo(200);
-      Awaitility.await().until(() -> fixture.call(endpoint, "DynamoDB_20120810.DescribeTable", "{\"TableName\":\"Diff\"}").body().contains("\"ACTIVE\""));
+      Differential.createTable(fixture, endpoint, create);
     }
   }
 
@@ -62,40 +53,16 @@ class DifferentialIT {
 
   @Test
   void randomCalls_whenSentDirectAndThroughAccelerator_answerIdentically() throws Exception {
-    List<String> differences = new ArrayList<>();
-    int errors = 0;
+    Differential differential = new Differential(fixture, direct, accelerated);
     for (int i = 0; i < OPERATIONS; i++) {
       Call call = nextCall();
-      HttpResponse<String> expected = fixture.call(direct, "DynamoDB_20120810." + call.operation, call.body);
-      HttpResponse<String> actual = fixture.call(accelerated, "DynamoDB_20120810." + call.operation, call.body);
-      if (expected.statusCode() != 200) {
-        errors++;
-      }
-      if (expected.statusCode() != actual.statusCode() || !normalized(call.operation, expected.body()).equals(normalized(call.operation, actual.body()))) {
-        differences.add("#" + i + " " + call.operation + " " + call.body + "\n  direct:      " + expected.statusCode() + " " + expected.body()
-            + "\n  accelerated: " + actual.statusCode() + " " + actual.body());
-      }
+      differential.send(call.operation, call.body);
     }
+    List<String> differences = differential.differences();
     System.out.printf("DifferentialIT: %d calls, %d DynamoDB errors among them, %d differences, item cache hits %.0f, misses %.0f%n",
-        OPERATIONS, errors, differences.size(), fixture.metric("dynaccel_item_cache_hits_total"), fixture.metric("dynaccel_item_cache_misses_total"));
+        OPERATIONS, differential.errors(), differences.size(), fixture.metric("dynaccel_item_cache_hits_total"), fixture.metric("dynaccel_item_cache_misses_total"));
     assertThat(differences).isEmpty();
     assertThat(fixture.metric("dynaccel_item_cache_hits_total")).isPositive();
-  }
-
-  /** The answer with list orders DynamoDB does not promise made canonical. */
-  private static JsonNode normalized(String operation, String body) throws Exception {
-    JsonNode tree = body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
-    if (operation.equals("BatchGetItem") && tree.path("Responses").isObject()) {
-      tree.path("Responses").fields().forEachRemaining(table -> {
-        List<JsonNode> items = new ArrayList<>();
-        table.getValue().forEach(items::add);
-        items.sort(Comparator.comparing(JsonNode::toString));
-        ArrayNode sorted = JSON.createArrayNode();
-        items.forEach(sorted::add);
-        ((ObjectNode) tree.path("Responses")).set(table.getKey(), sorted);
-      });
-    }
-    return tree;
   }
 
   private record Call(String operation, String body) {}
