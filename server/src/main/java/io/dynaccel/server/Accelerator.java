@@ -5,6 +5,7 @@ import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.config.TableConfig;
 import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.config.WriteStrategy;
+import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.cache.ItemCache;
@@ -12,7 +13,8 @@ import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.read.BatchGetItemHandler;
 import io.dynaccel.server.read.GetItemHandler;
 import io.dynaccel.server.read.ProjectionShapes;
-import io.dynaccel.server.read.QueryHandler;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryHandler;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.dynaccel.server.upstream.UpstreamClient;
@@ -37,8 +39,10 @@ final class Accelerator implements AutoCloseable {
 
   private final UpstreamClient upstream;
   private final ItemCache itemCache;
+  private final QueryCache queryCache;
   private final DynaccelMetrics metrics;
   private final ApiEndpoint api;
+  private final AdminRoutes admin;
 
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker) {
     UpstreamConfig up = config.upstream();
@@ -48,26 +52,32 @@ final class Accelerator implements AutoCloseable {
       TableConfig tableConfig = config.table(table);
       return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
     }, guardRetention, ticker);
-    this.metrics = new DynaccelMetrics(itemCache);
+    this.queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, ticker);
+    this.metrics = new DynaccelMetrics(itemCache, queryCache);
     TableSchemas schemas = new TableSchemas(upstream);
     ProjectionShapes shapes = new ProjectionShapes();
-    TableWrites tableWrites = new TableWrites(itemCache, upstream);
+    TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream);
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
     OperationRouter router = new OperationRouter(upstream)
         .route(new GetItemHandler(itemCache, schemas, upstream, shapes, metrics), "GetItem")
         .route(new BatchGetItemHandler(itemCache, schemas, upstream, shapes, metrics), "BatchGetItem")
-        .route(new QueryHandler(upstream, metrics), "Query", "Scan")
-        .route(new ItemWriteHandler(itemCache, schemas, upstream, strategies, tableWrites), "PutItem", "UpdateItem", "DeleteItem")
-        .route(new BatchWriteItemHandler(itemCache, schemas, upstream, strategies, tableWrites), "BatchWriteItem")
-        .route(new TransactWriteItemsHandler(itemCache, schemas, upstream, tableWrites), "TransactWriteItems")
+        .route(new QueryHandler(queryCache, schemas, upstream, metrics), "Query", "Scan")
+        .route(new ItemWriteHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites), "PutItem", "UpdateItem", "DeleteItem")
+        .route(new BatchWriteItemHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites), "BatchWriteItem")
+        .route(new TransactWriteItemsHandler(itemCache, queryCache, schemas, upstream, tableWrites), "TransactWriteItems")
         .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     this.api = new ApiEndpoint(router, metrics);
+    this.admin = new AdminRoutes(itemCache, queryCache);
   }
 
   ApiEndpoint api() {
     return api;
+  }
+
+  AdminRoutes admin() {
+    return admin;
   }
 
   DynaccelMetrics metrics() {
@@ -76,6 +86,10 @@ final class Accelerator implements AutoCloseable {
 
   ItemCache itemCache() {
     return itemCache;
+  }
+
+  QueryCache queryCache() {
+    return queryCache;
   }
 
   @Override

@@ -76,7 +76,7 @@ public final class DynaccelServer {
       int requested = config.server().port() == 0 ? -1 : config.server().port();
       List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
       Supplier<ServerVerticle> front = () -> {
-        ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics());
+        ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin());
         fronts.add(verticle);
         return verticle;
       };

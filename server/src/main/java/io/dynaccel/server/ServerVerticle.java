@@ -1,6 +1,7 @@
 package io.dynaccel.server;
 
 import io.dynaccel.config.ServerConfig;
+import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.api.ErrorResponses;
 import io.dynaccel.server.metrics.DynaccelMetrics;
@@ -23,13 +24,15 @@ final class ServerVerticle extends VerticleBase {
   private final int port;
   private final ApiEndpoint api;
   private final DynaccelMetrics metrics;
+  private final AdminRoutes admin;
   private HttpServer server;
 
-  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics) {
+  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin) {
     this.config = config;
     this.port = port;
     this.api = api;
     this.metrics = metrics;
+    this.admin = admin;
   }
 
   @Override
@@ -46,6 +49,7 @@ final class ServerVerticle extends VerticleBase {
         });
     router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
     router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    admin.mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)

@@ -1,6 +1,7 @@
 package io.dynaccel.server.metrics;
 
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.query.QueryCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,8 +28,18 @@ public final class DynaccelMetrics {
   private final ConcurrentMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> outcomeCounters = new ConcurrentHashMap<>();
 
-  /** Registers the meters, including gauges that read the item cache. */
-  public DynaccelMetrics(ItemCache itemCache) {
+  /** Registers the meters, including gauges that read the caches. */
+  public DynaccelMetrics(ItemCache itemCache, QueryCache queryCache) {
+    Gauge.builder("dynaccel.query.cache.size", queryCache, QueryCache::weightedSize)
+        .baseUnit("bytes")
+        .description("Approximate heap bytes held by the query cache")
+        .register(registry);
+    Gauge.builder("dynaccel.query.cache.entries", queryCache, QueryCache::size)
+        .description("Query and Scan results in the query cache")
+        .register(registry);
+    FunctionCounter.builder("dynaccel.query.cache.invalidations", queryCache, QueryCache::invalidationCount)
+        .description("Writes through this node that made cached Query/Scan results of their table unreachable")
+        .register(registry);
     Gauge.builder("dynaccel.item.cache.size", itemCache, ItemCache::weightedSize)
         .baseUnit("bytes")
         .description("Approximate heap bytes held by the item cache")

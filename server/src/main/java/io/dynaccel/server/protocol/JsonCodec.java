@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * The JSON reader and writer of the API: strict JSON in, compact JSON out.
@@ -60,6 +64,44 @@ public final class JsonCodec {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A canonical text of a tree: object members sorted by name at every level, so that two requests
+   * that differ only in member order have the same text.
+   */
+  public static String canonical(JsonNode node) {
+    StringBuilder out = new StringBuilder();
+    appendCanonical(out, node);
+    return out.toString();
+  }
+
+  private static void appendCanonical(StringBuilder out, JsonNode node) {
+    if (node.isObject()) {
+      List<String> names = new ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      Collections.sort(names);
+      out.append('{');
+      for (int i = 0; i < names.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        out.append(TextNode.valueOf(names.get(i))).append(':');
+        appendCanonical(out, node.get(names.get(i)));
+      }
+      out.append('}');
+    } else if (node.isArray()) {
+      out.append('[');
+      for (int i = 0; i < node.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        appendCanonical(out, node.get(i));
+      }
+      out.append(']');
+    } else {
+      out.append(node);
     }
   }
 

@@ -48,14 +48,32 @@ public record KeySchema(String hashName, String hashType, String rangeName, Stri
     if (item == null || !item.isObject()) {
       return null;
     }
-    StringBuilder canonical = new StringBuilder();
-    if (!appendCanonical(canonical, item.get(hashName), hashType)) {
+    String partition = canonical(item.get(hashName), hashType);
+    if (partition == null) {
       return null;
     }
-    if (rangeName != null && !appendCanonical(canonical, item.get(rangeName), rangeType)) {
-      return null;
+    String sort = "";
+    if (rangeName != null) {
+      sort = canonical(item.get(rangeName), rangeType);
+      if (sort == null) {
+        return null;
+      }
     }
-    return new ItemKey(table, canonical.toString());
+    return new ItemKey(table, partition, sort);
+  }
+
+  /**
+   * The canonical form of a partition key value, as in {@link ItemKey#partition()}.
+   *
+   * @return the canonical value, or null if it is not a valid value of the partition key's type
+   */
+  public String partitionOf(JsonNode value) {
+    return canonical(value, hashType);
+  }
+
+  private static String canonical(JsonNode value, String type) {
+    StringBuilder out = new StringBuilder();
+    return appendCanonical(out, value, type) ? out.toString() : null;
   }
 
   private static boolean appendCanonical(StringBuilder out, JsonNode value, String type) {

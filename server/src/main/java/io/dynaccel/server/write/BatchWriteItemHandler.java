@@ -11,6 +11,8 @@ import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.cache.WriteTicket;
 import io.dynaccel.server.item.AttributeValues;
 import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
@@ -35,6 +37,7 @@ import java.util.function.Function;
 public final class BatchWriteItemHandler implements OperationHandler {
 
   private final ItemCache cache;
+  private final QueryCache queries;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
   private final PassThrough passThrough;
@@ -42,8 +45,9 @@ public final class BatchWriteItemHandler implements OperationHandler {
   private final TableWrites tableWrites;
 
   /** Creates the handler. */
-  public BatchWriteItemHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, Function<String, WriteStrategy> strategies, TableWrites tableWrites) {
+  public BatchWriteItemHandler(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, Function<String, WriteStrategy> strategies, TableWrites tableWrites) {
     this.cache = cache;
+    this.queries = queries;
     this.schemas = schemas;
     this.upstream = upstream;
     this.passThrough = new PassThrough(upstream);
@@ -90,8 +94,10 @@ public final class BatchWriteItemHandler implements OperationHandler {
   private Future<ApiResponse> write(ApiRequest request, Map<JsonNode, Planned> planned) {
     Map<WriteTicket, Planned> tickets = new LinkedHashMap<>();
     planned.values().forEach(plan -> tickets.put(cache.beginWrite(plan.key), plan));
+    List<QueryWriteTicket> queryTickets = planned.values().stream()
+        .map(plan -> queries.beginWrite(plan.key.table(), plan.key.partition())).toList();
     return upstream.send(request.operation(), request.body())
-        .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets.keySet(), failure))
+        .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets.keySet(), queries, queryTickets, failure))
         .map(response -> {
           Set<ItemKey> unprocessed = new HashSet<>();
           if (response.ok()) {
@@ -104,11 +110,11 @@ public final class BatchWriteItemHandler implements OperationHandler {
                 }
               });
             } catch (RuntimeException e) {
-              tickets.keySet().forEach(cache::abandonWrite);
+              WriteOutcomes.settleFailure(cache, tickets.keySet(), queries, queryTickets, e);
               throw e;
             }
           }
-          WriteOutcomes.settle(cache, tickets.keySet(), response, applied -> tickets.forEach((ticket, plan) -> {
+          WriteOutcomes.settle(cache, tickets.keySet(), queries, queryTickets, response, applied -> tickets.forEach((ticket, plan) -> {
             if (unprocessed.contains(null) || unprocessed.contains(plan.key)) {
               // Not processed, or an unprocessed write we cannot match: the cache must not move on.
               if (unprocessed.contains(null)) {

@@ -11,6 +11,8 @@ import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.cache.WriteTicket;
 import io.dynaccel.server.item.AttributeValues;
 import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
@@ -35,6 +37,7 @@ import java.util.function.Function;
 public final class ItemWriteHandler implements OperationHandler {
 
   private final ItemCache cache;
+  private final QueryCache queries;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
   private final PassThrough passThrough;
@@ -42,8 +45,9 @@ public final class ItemWriteHandler implements OperationHandler {
   private final TableWrites tableWrites;
 
   /** Creates the handler; {@code strategies} gives each table's configured write strategy. */
-  public ItemWriteHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, Function<String, WriteStrategy> strategies, TableWrites tableWrites) {
+  public ItemWriteHandler(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, Function<String, WriteStrategy> strategies, TableWrites tableWrites) {
     this.cache = cache;
+    this.queries = queries;
     this.schemas = schemas;
     this.upstream = upstream;
     this.passThrough = new PassThrough(upstream);
@@ -86,17 +90,18 @@ public final class ItemWriteHandler implements OperationHandler {
       body = Buffer.buffer(JsonCodec.write(json.deepCopy().put("ReturnValues", "ALL_NEW")));
     }
     WriteTicket ticket = cache.beginWrite(key);
+    List<QueryWriteTicket> queryTickets = List.of(queries.beginWrite(key.table(), key.partition()));
     return upstream.send(request.operation(), body)
-        .onFailure(failure -> WriteOutcomes.settleFailure(cache, List.of(ticket), failure))
+        .onFailure(failure -> WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, failure))
         .map(response -> {
           CachedItem value;
           try {
             value = response.ok() ? newValue(request, key, response) : null;
           } catch (RuntimeException e) {
-            cache.abandonWrite(ticket);
+            WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, e);
             throw e;
           }
-          WriteOutcomes.settle(cache, List.of(ticket), response, tickets -> cache.completeWrite(ticket, value));
+          WriteOutcomes.settle(cache, List.of(ticket), queries, queryTickets, response, tickets -> cache.completeWrite(ticket, value));
           if (learnNewItem && response.ok()) {
             ObjectNode answer = (ObjectNode) JsonCodec.read(response.body().getBytes());
             answer.remove("Attributes");

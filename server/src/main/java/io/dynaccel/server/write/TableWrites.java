@@ -3,6 +3,8 @@ package io.dynaccel.server.write;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.TableWriteTicket;
 import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.dynaccel.server.upstream.UpstreamFailure;
@@ -18,22 +20,26 @@ import java.util.List;
 public final class TableWrites {
 
   private final ItemCache cache;
+  private final QueryCache queries;
   private final UpstreamClient upstream;
 
   /** Creates the sender. */
-  public TableWrites(ItemCache cache, UpstreamClient upstream) {
+  public TableWrites(ItemCache cache, QueryCache queries, UpstreamClient upstream) {
     this.cache = cache;
+    this.queries = queries;
     this.upstream = upstream;
   }
 
   /** Forwards the request unchanged while the given tables are guarded. */
   public Future<ApiResponse> write(Collection<String> tables, ApiRequest request) {
     List<TableWriteTicket> tickets = tables.stream().distinct().map(cache::beginTableWrite).toList();
+    List<QueryWriteTicket> queryTickets = tables.stream().distinct().map(queries::beginTableWrite).toList();
     return upstream.send(request.operation(), request.body())
         .andThen(result -> {
           boolean settled = result.succeeded() && (result.result().ok() || result.result().rejected());
           boolean neverSent = result.failed() && result.cause() instanceof UpstreamFailure f && !f.mayHaveArrived();
           tickets.forEach(ticket -> cache.endTableWrite(ticket, !settled && !neverSent));
+          queryTickets.forEach(ticket -> queries.endWrite(ticket, !settled && !neverSent));
         })
         .map(ApiResponse::relay);
   }

@@ -7,6 +7,8 @@ import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.cache.WriteTicket;
 import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.KeySchema;
@@ -26,14 +28,16 @@ public final class TransactWriteItemsHandler implements OperationHandler {
   private static final List<String> WRITES = List.of("Put", "Update", "Delete");
 
   private final ItemCache cache;
+  private final QueryCache queries;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
   private final PassThrough passThrough;
   private final TableWrites tableWrites;
 
   /** Creates the handler. */
-  public TransactWriteItemsHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, TableWrites tableWrites) {
+  public TransactWriteItemsHandler(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, TableWrites tableWrites) {
     this.cache = cache;
+    this.queries = queries;
     this.schemas = schemas;
     this.upstream = upstream;
     this.passThrough = new PassThrough(upstream);
@@ -77,10 +81,11 @@ public final class TransactWriteItemsHandler implements OperationHandler {
         }
       }
       List<WriteTicket> tickets = keys.stream().map(cache::beginWrite).toList();
+      List<QueryWriteTicket> queryTickets = keys.stream().map(key -> queries.beginWrite(key.table(), key.partition())).toList();
       return upstream.send(request.operation(), request.body())
-          .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets, failure))
+          .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets, queries, queryTickets, failure))
           .map(response -> {
-            WriteOutcomes.settle(cache, tickets, response, applied -> applied.forEach(ticket -> cache.completeWrite(ticket, null)));
+            WriteOutcomes.settle(cache, tickets, queries, queryTickets, response, applied -> applied.forEach(ticket -> cache.completeWrite(ticket, null)));
             return ApiResponse.relay(response);
           });
     });

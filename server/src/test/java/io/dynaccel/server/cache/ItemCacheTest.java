@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ItemCacheTest {
 
   private static final Duration RETENTION = Duration.ofSeconds(3);
-  private static final ItemKey KEY = new ItemKey("Orders", "S1:a");
+  private static final ItemKey KEY = new ItemKey("Orders", "S1:a", "");
 
   private final AtomicLong now = new AtomicLong(-5_000_000_000L);
   private final ItemCache cache = new ItemCache(1 << 20, (table, exists) -> exists ? Duration.ofMinutes(5) : Duration.ofMinutes(1), RETENTION, now::get);
@@ -126,7 +126,7 @@ class ItemCacheTest {
   @Test
   void endTableWrite_whenAllTables_dropsEveryItemAndBlocksOverlappingFills() {
     cache.completeFill(cache.beginFill(KEY), item("v0"));
-    FillTicket other = cache.beginFill(new ItemKey("Users", "S1:u"));
+    FillTicket other = cache.beginFill(new ItemKey("Users", "S1:u", ""));
     cache.endTableWrite(cache.beginTableWrite(ItemCache.ALL_TABLES), false);
 
     assertThat(cache.get(KEY)).isNull();
@@ -146,7 +146,7 @@ class ItemCacheTest {
   void put_whenOverByteBound_evicts() {
     ItemCache small = new ItemCache(10_000, (table, exists) -> Duration.ofMinutes(5), RETENTION, now::get);
     for (int i = 0; i < 1_000; i++) {
-      ItemKey key = new ItemKey("Orders", "S" + i);
+      ItemKey key = new ItemKey("Orders", "S" + i, "");
       small.completeFill(small.beginFill(key), item("value-" + i));
     }
     small.cleanUp();

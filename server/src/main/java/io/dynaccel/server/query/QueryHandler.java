@@ -1,0 +1,92 @@
+package io.dynaccel.server.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.PassThrough;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.Optional;
+
+/**
+ * Query and Scan, read-through: eventually consistent calls are answered from the query cache and
+ * sent upstream on a miss; consistent reads and calls that report consumed capacity always go to
+ * DynamoDB. The answer is cached exactly as DynamoDB sent it.
+ */
+public final class QueryHandler implements OperationHandler {
+
+  private final QueryCache cache;
+  private final TableSchemas schemas;
+  private final UpstreamClient upstream;
+  private final PassThrough passThrough;
+  private final DynaccelMetrics metrics;
+
+  /** Creates the handler. */
+  public QueryHandler(QueryCache cache, TableSchemas schemas, UpstreamClient upstream, DynaccelMetrics metrics) {
+    this.cache = cache;
+    this.schemas = schemas;
+    this.upstream = upstream;
+    this.passThrough = new PassThrough(upstream);
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<ApiResponse> handle(ApiRequest request) {
+    ObjectNode json = request.json();
+    String table = TableNames.of(json.get("TableName"));
+    if (table == null || !cacheable(json)) {
+      return passThrough.handle(request);
+    }
+    Future<Optional<KeySchema>> schema = request.operation().equals("Query") && !json.has("IndexName")
+        ? schemas.schema(table)
+        : Future.succeededFuture(Optional.empty());
+    return schema.compose(known -> {
+      String partition = known.map(s -> PartitionCondition.of(json, s)).orElse(null);
+      QueryScope scope = new QueryScope(table, partition);
+      QueryCache.Key key = cache.keyOf(scope, request.operation() + JsonCodec.canonical(json));
+      CachedResult cached = cache.get(key);
+      if (cached != null) {
+        metrics.queryOrScan(request.operation(), true);
+        return Future.succeededFuture(ApiResponse.ok(cached.body(), cached.crc32()));
+      }
+      metrics.queryOrScan(request.operation(), false);
+      return fill(request, key);
+    });
+  }
+
+  private static boolean cacheable(ObjectNode json) {
+    JsonNode consistent = json.get("ConsistentRead");
+    JsonNode capacity = json.get("ReturnConsumedCapacity");
+    return (consistent == null || (consistent.isBoolean() && !consistent.booleanValue()))
+        && (capacity == null || "NONE".equals(capacity.textValue()));
+  }
+
+  private Future<ApiResponse> fill(ApiRequest request, QueryCache.Key key) {
+    QueryFillTicket ticket = cache.beginFill(key);
+    Buffer body = request.body();
+    if (ticket.consistentRead()) {
+      if (request.json().has("IndexName")) {
+        // A moment after a write, only a consistent read is sure to show it, and global secondary
+        // indexes have none: answer this one from DynamoDB without caching it.
+        ticket = new QueryFillTicket(key, false, true);
+      } else {
+        body = Buffer.buffer(JsonCodec.write(request.json().deepCopy().put("ConsistentRead", true)));
+      }
+    }
+    QueryFillTicket fill = ticket;
+    return upstream.send(request.operation(), body).map(response -> {
+      if (response.ok()) {
+        cache.completeFill(fill, new CachedResult(response.body().getBytes()));
+      }
+      return ApiResponse.relay(response);
+    });
+  }
+}
