@@ -52,7 +52,7 @@ final class Accelerator implements AutoCloseable {
       TableConfig tableConfig = config.table(table);
       return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
     }, guardRetention, ticker);
-    this.queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, ticker);
+    this.queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker);
     this.metrics = new DynaccelMetrics(itemCache, queryCache);
     TableSchemas schemas = new TableSchemas(upstream);
     ProjectionShapes shapes = new ProjectionShapes();

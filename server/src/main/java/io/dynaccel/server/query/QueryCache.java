@@ -40,6 +40,7 @@ public final class QueryCache {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong invalidations = new AtomicLong();
   private final long quarantineNanos;
+  private final long consistencyLagNanos;
   private final Ticker ticker;
 
   /**
@@ -47,12 +48,14 @@ public final class QueryCache {
    *
    * @param maxBytes the weight bound: approximate heap bytes of keys and answers
    * @param ttlNanos time-to-live of a result by table
-   * @param quarantine how long a scope stays uncached after a write of unknown outcome, and how
-   *     long after a write fills read consistently: the upstream request timeout plus the lag of
-   *     DynamoDB's eventually consistent reads
+   * @param quarantine how long a scope stays uncached after a write of unknown outcome: at least
+   *     the upstream request timeout
+   * @param consistencyLag how far DynamoDB's eventually consistent reads may lag a write: fills
+   *     that begin sooner after a write read consistently
    */
-  public QueryCache(long maxBytes, ToLongFunction<String> ttlNanos, Duration quarantine, Ticker ticker) {
+  public QueryCache(long maxBytes, ToLongFunction<String> ttlNanos, Duration quarantine, Duration consistencyLag, Ticker ticker) {
     this.quarantineNanos = quarantine.toNanos();
+    this.consistencyLagNanos = consistencyLag.toNanos();
     this.ticker = ticker;
     this.results =
         Caffeine.newBuilder()
@@ -93,13 +96,13 @@ public final class QueryCache {
     boolean everyRecent;
     synchronized (everyTable) {
       everyQuiet = everyTable.quiet(now);
-      everyRecent = everyTable.writtenWithin(now, quarantineNanos);
+      everyRecent = everyTable.writtenWithin(now, consistencyLagNanos);
     }
     synchronized (table) {
       return new QueryFillTicket(
           key,
           everyQuiet && table.quiet(key.partition(), now),
-          everyRecent || table.recentlyWritten(key.partition(), now, quarantineNanos));
+          everyRecent || table.recentlyWritten(key.partition(), now, consistencyLagNanos));
     }
   }
 
@@ -169,7 +172,7 @@ public final class QueryCache {
     synchronized (table) {
       long now = ticker.read();
       table.end(ticket.partition(), sequence, now, unknownOutcome ? now + quarantineNanos : null);
-      table.forgetQuietPartitions(now, quarantineNanos);
+      table.forgetQuietPartitions(now, consistencyLagNanos);
     }
   }
 
