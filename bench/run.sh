@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The load benchmark: builds the project, then runs dynalite, the accelerator and a baseline server on
+# this machine and prints every figure beside the baseline measured in the same run.
+# Usage: bench/run.sh [--seconds N] [--connections N]     (from anywhere; takes about 2-3 minutes)
+# Microbenchmarks:   bench/run.sh jmh [JMH options]        e.g. bench/run.sh jmh -f 1 -wi 3 -i 5
+# Memory footprint:  bench/run.sh memory
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests package -pl bench -am
+jar=bench/target/dynaccel-bench.jar
+case "${1:-}" in
+  jmh) shift; exec java -jar "$jar" "$@" ;;
+  memory) shift; exec java -Xms6g -Xmx6g -cp "$jar" io.dynaccel.bench.MemoryFootprint "$@" ;;
+  *) exec java -Xms2g -Xmx2g -cp "$jar" io.dynaccel.bench.LoadBenchmark "$@" ;;
+esac

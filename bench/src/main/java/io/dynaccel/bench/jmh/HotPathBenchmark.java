@@ -1,0 +1,116 @@
+package io.dynaccel.bench.jmh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.item.AttributeValues;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.protocol.RequestDecoder;
+import io.dynaccel.server.table.KeySchema;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The pieces of the GetItem hit path and the write path, one at a time: request decoding, key
+ * canonicalisation, cache lookup, response encoding, and the item normalisation of write-through.
+ *
+ * <p>Run with {@code bench/run.sh jmh HotPathBenchmark} (add {@code -f 1 -wi 3 -i 5} for a quicker run).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HotPathBenchmark {
+
+  private static final String GET_ITEM = "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"user-00000042\"}}}";
+  private static final String ITEM = "{\"pk\":{\"S\":\"user-00000042\"},\"n\":{\"N\":\"42.50\"},\"payload\":{\"S\":\"" + "x".repeat(900) + "\"}}";
+
+  private Buffer getItemBody;
+  private Buffer putItemBody;
+  private KeySchema schema;
+  private JsonNode key;
+  private ItemCache cache;
+  private ItemKey cachedKey;
+  private ObjectNode item;
+  private byte[] itemBytes;
+
+  /** Builds the inputs once. */
+  @Setup
+  public void setUp() {
+    getItemBody = Buffer.buffer(GET_ITEM);
+    putItemBody = Buffer.buffer("{\"TableName\":\"Users\",\"Item\":" + ITEM + "}");
+    schema = new KeySchema("pk", "S", null, null);
+    key = JsonCodec.read(GET_ITEM.getBytes(StandardCharsets.UTF_8)).get("Key");
+    cache = new ItemCache(1L << 30, (table, exists) -> Duration.ofHours(1), Duration.ofSeconds(11), System::nanoTime);
+    for (int i = 0; i < 100_000; i++) {
+      ItemKey k = new ItemKey("Users", "S13:user-" + String.format("%08d", i), "");
+      cache.completeFill(cache.beginFill(k), CachedItem.present(ITEM.getBytes(StandardCharsets.UTF_8)));
+    }
+    cachedKey = new ItemKey("Users", "S13:user-00000042", "");
+    itemBytes = ITEM.getBytes(StandardCharsets.UTF_8);
+    item = (ObjectNode) JsonCodec.read(itemBytes);
+  }
+
+  /** Parsing and type-checking a GetItem request. */
+  @Benchmark
+  public ApiRequest decodeGetItem() {
+    return RequestDecoder.decode("DynamoDB_20120810.GetItem", getItemBody);
+  }
+
+  /** Parsing and type-checking a PutItem request of about 1 KB. */
+  @Benchmark
+  public ApiRequest decodePutItem() {
+    return RequestDecoder.decode("DynamoDB_20120810.PutItem", putItemBody);
+  }
+
+  /** Turning a request's Key into the cache key. */
+  @Benchmark
+  public ItemKey canonicalKey() {
+    return schema.keyOf("Users", key);
+  }
+
+  /** One lookup in a cache of 100,000 items. */
+  @Benchmark
+  public CachedItem cacheLookup() {
+    return cache.get(cachedKey);
+  }
+
+  /** Encoding a cache entry: the GetItem answer bytes and their CRC32. */
+  @Benchmark
+  public long encodeEntry() {
+    CachedItem entry = CachedItem.present(itemBytes);
+    return entry.getItemResponseCrc32();
+  }
+
+  /** The CRC32 of an answer, which every response carries. */
+  @Benchmark
+  public long crc32OfAnswer() {
+    CRC32 crc = new CRC32();
+    crc.update(itemBytes);
+    return crc.getValue();
+  }
+
+  /** Write-through: the item as DynamoDB stores it, encoded. */
+  @Benchmark
+  public byte[] normalizeAndEncodeItem() {
+    return JsonCodec.write(AttributeValues.normalizeItem(item));
+  }
+}
