@@ -227,6 +227,7 @@ public final class QueryCache {
     private final Generation anyItem = new Generation();
     private final Generation wholeTable = new Generation();
     private final Map<String, Generation> partitions = new HashMap<>();
+    private int sweepAbove = FORGET_PARTITIONS_ABOVE;
 
     Key key(QueryScope scope, String request, long every, AtomicLong sequence) {
       if (scope.partition() == null) {
@@ -283,10 +284,12 @@ public final class QueryCache {
      * so no cached result can be mistaken for theirs.
      */
     void forgetQuietPartitions(long now, long window) {
-      if (partitions.size() <= FORGET_PARTITIONS_ABOVE) {
+      if (partitions.size() <= sweepAbove) {
         return;
       }
       partitions.values().removeIf(generation -> generation.quiet(now) && !generation.writtenWithin(now, window));
+      // Sweep again only once the map has doubled, so the cost stays constant per write.
+      sweepAbove = Math.max(FORGET_PARTITIONS_ABOVE, 2 * partitions.size());
     }
   }
 
