@@ -75,31 +75,31 @@ final class AsyncRouter implements InvocationHandler {
     if (changing != null) {
       cluster.keySchemas().forget(changing);
     }
-    return routingKey(self, request).thenCompose(routingKey -> {
-      Cluster.Target<DynamoDbAsyncClient> target = cluster.target(routingKey);
-      return invoke(target.client(), method, request).handle((response, failure) -> {
-        if (failure == null) {
-          return CompletableFuture.completedFuture(response);
-        }
-        cluster.failed(target, failure);
-        if (!Failures.isNodeFailure(failure) || !(Failures.neverReached(failure) || Requests.isRead(request))) {
-          return CompletableFuture.failedFuture(Failures.unwrap(failure));
-        }
-        Cluster.Target<DynamoDbAsyncClient> retry = cluster.retryTarget(routingKey, target);
-        if (retry == null) {
-          return CompletableFuture.failedFuture(Failures.unwrap(failure));
-        }
-        return invoke(retry.client(), method, request).handle((second, secondFailure) -> {
-          if (secondFailure == null) {
-            return CompletableFuture.completedFuture(second);
-          }
-          cluster.failed(retry, secondFailure);
-          Throwable cause = Failures.unwrap(secondFailure);
-          cause.addSuppressed(Failures.unwrap(failure));
-          return CompletableFuture.failedFuture(cause);
-        }).thenCompose(f -> f);
-      }).thenCompose(f -> f);
-    });
+    return routingKey(self, request)
+        .thenCompose(routingKey -> attempt(method, request, routingKey, cluster.target(routingKey), 0, null));
+  }
+
+  /** One attempt on {@code target}; on a node failure, the next as {@link SyncRouter} would make it. */
+  private CompletableFuture<Object> attempt(Method method, DynamoDbRequest request, byte[] routingKey,
+      Cluster.Target<DynamoDbAsyncClient> target, int attempt, Throwable earlier) {
+    return invoke(target.client(), method, request).handle((response, failed) -> {
+      if (failed == null) {
+        return CompletableFuture.completedFuture(response);
+      }
+      Throwable failure = Failures.unwrap(failed);
+      cluster.failed(target, failure);
+      if (earlier != null) {
+        failure.addSuppressed(earlier);
+      }
+      if (!Failures.isNodeFailure(failure) || !(Failures.neverReached(failure) || Requests.isRead(request))) {
+        return CompletableFuture.failedFuture(failure);
+      }
+      Cluster.Target<DynamoDbAsyncClient> next = cluster.retryTarget(routingKey, target);
+      if (next == null || attempt == Cluster.MAX_RETRIES && next.node() != null || attempt > Cluster.MAX_RETRIES) {
+        return CompletableFuture.failedFuture(failure);
+      }
+      return attempt(method, request, routingKey, next, attempt + 1, failure);
+    }).thenCompose(f -> f);
   }
 
   private CompletableFuture<byte[]> routingKey(DynamoDbAsyncClient self, DynamoDbRequest request) {

@@ -26,6 +26,9 @@ final class Cluster<C extends SdkAutoCloseable> implements AutoCloseable {
   record Target<C>(Node node, C client) {
   }
 
+  /** Retries on another node after a node failure; the fallback endpoint may take one more. */
+  static final int MAX_RETRIES = 1;
+
   private final List<Node> nodes;
   private final Map<Node, C> clients;
   private final C fallback;

@@ -78,23 +78,24 @@ final class SyncRouter implements InvocationHandler {
     }
     byte[] routingKey = routingKey(self, request);
     Cluster.Target<DynamoDbClient> target = cluster.target(routingKey);
-    try {
-      return invoke(target.client(), method, request);
-    } catch (RuntimeException failure) {
-      cluster.failed(target, failure);
-      if (!Failures.isNodeFailure(failure) || !(Failures.neverReached(failure) || Requests.isRead(request))) {
-        throw failure;
-      }
-      Cluster.Target<DynamoDbClient> retry = cluster.retryTarget(routingKey, target);
-      if (retry == null) {
-        throw failure;
-      }
+    RuntimeException failures = null;
+    for (int attempt = 0; ; attempt++) {
       try {
-        return invoke(retry.client(), method, request);
-      } catch (RuntimeException second) {
-        cluster.failed(retry, second);
-        second.addSuppressed(failure);
-        throw second;
+        return invoke(target.client(), method, request);
+      } catch (RuntimeException failure) {
+        cluster.failed(target, failure);
+        if (failures != null) {
+          failure.addSuppressed(failures);
+        }
+        failures = failure;
+        if (!Failures.isNodeFailure(failure) || !(Failures.neverReached(failure) || Requests.isRead(request))) {
+          throw failure;
+        }
+        target = cluster.retryTarget(routingKey, target);
+        // One retry on another node; a third attempt only on the fallback, once the retry found every node down.
+        if (target == null || attempt == Cluster.MAX_RETRIES && target.node() != null || attempt > Cluster.MAX_RETRIES) {
+          throw failure;
+        }
       }
     }
   }
