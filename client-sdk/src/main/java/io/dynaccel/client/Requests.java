@@ -11,6 +11,9 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
@@ -53,6 +56,44 @@ final class Requests {
     return operation.equals("Query") || operation.equals("Scan")
         || operation.startsWith("Get") || operation.startsWith("BatchGet") || operation.startsWith("TransactGet")
         || operation.startsWith("Describe") || operation.startsWith("List");
+  }
+
+  /**
+   * Whether the request may be sent again after a failure that leaves unknown whether it was applied (a reset, a
+   * timeout): reads, and writes whose second application changes nothing and answers the same. Those are
+   * unconditional PutItem and DeleteItem and UpdateItem that return no old values and, for UpdateItem, only SET or
+   * REMOVE without arithmetic or list_append; BatchWriteItem (unconditional puts and deletes); and
+   * TransactWriteItems with a client request token, which DynamoDB itself deduplicates. The AWS SDK retries every
+   * write after such failures; this client retries on another node only these.
+   */
+  static boolean isSafeToRetry(DynamoDbRequest request) {
+    if (isRead(request)) {
+      return true;
+    }
+    if (request instanceof PutItemRequest put) {
+      return put.conditionExpression() == null && !put.hasExpected() && returnsNothing(put.returnValuesAsString());
+    }
+    if (request instanceof DeleteItemRequest delete) {
+      return delete.conditionExpression() == null && !delete.hasExpected() && returnsNothing(delete.returnValuesAsString());
+    }
+    if (request instanceof UpdateItemRequest update) {
+      String expression = update.updateExpression();
+      return update.conditionExpression() == null && !update.hasExpected() && !update.hasAttributeUpdates()
+          && returnsNothing(update.returnValuesAsString()) && expression != null
+          && !expression.contains("+") && !expression.contains("-")
+          && !expression.toUpperCase(Locale.ROOT).matches("(?s).*\\b(ADD|DELETE|LIST_APPEND)\\b.*");
+    }
+    if (request instanceof BatchWriteItemRequest) {
+      return true;
+    }
+    if (request instanceof TransactWriteItemsRequest transaction) {
+      return transaction.clientRequestToken() != null;
+    }
+    return false;
+  }
+
+  private static boolean returnsNothing(String returnValues) {
+    return returnValues == null || returnValues.equals("NONE");
   }
 
   private static boolean isSelect(String statement) {

@@ -73,4 +73,26 @@ class RequestsTest {
     assertThat(Requests.routingKey(PutItemRequest.builder().tableName("T").item(KEY).build())).isNull();
     assertThat(Requests.routingKey("T", Map.of("pk", AttributeValue.fromS("a")), List.of("pk", "sk"))).isNull();
   }
+
+  @Test
+  void isSafeToRetry_idempotentWrites_true() {
+    assertThat(List.of(PutItemRequest.builder().tableName("T").item(KEY).build(),
+        DeleteItemRequest.builder().tableName("T").key(KEY).build(),
+        UpdateItemRequest.builder().tableName("T").key(KEY).updateExpression("SET v = :v REMOVE w").build(),
+        BatchWriteItemRequest.builder().build(),
+        TransactWriteItemsRequest.builder().clientRequestToken("token").build()))
+        .allMatch(Requests::isSafeToRetry);
+  }
+
+  @Test
+  void isSafeToRetry_conditionalCountingOrReturningWrites_false() {
+    assertThat(List.of(PutItemRequest.builder().tableName("T").item(KEY).conditionExpression("attribute_not_exists(pk)").build(),
+        PutItemRequest.builder().tableName("T").item(KEY).returnValues("ALL_OLD").build(),
+        DeleteItemRequest.builder().tableName("T").key(KEY).conditionExpression("v = :v").build(),
+        UpdateItemRequest.builder().tableName("T").key(KEY).updateExpression("SET v = v + :one").build(),
+        UpdateItemRequest.builder().tableName("T").key(KEY).updateExpression("ADD c :one").build(),
+        UpdateItemRequest.builder().tableName("T").key(KEY).updateExpression("SET l = list_append(l, :x)").build(),
+        ExecuteStatementRequest.builder().statement("INSERT INTO T VALUE {'pk': 'x'}").build()))
+        .noneMatch(Requests::isSafeToRetry);
+  }
 }

@@ -134,16 +134,31 @@ class RouterTest {
   }
 
   @Test
-  void putItem_whenResponseTimesOut_notRetriedButNodeMarkedDown() {
+  void conditionalPutItem_whenResponseTimesOut_notRetriedButNodeMarkedDown() {
     DynamoDbClient client = sync(false);
     FakeNodeClient[] fakes = ownerAndOther(client);
     client.putItem(r -> r.tableName("T").item(KEY));
     fakes[1].received.clear();
     fakes[0].answer = failing(new SocketTimeoutException("Read timed out"));
 
-    assertThatThrownBy(() -> client.putItem(r -> r.tableName("T").item(KEY))).isInstanceOf(SdkClientException.class);
+    assertThatThrownBy(() -> client.putItem(r -> r.tableName("T").item(KEY).conditionExpression("attribute_not_exists(pk)")))
+        .isInstanceOf(SdkClientException.class);
     assertThat(node(fakes[0]).isUp()).isFalse();
     assertThat(fakes[1].received).isEmpty();
+  }
+
+  @Test
+  void unconditionalPutItem_whenConnectionResets_retriedOnOtherNode() {
+    DynamoDbClient client = sync(false);
+    FakeNodeClient[] fakes = ownerAndOther(client);
+    client.putItem(r -> r.tableName("T").item(KEY));
+    fakes[1].received.clear();
+    fakes[0].answer = failing(new IOException("Connection reset"));
+
+    client.putItem(r -> r.tableName("T").item(KEY));
+
+    assertThat(node(fakes[0]).isUp()).isFalse();
+    assertThat(fakes[1].operations()).containsExactly("PutItem");
   }
 
   @Test
@@ -202,13 +217,13 @@ class RouterTest {
   }
 
   @Test
-  void asyncPutItem_whenConnectionResets_failsWithTheSdkException() {
+  void asyncConditionalPutItem_whenConnectionResets_failsWithTheSdkException() {
     DynamoDbAsyncClient client = async();
     client.putItem(r -> r.tableName("T").item(KEY)).join();
     a.answer = failing(new IOException("Connection reset"));
     b.answer = failing(new IOException("Connection reset"));
 
-    assertThatThrownBy(() -> client.putItem(r -> r.tableName("T").item(KEY)).join())
+    assertThatThrownBy(() -> client.putItem(r -> r.tableName("T").item(KEY).conditionExpression("attribute_exists(pk)")).join())
         .isInstanceOf(CompletionException.class).hasCauseInstanceOf(SdkClientException.class);
   }
 
