@@ -91,7 +91,7 @@ final class AsyncRouter implements InvocationHandler {
       if (earlier != null) {
         failure.addSuppressed(earlier);
       }
-      if (!Failures.isNodeFailure(failure) || !(Failures.neverReached(failure) || Requests.isSafeToRetry(request))) {
+      if (!Failures.mayRetryElsewhere(failure, Requests.isSafeToRetry(request))) {
         return CompletableFuture.failedFuture(failure);
       }
       Cluster.Target<DynamoDbAsyncClient> next = cluster.retryTarget(routingKey, target);

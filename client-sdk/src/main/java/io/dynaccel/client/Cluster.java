@@ -98,9 +98,21 @@ final class Cluster<C extends SdkAutoCloseable> implements AutoCloseable {
     if (next.node() != failed.node()) {
       return next;
     }
-    // No node up and no fallback: try the next node in the list rather than the one that just failed.
-    Node other = nodes.get((nodes.indexOf(failed.node()) + 1) % nodes.size());
-    return other == failed.node() ? null : new Target<>(other, clients.get(other));
+    // The node is still up (it answered a 5xx), or none is and there is no fallback: take the next node in the
+    // list, a live one if any, rather than the one that just failed.
+    int failedAt = nodes.indexOf(failed.node());
+    Node other = null;
+    for (int step = 1; step < nodes.size(); step++) {
+      Node candidate = nodes.get((failedAt + step) % nodes.size());
+      if (candidate.isUp()) {
+        other = candidate;
+        break;
+      }
+      if (other == null) {
+        other = candidate;
+      }
+    }
+    return other == null ? null : new Target<>(other, clients.get(other));
   }
 
   /** Records a failed attempt: marks its node down when the node itself failed. */

@@ -48,6 +48,18 @@ final class Failures {
     return false;
   }
 
+  /**
+   * Whether a request that failed so may be sent to another node, given whether it is safe to send twice: after a
+   * node failure if it never reached the node or is safe; after a 5xx answer (the node's own internal error, as when
+   * it is shutting down, or DynamoDB's, already retried by the SDK) if it is safe.
+   */
+  static boolean mayRetryElsewhere(Throwable failure, boolean safeToRepeat) {
+    if (isNodeFailure(failure)) {
+      return safeToRepeat || neverReached(failure);
+    }
+    return safeToRepeat && unwrap(failure) instanceof SdkServiceException service && service.statusCode() >= 500;
+  }
+
   static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {

@@ -88,7 +88,7 @@ final class SyncRouter implements InvocationHandler {
           failure.addSuppressed(failures);
         }
         failures = failure;
-        if (!Failures.isNodeFailure(failure) || !(Failures.neverReached(failure) || Requests.isSafeToRetry(request))) {
+        if (!Failures.mayRetryElsewhere(failure, Requests.isSafeToRetry(request))) {
           throw failure;
         }
         target = cluster.retryTarget(routingKey, target);

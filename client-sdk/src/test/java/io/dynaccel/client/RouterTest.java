@@ -173,6 +173,18 @@ class RouterTest {
   }
 
   @Test
+  void getItem_whenNodeAnswers500_retriedOnOtherNodeWhichStaysUp() {
+    DynamoDbClient client = sync(false);
+    FakeNodeClient[] fakes = ownerAndOther(client);
+    fakes[0].answer = request -> software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException.builder()
+        .statusCode(500).message("Internal error in the accelerator").build();
+
+    assertThat(client.getItem(r -> r.tableName("T").key(KEY)).item()).isEqualTo(KEY);
+    assertThat(node(fakes[0]).isUp()).isTrue();
+    assertThat(fakes[1].operations()).containsExactly("GetItem");
+  }
+
+  @Test
   void getItem_whenBothNodesRefuse_fallbackServes() {
     DynamoDbClient client = sync(true);
     a.answer = failing(new ConnectException("Connection refused"));
