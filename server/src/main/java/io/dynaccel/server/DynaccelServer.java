@@ -24,6 +24,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
@@ -138,16 +141,21 @@ public final class DynaccelServer {
   }
 
   /**
-   * The AWS default provider chain; in front of a DynamoDB on this machine (an emulator, which does
-   * not check signatures) a fixed local identity stands in when the chain finds nothing.
+   * The AWS default provider chain. In front of a DynamoDB on this machine (an emulator, which does
+   * not check signatures) only the local sources are asked (environment, system properties,
+   * profile files) and a fixed local identity stands in when they have nothing: asking the instance
+   * metadata service there would only send packets off the machine and slow the start.
    */
   private static AwsCredentialsProvider credentialsFor(URI upstream) {
-    DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
     if (!isLoopback(upstream)) {
-      return chain;
+      return DefaultCredentialsProvider.builder().build();
     }
     return AwsCredentialsProviderChain.builder()
-        .credentialsProviders(chain, StaticCredentialsProvider.create(AwsBasicCredentials.create("dynaccel-local", "dynaccel-local")))
+        .credentialsProviders(
+            EnvironmentVariableCredentialsProvider.create(),
+            SystemPropertyCredentialsProvider.create(),
+            ProfileCredentialsProvider.create(),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("dynaccel-local", "dynaccel-local")))
         .build();
   }
 

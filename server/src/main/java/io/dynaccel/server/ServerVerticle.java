@@ -3,15 +3,13 @@ package io.dynaccel.server;
 import io.dynaccel.config.ServerConfig;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
-import io.dynaccel.server.api.ErrorResponses;
 import io.dynaccel.server.metrics.DynaccelMetrics;
-import io.dynaccel.server.protocol.DynamoDbException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,15 +36,6 @@ final class ServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.post("/")
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()))
-        .handler(api)
-        .failureHandler(context -> {
-          DynamoDbException error = context.statusCode() == 413
-              ? DynamoDbException.validation("Request size of the call exceeds the limit of " + config.maxRequestBytes() + " bytes")
-              : DynamoDbException.internal("Internal error in the accelerator");
-          ApiEndpoint.write(context.response(), ErrorResponses.of(error));
-        });
     router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
     router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     admin.mount(router);
@@ -56,7 +45,14 @@ final class ServerVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setIdleTimeout((int) config.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    // The API goes straight to its endpoint; the router only serves the operator endpoints.
+    server = vertx.createHttpServer(options).requestHandler(request -> {
+      if (request.method() == HttpMethod.POST && "/".equals(request.path())) {
+        api.handle(request);
+      } else {
+        router.handle(request);
+      }
+    });
     return server.listen();
   }
 

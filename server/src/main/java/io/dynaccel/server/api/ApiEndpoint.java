@@ -3,43 +3,76 @@ package io.dynaccel.server.api;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.RequestDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 
 /**
- * {@code POST /}: decodes the call, lets the router answer it, and writes the answer with the
- * headers DynamoDB sends ({@code x-amzn-RequestId}, {@code x-amz-crc32}). Every failure becomes a
- * DynamoDB-shaped answer through {@link ErrorResponses}.
+ * {@code POST /}: reads the body within the size limit, decodes the call, lets the router answer
+ * it, and writes the answer with the headers DynamoDB sends ({@code x-amzn-RequestId},
+ * {@code x-amz-crc32}). Every failure becomes a DynamoDB-shaped answer through
+ * {@link ErrorResponses}.
+ *
+ * <p>It handles the raw request rather than a web router's context: this is the path of every
+ * cache hit, and a router and body handler cost more than the hit itself.
  */
-public final class ApiEndpoint implements Handler<RoutingContext> {
+public final class ApiEndpoint implements Handler<HttpServerRequest> {
 
-  private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+  // Pre-encoded header names and values: Vert.x then skips validating and encoding them per answer.
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence JSON_1_0 = HttpHeaders.createOptimized("application/x-amz-json-1.0");
+  private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-amzn-RequestId");
+  private static final CharSequence CRC32_HEADER = HttpHeaders.createOptimized("x-amz-crc32");
   private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
   private final OperationHandler router;
   private final DynaccelMetrics metrics;
+  private final int maxRequestBytes;
 
-  /** Creates the endpoint. */
-  public ApiEndpoint(OperationHandler router, DynaccelMetrics metrics) {
+  /** Creates the endpoint; bodies over {@code maxRequestBytes} are read to the end and refused. */
+  public ApiEndpoint(OperationHandler router, DynaccelMetrics metrics, int maxRequestBytes) {
     this.router = router;
     this.metrics = metrics;
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   @Override
-  public void handle(RoutingContext context) {
+  public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
-    Buffer body = context.body().buffer();
-    String target = context.request().getHeader("X-Amz-Target");
+    Buffer body = Buffer.buffer();
+    boolean[] tooLarge = {false};
+    request.handler(chunk -> {
+      if (tooLarge[0] || body.length() + chunk.length() > maxRequestBytes) {
+        // Keep reading so the client can finish sending and read the answer, but hold nothing.
+        tooLarge[0] = true;
+      } else {
+        body.appendBuffer(chunk);
+      }
+    });
+    request.endHandler(v -> {
+      if (tooLarge[0]) {
+        write(request.response(), ErrorResponses.of(DynamoDbException.validation(
+            "Request size of the call exceeds the limit of " + maxRequestBytes + " bytes")));
+        metrics.request("Unknown", 400, "ValidationException", System.nanoTime() - start);
+      } else {
+        answer(request, body, start);
+      }
+    });
+  }
+
+  private void answer(HttpServerRequest http, Buffer body, long start) {
+    String target = http.getHeader("X-Amz-Target");
     String[] operation = {"Unknown"};
     Future<ApiResponse> answer;
     try {
-      ApiRequest request = RequestDecoder.decode(target, body == null ? Buffer.buffer() : body);
+      ApiRequest request = RequestDecoder.decode(target, body);
       operation[0] = request.operation();
       answer = router.handle(request);
     } catch (RuntimeException e) {
@@ -48,7 +81,7 @@ public final class ApiEndpoint implements Handler<RoutingContext> {
     answer
         .recover(failure -> Future.succeededFuture(ErrorResponses.of(failure)))
         .onSuccess(response -> {
-          write(context.response(), response);
+          write(http.response(), response);
           metrics.request(operation[0], response.statusCode(), errorType(response), System.nanoTime() - start);
         });
   }
@@ -65,9 +98,9 @@ public final class ApiEndpoint implements Handler<RoutingContext> {
       crc = crc32.getValue();
     }
     http.setStatusCode(response.statusCode())
-        .putHeader("Content-Type", CONTENT_TYPE)
-        .putHeader("x-amzn-RequestId", response.requestId() != null ? response.requestId() : requestId())
-        .putHeader("x-amz-crc32", Long.toString(crc))
+        .putHeader(CONTENT_TYPE, JSON_1_0)
+        .putHeader(REQUEST_ID, response.requestId() != null ? response.requestId() : requestId())
+        .putHeader(CRC32_HEADER, Long.toString(crc))
         .end(response.body());
   }
 

@@ -31,7 +31,7 @@ public final class RequestDecoder {
     if (!(json instanceof ObjectNode object)) {
       throw DynamoDbException.serialization("Start of " + (json.isArray() ? "list" : "structure") + " found where not expected");
     }
-    if (RequestTypeChecker.supports(operation)) {
+    if (RequestTypeChecker.supports(operation) && !PlainGetItem.matches(operation, object)) {
       // Malformed members never travel upstream: some DynamoDB implementations crash on them.
       RequestTypeChecker.check(operation, object);
     }
