@@ -38,8 +38,6 @@ final class Accelerator implements AutoCloseable {
   private static final Duration CONSISTENCY_LAG = Duration.ofSeconds(1);
 
   private final UpstreamClient upstream;
-  private final ItemCache itemCache;
-  private final QueryCache queryCache;
   private final DynaccelMetrics metrics;
   private final ApiEndpoint api;
   private final AdminRoutes admin;
@@ -48,11 +46,11 @@ final class Accelerator implements AutoCloseable {
     UpstreamConfig up = config.upstream();
     this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials);
     Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
-    this.itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
+    ItemCache itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
       TableConfig tableConfig = config.table(table);
       return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
     }, guardRetention, ticker);
-    this.queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker);
+    QueryCache queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker);
     this.metrics = new DynaccelMetrics(itemCache, queryCache);
     TableSchemas schemas = new TableSchemas(upstream);
     ProjectionShapes shapes = new ProjectionShapes();
@@ -84,13 +82,6 @@ final class Accelerator implements AutoCloseable {
     return metrics;
   }
 
-  ItemCache itemCache() {
-    return itemCache;
-  }
-
-  QueryCache queryCache() {
-    return queryCache;
-  }
 
   @Override
   public void close() {

@@ -5,7 +5,6 @@ import io.dynaccel.config.ConfigException;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.config.WriteStrategy;
-import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.vertx.core.DeploymentOptions;
@@ -101,11 +100,6 @@ public final class DynaccelServer {
   /** The node's meters. */
   public DynaccelMetrics metrics() {
     return accelerator.metrics();
-  }
-
-  /** The node's item cache, for tests and administration. */
-  public ItemCache itemCache() {
-    return accelerator.itemCache();
   }
 
   /** Stops the node and releases its resources. */
