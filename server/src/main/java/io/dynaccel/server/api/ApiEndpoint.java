@@ -56,6 +56,8 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
         body.appendBuffer(chunk);
       }
     });
+    // A client that goes away mid-request just leaves: nothing was decoded, nothing to answer.
+    request.exceptionHandler(failure -> tooLarge[0] = true);
     request.endHandler(v -> {
       if (tooLarge[0]) {
         write(request.response(), ErrorResponses.of(DynamoDbException.validation(
