@@ -56,8 +56,9 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
         body.appendBuffer(chunk);
       }
     });
-    // A client that goes away mid-request just leaves: nothing was decoded, nothing to answer.
-    request.exceptionHandler(failure -> tooLarge[0] = true);
+    // A client that goes away mid-request just leaves: nothing was decoded and no answer is owed,
+    // so the failure needs no handling beyond keeping it out of the unhandled-exception log.
+    request.exceptionHandler(failure -> { });
     request.endHandler(v -> {
       if (tooLarge[0]) {
         write(request.response(), ErrorResponses.of(DynamoDbException.validation(
