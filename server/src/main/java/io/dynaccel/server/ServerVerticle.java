@@ -39,6 +39,10 @@ final class ServerVerticle extends VerticleBase {
     router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
     router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     admin.mount(router);
+    // DynamoDB answers GET / with a health line that load balancers probe, and any other method on
+    // the API path with a bare UnknownOperationException.
+    router.get("/").handler(context -> context.response().putHeader("Content-Type", "text/plain").end("healthy: dynaccel "));
+    router.route("/").handler(context -> context.response().setStatusCode(404).end("<UnknownOperationException/>\n"));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)

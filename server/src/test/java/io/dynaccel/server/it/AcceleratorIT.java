@@ -236,6 +236,19 @@ class AcceleratorIT {
         "dynaccel_item_cache_size_bytes", "dynaccel_item_cache_evictions_total");
   }
 
+  @Test
+  void root_whenNotPost_answersLikeDynamoDb() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var get = http.send(java.net.http.HttpRequest.newBuilder(fixture.endpoint()).build(), HttpResponse.BodyHandlers.ofString());
+    var put = http.send(java.net.http.HttpRequest.newBuilder(fixture.endpoint()).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.body()).startsWith("healthy: ");
+    assertThat(put.statusCode()).isEqualTo(404);
+    assertThat(put.body()).contains("UnknownOperationException");
+  }
+
   /** A bean for the Enhanced Client. */
   @DynamoDbBean
   public static class Person {
