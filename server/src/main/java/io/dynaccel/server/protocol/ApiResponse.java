@@ -2,7 +2,9 @@ package io.dynaccel.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.upstream.UpstreamResponse;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * What the accelerator answers to one API call: a status and a JSON body, with DynamoDB's request id
@@ -20,9 +22,12 @@ public record ApiResponse(int statusCode, Buffer body, long crc32, String reques
     return new ApiResponse(response.statusCode(), response.body(), -1, response.requestId());
   }
 
-  /** A 200 answer with pre-encoded bytes and their CRC32. */
+  /**
+   * A 200 answer with pre-encoded bytes and their CRC32. The bytes are wrapped, not copied: cached
+   * answers are written as they are, and the array must never change.
+   */
   public static ApiResponse ok(byte[] body, long crc32) {
-    return new ApiResponse(200, Buffer.buffer(body), crc32, null);
+    return new ApiResponse(200, BufferInternal.buffer(Unpooled.wrappedBuffer(body)), crc32, null);
   }
 
   /** A 200 answer encoding a JSON tree. */

@@ -2,7 +2,9 @@ package io.dynaccel.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Turns an HTTP request into an {@link ApiRequest}, or into the error DynamoDB would answer: the
@@ -11,6 +13,15 @@ import io.vertx.core.buffer.Buffer;
 public final class RequestDecoder {
 
   private RequestDecoder() {}
+
+  /** Parses the body in place when it is backed by an array, rather than copying it first. */
+  private static JsonNode parse(Buffer body) {
+    ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+    if (bytes.hasArray()) {
+      return JsonCodec.read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+    }
+    return JsonCodec.read(body.getBytes());
+  }
 
   /**
    * Decodes one call.
@@ -27,7 +38,7 @@ public final class RequestDecoder {
     if (body.length() == 0) {
       throw DynamoDbException.serialization(null);
     }
-    JsonNode json = JsonCodec.read(body.getBytes());
+    JsonNode json = parse(body);
     if (!(json instanceof ObjectNode object)) {
       throw DynamoDbException.serialization("Start of " + (json.isArray() ? "list" : "structure") + " found where not expected");
     }
