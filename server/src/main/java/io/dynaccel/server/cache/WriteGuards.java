@@ -108,8 +108,7 @@ final class WriteGuards {
         (k, guard) -> {
           KeyGuard g = guard == null ? new KeyGuard() : guard;
           boolean alone = g.lastActivity == ticket.sequence();
-          g.inFlight = Math.max(0, g.inFlight - 1);
-          g.lastActivity = sequence.incrementAndGet();
+          g.end(sequence.incrementAndGet());
           settle.accept(alone && g.inFlight == 0);
           return g;
         });
@@ -122,8 +121,7 @@ final class WriteGuards {
         ticket.key(),
         (k, guard) -> {
           KeyGuard g = guard == null ? new KeyGuard() : guard;
-          g.inFlight = Math.max(0, g.inFlight - 1);
-          g.lastActivity = sequence.incrementAndGet();
+          g.end(sequence.incrementAndGet());
           if (unknownOutcome) {
             g.quarantined = true;
             g.quarantineUntil = now + retentionNanos;
@@ -152,6 +150,12 @@ final class WriteGuards {
     long lastActivity;
     boolean quarantined;
     long quarantineUntil;
+
+    /** Records the end of one write, which is write activity of its own. */
+    void end(long activity) {
+      inFlight = Math.max(0, inFlight - 1);
+      lastActivity = activity;
+    }
 
     boolean allowsFill(long fillSequence, long now) {
       return inFlight == 0 && lastActivity < fillSequence && !quarantinedAt(now);

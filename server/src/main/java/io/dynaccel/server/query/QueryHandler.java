@@ -1,6 +1,5 @@
 package io.dynaccel.server.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.PassThrough;
@@ -9,6 +8,7 @@ import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.read.ReadOptions;
 import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
@@ -42,7 +42,7 @@ public final class QueryHandler implements OperationHandler {
   public Future<ApiResponse> handle(ApiRequest request) {
     ObjectNode json = request.json();
     String table = TableNames.of(json.get("TableName"));
-    if (table == null || !cacheable(json)) {
+    if (table == null || !ReadOptions.cacheableRead(json)) {
       return passThrough.handle(request);
     }
     Future<Optional<KeySchema>> schema = request.operation().equals("Query") && !json.has("IndexName")
@@ -60,13 +60,6 @@ public final class QueryHandler implements OperationHandler {
       metrics.queryOrScan(request.operation(), false);
       return fill(request, key);
     });
-  }
-
-  private static boolean cacheable(ObjectNode json) {
-    JsonNode consistent = json.get("ConsistentRead");
-    JsonNode capacity = json.get("ReturnConsumedCapacity");
-    return (consistent == null || (consistent.isBoolean() && !consistent.booleanValue()))
-        && (capacity == null || "NONE".equals(capacity.textValue()));
   }
 
   private Future<ApiResponse> fill(ApiRequest request, QueryCache.Key key) {

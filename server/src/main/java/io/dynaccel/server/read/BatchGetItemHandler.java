@@ -61,7 +61,7 @@ public final class BatchGetItemHandler implements OperationHandler {
   public Future<ApiResponse> handle(ApiRequest request) {
     ObjectNode json = request.json();
     JsonNode requestItems = json.get("RequestItems");
-    if (ReadOptions.parse(topLevel(json), CACHEABLE_MEMBERS) == null || requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
+    if (!ReadOptions.onlyMembers(json, CACHEABLE_MEMBERS) || !ReadOptions.cacheableRead(json) || requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
       return passThrough.handle(request);
     }
     List<String> tables = new ArrayList<>();
@@ -95,13 +95,6 @@ public final class BatchGetItemHandler implements OperationHandler {
       }
       return answer(reads);
     });
-  }
-
-  /** The top-level members without RequestItems' contents, for the shared option checks. */
-  private static ObjectNode topLevel(ObjectNode json) {
-    ObjectNode copy = JsonCodec.object();
-    json.fieldNames().forEachRemaining(name -> copy.set(name, name.equals("RequestItems") ? JsonCodec.object() : json.get(name)));
-    return copy;
   }
 
   private Future<ApiResponse> answer(List<TableRead> reads) {

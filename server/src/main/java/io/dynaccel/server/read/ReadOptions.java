@@ -42,18 +42,7 @@ public record ReadOptions(Projection projection, String shape) {
    * @return the options, or null if the cache must not answer this read
    */
   public static ReadOptions parse(ObjectNode source, Set<String> allowed) {
-    Iterator<String> names = source.fieldNames();
-    while (names.hasNext()) {
-      if (!allowed.contains(names.next())) {
-        return null;
-      }
-    }
-    JsonNode consistent = source.get("ConsistentRead");
-    if (consistent != null && !(consistent.isBoolean() && !consistent.booleanValue())) {
-      return null;
-    }
-    JsonNode capacity = source.get("ReturnConsumedCapacity");
-    if (capacity != null && !"NONE".equals(capacity.textValue())) {
+    if (!onlyMembers(source, allowed) || !cacheableRead(source)) {
       return null;
     }
     JsonNode expression = source.get("ProjectionExpression");
@@ -85,6 +74,27 @@ public record ReadOptions(Projection projection, String shape) {
       return null;
     }
     return WHOLE_ITEM;
+  }
+
+  /** Whether an object holds no members but the given ones. */
+  public static boolean onlyMembers(ObjectNode source, Set<String> allowed) {
+    for (Iterator<String> names = source.fieldNames(); names.hasNext(); ) {
+      if (!allowed.contains(names.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a read may be answered from a cache: it asks neither for a consistent read nor for a
+   * report of consumed capacity, both of which only DynamoDB can give.
+   */
+  public static boolean cacheableRead(ObjectNode source) {
+    JsonNode consistent = source.get("ConsistentRead");
+    JsonNode capacity = source.get("ReturnConsumedCapacity");
+    return (consistent == null || (consistent.isBoolean() && !consistent.booleanValue()))
+        && (capacity == null || "NONE".equals(capacity.textValue()));
   }
 
   private static Map<String, String> placeholders(JsonNode names) {
