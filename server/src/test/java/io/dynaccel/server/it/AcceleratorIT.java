@@ -55,6 +55,9 @@ class AcceleratorIT {
         .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
         .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
         .billingMode(BillingMode.PAY_PER_REQUEST));
+    // A new table is CREATING for a moment, and items written to it meanwhile are rejected.
+    client.waiter().waitUntilTableExists(b -> b.tableName("Items"));
+    client.waiter().waitUntilTableExists(b -> b.tableName("People"));
   }
 
   @AfterAll

@@ -21,14 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Contract 1 under load: many readers and overlapping writers of a few keys, through an accelerator
@@ -64,10 +59,7 @@ class CoherenceIT {
     node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=500ms", "cache.itemTtl=150ms", "cache.negativeTtl=150ms");
     client = node.asyncClient(node.endpoint(), 64, Duration.ofSeconds(30));
     direct = node.syncClient(upstream.endpoint(), Duration.ofSeconds(30));
-    direct.createTable(b -> b.tableName(TABLE)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-        .billingMode(BillingMode.PAY_PER_REQUEST));
+    ProxiedAccelerator.createTable(direct, TABLE);
   }
 
   @AfterAll

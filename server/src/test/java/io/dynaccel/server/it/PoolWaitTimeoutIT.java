@@ -11,12 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * A write that times out while waiting for a pooled upstream connection is reported as "never
@@ -34,10 +29,7 @@ class PoolWaitTimeoutIT {
     try (ProxiedAccelerator node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=2s", "upstream.maxConnections=1")) {
       DynamoDbClient direct = node.syncClient(upstream.endpoint(), Duration.ofSeconds(20));
       DynamoDbClient client = node.syncClient(node.endpoint(), Duration.ofSeconds(20));
-      direct.createTable(b -> b.tableName(TABLE)
-          .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-          .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-          .billingMode(BillingMode.PAY_PER_REQUEST));
+      ProxiedAccelerator.createTable(direct, TABLE);
       direct.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS("x"), "v", AttributeValue.fromS("v1"))));
       assertThat(client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("x")))).item().get("v").s()).isEqualTo("v1");
 

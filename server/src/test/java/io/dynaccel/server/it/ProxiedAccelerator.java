@@ -19,6 +19,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * An accelerator node (two HTTP fronts) in front of a {@link DelayingProxy} in front of the
@@ -105,6 +110,18 @@ final class ProxiedAccelerator implements AutoCloseable {
         .build();
     clients.add(client);
     return client;
+  }
+
+  /**
+   * Creates a table keyed by a string {@code pk} and waits until it is ACTIVE: dynalite, like
+   * DynamoDB, keeps a new table CREATING for a moment and rejects items written to it meanwhile.
+   */
+  static void createTable(DynamoDbClient client, String table) {
+    client.createTable(b -> b.tableName(table)
+        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+        .billingMode(BillingMode.PAY_PER_REQUEST));
+    client.waiter().waitUntilTableExists(b -> b.tableName(table));
   }
 
   private static RetryStrategy noRetries() {

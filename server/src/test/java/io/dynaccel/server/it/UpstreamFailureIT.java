@@ -27,13 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Contract 3 and fail-fast behaviour: while DynamoDB is down or does not answer, calls through the
@@ -61,10 +56,7 @@ class UpstreamFailureIT {
     node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=" + REQUEST_TIMEOUT.toMillis() + "ms");
     client = node.syncClient(node.endpoint(), Duration.ofSeconds(20));
     direct = node.syncClient(upstream.endpoint(), Duration.ofSeconds(20));
-    direct.createTable(b -> b.tableName(TABLE)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-        .billingMode(BillingMode.PAY_PER_REQUEST));
+    ProxiedAccelerator.createTable(direct, TABLE);
   }
 
   @AfterAll
