@@ -70,8 +70,8 @@ final class Accelerator implements AutoCloseable {
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes());
-    // Tables deleted and created again outside the accelerator are noticed within this period.
     this.vertx = vertx;
+    // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
     this.admin = new AdminRoutes(itemCache, queryCache);
   }
