@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param negativeTtl how long "no such item" stays cached, default 1m
  * @param queryTtl how long a Query/Scan result stays cached, default 5m
  * @param queryMaxBytes memory budget of the query/scan result cache, greater than zero, default 64 MiB
+ * @param schemaRefresh how often the key schemas of known tables are checked against DynamoDB, so a
+ *     table deleted and created again outside the accelerator is noticed, default 30s
  */
-public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl, Duration queryTtl, long queryMaxBytes) {
+public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl, Duration queryTtl, long queryMaxBytes, Duration schemaRefresh) {
 
   /** Rejects values that {@link ConfigLoader} would reject, so hand-built configs are valid too. */
   public CacheConfig {
@@ -21,5 +23,6 @@ public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl,
     Settings.CACHE_NEGATIVE_TTL.check(Objects.requireNonNull(negativeTtl, "negativeTtl"));
     Settings.CACHE_QUERY_TTL.check(Objects.requireNonNull(queryTtl, "queryTtl"));
     Settings.CACHE_QUERY_MAX_BYTES.check(queryMaxBytes);
+    Settings.CACHE_SCHEMA_REFRESH.check(Objects.requireNonNull(schemaRefresh, "schemaRefresh"));
   }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * server:   { host: 0.0.0.0, port: 8111, instances: 2, maxRequestBytes: 16MiB, idleTimeout: 60s }
  * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
  *             maxConnections: 256, maxRetries: 0 }
- * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB }
+ * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s }
  * tables:
  *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl
  * </pre>
@@ -37,7 +37,8 @@ import java.util.Objects;
  * {@code DYNACCEL_UPSTREAM_ENDPOINT}, {@code DYNACCEL_UPSTREAM_REGION}, {@code DYNACCEL_UPSTREAM_CONNECT_TIMEOUT},
  * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
  * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
- * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES};
+ * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES},
+ * {@code DYNACCEL_CACHE_SCHEMA_REFRESH};
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
  * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_}
  * or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).

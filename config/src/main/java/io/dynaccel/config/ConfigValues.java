@@ -108,7 +108,8 @@ final class ConfigValues {
         get(Settings.UPSTREAM_CONNECT_TIMEOUT), get(Settings.UPSTREAM_REQUEST_TIMEOUT),
         get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES));
     CacheConfig cache = new CacheConfig(get(Settings.CACHE_MAX_BYTES), get(Settings.CACHE_ITEM_TTL),
-        get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES));
+        get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES),
+        get(Settings.CACHE_SCHEMA_REFRESH));
     // Resolved only now so a table inherits the final cache TTL, whichever layer set it.
     Map<String, TableConfig> resolved = tables.entrySet().stream().collect(Collectors.toMap(
         Map.Entry::getKey,

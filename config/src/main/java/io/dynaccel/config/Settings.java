@@ -52,13 +52,16 @@ final class Settings {
   static final Setting<Duration> CACHE_QUERY_TTL = ttl("cache.queryTtl", Duration.ofMinutes(5));
   static final Setting<Long> CACHE_QUERY_MAX_BYTES = Setting.of("cache.queryMaxBytes", ValueType.SIZE,
       64L << 20, n -> n > 0, "greater than 0");
+  static final Setting<Duration> CACHE_SCHEMA_REFRESH = Setting.of("cache.schemaRefresh", ValueType.DURATION,
+      Duration.ofSeconds(30), POSITIVE, "greater than 0");
 
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
       UPSTREAM_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_RETRIES,
-      CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES);
+      CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES,
+      CACHE_SCHEMA_REFRESH);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
   static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,

@@ -34,7 +34,7 @@ class ConfigLoaderTest {
     Path file = yaml("""
         server: { host: 127.0.0.1, port: 9000, instances: 2, maxRequestBytes: 1MiB, idleTimeout: 0s }
         upstream: { endpoint: http://127.0.0.1:4567, region: eu-west-1, connectTimeout: 500ms, requestTimeout: PT3S, maxConnections: 8, maxRetries: 2 }
-        cache: { maxBytes: 1g, itemTtl: 30s, negativeTtl: 10s, queryTtl: 1h, queryMaxBytes: 1048576 }
+        cache: { maxBytes: 1g, itemTtl: 30s, negativeTtl: 10s, queryTtl: 1h, queryMaxBytes: 1048576, schemaRefresh: 2m }
         tables:
           Orders: { writeStrategy: invalidate, itemTtl: 5s }
           my.table-v2:
@@ -46,7 +46,7 @@ class ConfigLoaderTest {
     assertThat(config.upstream()).isEqualTo(new UpstreamConfig(Optional.of(URI.create("http://127.0.0.1:4567")),
         "eu-west-1", Duration.ofMillis(500), Duration.ofSeconds(3), 8, 2));
     assertThat(config.cache()).isEqualTo(new CacheConfig(1L << 30, Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofHours(1), 1 << 20));
+        Duration.ofHours(1), 1 << 20, Duration.ofMinutes(2)));
     assertThat(config.tables()).containsOnlyKeys("Orders", "my.table-v2");
     assertThat(config.table("Orders")).isEqualTo(new TableConfig(WriteStrategy.INVALIDATE, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofHours(1)));
@@ -152,13 +152,14 @@ class ConfigLoaderTest {
         Map.entry("DYNACCEL_CACHE_ITEM_TTL", "11s"),
         Map.entry("DYNACCEL_CACHE_NEGATIVE_TTL", "12s"),
         Map.entry("DYNACCEL_CACHE_QUERY_TTL", "13s"),
-        Map.entry("DYNACCEL_CACHE_QUERY_MAX_BYTES", "14k")));
+        Map.entry("DYNACCEL_CACHE_QUERY_MAX_BYTES", "14k"),
+        Map.entry("DYNACCEL_CACHE_SCHEMA_REFRESH", "15s")));
 
     assertThat(config.server()).isEqualTo(new ServerConfig("::1", 0, 3, 2 << 20, Duration.ofMinutes(5)));
     assertThat(config.upstream()).isEqualTo(new UpstreamConfig(Optional.of(URI.create("https://dynamodb.local:8000")),
         "local", Duration.ofSeconds(1), Duration.ofSeconds(4), 16, 1));
     assertThat(config.cache()).isEqualTo(new CacheConfig(10L << 20, Duration.ofSeconds(11), Duration.ofSeconds(12),
-        Duration.ofSeconds(13), 14 << 10));
+        Duration.ofSeconds(13), 14 << 10, Duration.ofSeconds(15)));
   }
 
   @Test
@@ -300,7 +301,7 @@ class ConfigLoaderTest {
     Path file = yaml("cache:\n  itemTTL: 5m\n");
 
     assertFileError(file).hasMessage("unknown setting 'cache.itemTTL' (from " + file + ":2); known: cache.maxBytes, "
-        + "cache.itemTtl, cache.negativeTtl, cache.queryTtl, cache.queryMaxBytes; did you mean 'cache.itemTtl'?");
+        + "cache.itemTtl, cache.negativeTtl, cache.queryTtl, cache.queryMaxBytes, cache.schemaRefresh; did you mean 'cache.itemTtl'?");
   }
 
   @Test
@@ -396,6 +397,7 @@ class ConfigLoaderTest {
     assertEnvError("DYNACCEL_CACHE_NEGATIVE_TTL", "PT-1S", "cache.negativeTtl: must be zero (do not cache) or positive");
     assertEnvError("DYNACCEL_CACHE_QUERY_TTL", "soon", "cache.queryTtl: expected a duration like 500ms, 30s, 5m, 1h or PT5M");
     assertEnvError("DYNACCEL_CACHE_QUERY_MAX_BYTES", "0k", "cache.queryMaxBytes: must be greater than 0");
+    assertEnvError("DYNACCEL_CACHE_SCHEMA_REFRESH", "0s", "cache.schemaRefresh: must be greater than 0");
   }
 
   @Test

@@ -21,7 +21,7 @@ class DynaccelConfigTest {
     assertThat(config.upstream()).isEqualTo(new UpstreamConfig(Optional.empty(), "us-east-1",
         Duration.ofSeconds(2), Duration.ofSeconds(10), 256, 0));
     assertThat(config.cache()).isEqualTo(new CacheConfig(256L * 1024 * 1024, Duration.ofMinutes(5),
-        Duration.ofMinutes(1), Duration.ofMinutes(5), 64L * 1024 * 1024));
+        Duration.ofMinutes(1), Duration.ofMinutes(5), 64L * 1024 * 1024, Duration.ofSeconds(30)));
     assertThat(config.tables()).isEmpty();
   }
 
@@ -51,7 +51,7 @@ class DynaccelConfigTest {
 
   @Test
   void table_whenNotConfigured_returnsWriteThroughWithCacheTtls() {
-    CacheConfig cache = new CacheConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 1);
+    CacheConfig cache = new CacheConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 1, Duration.ofSeconds(4));
     DynaccelConfig config = new DynaccelConfig(
         DynaccelConfig.defaults().server(), DynaccelConfig.defaults().upstream(), cache, Map.of());
 
@@ -99,8 +99,10 @@ class DynaccelConfigTest {
         Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 0))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("upstream.endpoint: must be an absolute http or https URI");
-    assertThatThrownBy(() -> new CacheConfig(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1))
+    assertThatThrownBy(() -> new CacheConfig(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1, Duration.ofSeconds(1)))
         .hasMessage("cache.maxBytes: must be greater than 0, got '0'");
+    assertThatThrownBy(() -> new CacheConfig(1, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1, Duration.ZERO))
+        .hasMessage("cache.schemaRefresh: must be greater than 0, got 'PT0S'");
     assertThatThrownBy(() -> new TableConfig(WriteStrategy.INVALIDATE, Duration.ofSeconds(-1), Duration.ZERO,
         Duration.ZERO)).hasMessage("itemTtl: must be zero (do not cache) or positive, got 'PT-1S'");
   }

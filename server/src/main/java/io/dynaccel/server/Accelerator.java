@@ -15,6 +15,7 @@ import io.dynaccel.server.read.GetItemHandler;
 import io.dynaccel.server.read.ProjectionShapes;
 import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryHandler;
+import io.dynaccel.server.table.SchemaWatch;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.dynaccel.server.upstream.UpstreamClient;
@@ -41,6 +42,8 @@ final class Accelerator implements AutoCloseable {
   private final DynaccelMetrics metrics;
   private final ApiEndpoint api;
   private final AdminRoutes admin;
+  private final Vertx vertx;
+  private final long schemaRefreshTimer;
 
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker) {
     UpstreamConfig up = config.upstream();
@@ -52,9 +55,9 @@ final class Accelerator implements AutoCloseable {
     }, guardRetention, ticker);
     QueryCache queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker);
     this.metrics = new DynaccelMetrics(itemCache, queryCache);
-    TableSchemas schemas = new TableSchemas(upstream);
-    ProjectionShapes shapes = new ProjectionShapes();
     TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream);
+    TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
+    ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
     OperationRouter router = new OperationRouter(upstream)
         .route(new GetItemHandler(itemCache, schemas, upstream, shapes, metrics), "GetItem")
@@ -66,7 +69,10 @@ final class Accelerator implements AutoCloseable {
         .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
-    this.api = new ApiEndpoint(router, metrics, config.server().maxRequestBytes());
+    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes());
+    this.vertx = vertx;
+    // Tables deleted and created again outside the accelerator are noticed within this period.
+    this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
     this.admin = new AdminRoutes(itemCache, queryCache);
   }
 
@@ -85,6 +91,7 @@ final class Accelerator implements AutoCloseable {
 
   @Override
   public void close() {
+    vertx.cancelTimer(schemaRefreshTimer);
     upstream.close();
   }
 }

@@ -9,12 +9,10 @@ import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.read.ReadOptions;
-import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import java.util.Optional;
 
 /**
  * Query and Scan, read-through: eventually consistent calls are answered from the query cache and
@@ -41,17 +39,25 @@ public final class QueryHandler implements OperationHandler {
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
     ObjectNode json = request.json();
-    String table = TableNames.of(json.get("TableName"));
-    if (table == null || !ReadOptions.cacheableRead(json)) {
+    String spelling = TableNames.spelling(json.get("TableName"));
+    if (spelling == null || !ReadOptions.cacheableRead(json)) {
       return passThrough.handle(request);
     }
-    Future<Optional<KeySchema>> schema = request.operation().equals("Query") && !json.has("IndexName")
-        ? schemas.schema(table)
-        : Future.succeededFuture(Optional.empty());
-    return schema.compose(known -> {
-      String partition = known.map(s -> PartitionCondition.of(json, s)).orElse(null);
-      QueryScope scope = new QueryScope(table, partition);
-      QueryCache.Key key = cache.keyOf(scope, request.operation() + JsonCodec.canonical(json));
+    return schemas.lookup(spelling).compose(table -> {
+      if (!table.servable()) {
+        // DynamoDB answers: it knows no such table, or this spelling of it is yet to be accepted.
+        return passThrough.handle(request).andThen(r -> {
+          if (r.succeeded() && r.result().statusCode() == 200) {
+            schemas.accept(table);
+          }
+        });
+      }
+      boolean tableQuery = request.operation().equals("Query") && !json.has("IndexName");
+      String partition = tableQuery ? PartitionCondition.of(json, table.metadata().key()) : null;
+      QueryScope scope = new QueryScope(table.table(), partition);
+      // Both spellings of the table share results; the answers never name the table.
+      ObjectNode identity = spelling.equals(table.table()) ? json : json.deepCopy().put("TableName", table.table());
+      QueryCache.Key key = cache.keyOf(scope, request.operation() + JsonCodec.canonical(identity));
       CachedResult cached = cache.get(key);
       if (cached != null) {
         metrics.queryOrScan(request.operation(), true);

@@ -13,8 +13,8 @@ import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
-import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
@@ -25,7 +25,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,18 +63,31 @@ public final class BatchGetItemHandler implements OperationHandler {
     if (!ReadOptions.onlyMembers(json, CACHEABLE_MEMBERS) || !ReadOptions.cacheableRead(json) || requestItems == null || !requestItems.isObject() || requestItems.isEmpty()) {
       return passThrough.handle(request);
     }
-    List<String> tables = new ArrayList<>();
-    List<Future<Optional<KeySchema>>> lookups = new ArrayList<>();
+    List<String> spellings = new ArrayList<>();
+    List<Future<TableLookup>> lookups = new ArrayList<>();
     for (Iterator<String> it = requestItems.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      tables.add(name);
-      lookups.add(schemas.schema(TableNames.plain(name)));
+      String spelling = it.next();
+      spellings.add(spelling);
+      lookups.add(schemas.lookup(spelling));
     }
     return Future.all(lookups).compose(done -> {
+      List<TableLookup> tables = lookups.stream().map(Future::result).toList();
+      if (tables.stream().anyMatch(t -> !t.cached()) || tables.stream().map(TableLookup::table).distinct().count() < tables.size()) {
+        // A table the cache knows nothing of, or one table under two spellings: DynamoDB answers.
+        return passThrough.handle(request);
+      }
+      List<TableLookup> unverifiedTables = tables.stream().filter(t -> !t.servable()).toList();
+      if (!unverifiedTables.isEmpty()) {
+        return passThrough.handle(request).andThen(r -> {
+          if (r.succeeded() && r.result().statusCode() == 200) {
+            unverifiedTables.forEach(schemas::accept);
+          }
+        });
+      }
       List<TableRead> reads = new ArrayList<>();
       int keyCount = 0;
-      for (int i = 0; i < tables.size(); i++) {
-        TableRead read = TableRead.plan(tables.get(i), requestItems.get(tables.get(i)), lookups.get(i).result());
+      for (int i = 0; i < spellings.size(); i++) {
+        TableRead read = TableRead.plan(spellings.get(i), requestItems.get(spellings.get(i)), tables.get(i));
         if (read == null) {
           return passThrough.handle(request);
         }
@@ -201,9 +213,9 @@ public final class BatchGetItemHandler implements OperationHandler {
     final List<ObjectNode> found = new ArrayList<>();
     final List<JsonNode> unprocessed = new ArrayList<>();
 
-    private TableRead(String requestName, ObjectNode request, KeySchema schema, ReadOptions options, Map<ItemKey, JsonNode> keys) {
+    private TableRead(String requestName, String table, ObjectNode request, KeySchema schema, ReadOptions options, Map<ItemKey, JsonNode> keys) {
       this.requestName = requestName;
-      this.table = TableNames.plain(requestName);
+      this.table = table;
       this.request = request;
       this.schema = schema;
       this.options = options;
@@ -211,25 +223,25 @@ public final class BatchGetItemHandler implements OperationHandler {
     }
 
     /** Plans the read of one table, or null if the cache must leave the whole batch to DynamoDB. */
-    static TableRead plan(String requestName, JsonNode entry, Optional<KeySchema> schema) {
-      if (schema.isEmpty() || !(entry instanceof ObjectNode request)) {
+    static TableRead plan(String requestName, JsonNode entry, TableLookup table) {
+      if (!(entry instanceof ObjectNode request)) {
         return null;
       }
       ReadOptions options = ReadOptions.parse(request, CACHEABLE_TABLE_MEMBERS);
       JsonNode keyList = request.get("Keys");
-      if (options == null || !options.answerableFor(schema.get()) || keyList == null || !keyList.isArray() || keyList.isEmpty()) {
+      if (options == null || !options.answerableFor(table.metadata()) || keyList == null || !keyList.isArray() || keyList.isEmpty()) {
         return null;
       }
-      String table = TableNames.plain(requestName);
+      KeySchema schema = table.metadata().key();
       Map<ItemKey, JsonNode> keys = new LinkedHashMap<>();
       for (JsonNode key : keyList) {
-        ItemKey itemKey = schema.get().keyOf(table, key);
+        ItemKey itemKey = schema.keyOf(table.table(), key);
         if (itemKey == null || keys.put(itemKey, key) != null) {
           // An invalid or duplicate key: DynamoDB rejects the batch, and says why.
           return null;
         }
       }
-      return new TableRead(requestName, request, schema.get(), options, keys);
+      return new TableRead(requestName, table.table(), request, schema, options, keys);
     }
   }
 }

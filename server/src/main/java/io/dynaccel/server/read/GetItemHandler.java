@@ -13,7 +13,6 @@ import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
-import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
@@ -50,14 +49,22 @@ public final class GetItemHandler implements OperationHandler {
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
     ObjectNode json = request.json();
-    String table = TableNames.of(json.get("TableName"));
+    String spelling = TableNames.spelling(json.get("TableName"));
     ReadOptions options = ReadOptions.parse(json, CACHEABLE_MEMBERS);
-    if (table == null || options == null) {
+    if (spelling == null || options == null) {
       return passThrough.handle(request);
     }
-    return schemas.schema(table).compose(schema -> {
-      ItemKey key = schema.map(s -> s.keyOf(table, json.get("Key"))).orElse(null);
-      if (key == null || !options.answerableFor(schema.get())) {
+    return schemas.lookup(spelling).compose(table -> {
+      if (!table.servable()) {
+        // DynamoDB answers: it knows no such table, or this spelling of it is yet to be accepted.
+        return passThrough.handle(request).andThen(r -> {
+          if (r.succeeded() && r.result().statusCode() == 200) {
+            schemas.accept(table);
+          }
+        });
+      }
+      ItemKey key = table.metadata().key().keyOf(table.table(), json.get("Key"));
+      if (key == null || !options.answerableFor(table.metadata())) {
         return passThrough.handle(request);
       }
       if (!shapes.isAccepted(options.shape())) {

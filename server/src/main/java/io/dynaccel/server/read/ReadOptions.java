@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.item.InvalidProjectionException;
 import io.dynaccel.server.item.Projection;
-import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableMetadata;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,10 +28,11 @@ public record ReadOptions(Projection projection, String shape) {
 
   /**
    * Whether the cache may answer these options for a table: DynamoDB rejects projections that look
-   * inside a key attribute, so those go upstream to get DynamoDB's own error.
+   * inside a key attribute of the table or of any of its indexes, so those go upstream to get
+   * DynamoDB's own error.
    */
-  public boolean answerableFor(KeySchema schema) {
-    return projection == null || projection.nestedRootAttributes().stream().noneMatch(schema::isKeyAttribute);
+  public boolean answerableFor(TableMetadata table) {
+    return projection == null || projection.nestedRootAttributes().stream().noneMatch(table::isAnyKeyAttribute);
   }
 
   /**

@@ -108,9 +108,4 @@ public record KeySchema(String hashName, String hashType, String rangeName, Stri
     out.append(type).append(canonical.length()).append(':').append(canonical);
     return true;
   }
-
-  /** Whether an attribute is part of the primary key. */
-  public boolean isKeyAttribute(String name) {
-    return name.equals(hashName) || name.equals(rangeName);
-  }
 }

@@ -15,8 +15,8 @@ import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
-import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -62,40 +62,53 @@ public final class BatchWriteItemHandler implements OperationHandler {
       return passThrough.handle(request);
     }
     List<String> names = new ArrayList<>();
-    List<Future<Optional<KeySchema>>> lookups = new ArrayList<>();
+    List<Future<TableLookup>> lookups = new ArrayList<>();
     for (Iterator<String> it = requestItems.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       names.add(name);
-      lookups.add(schemas.schema(TableNames.plain(name)));
+      lookups.add(schemas.lookup(name));
     }
     return Future.all(lookups).compose(done -> {
-      Map<JsonNode, Planned> planned = new LinkedHashMap<>();
-      Set<String> unnamed = new HashSet<>();
+      Map<WriteRef, Planned> planned = new LinkedHashMap<>();
+      Set<String> guarded = new LinkedHashSet<>();
+      boolean unnamed = false;
       for (int i = 0; i < names.size(); i++) {
-        String table = TableNames.plain(names.get(i));
-        Optional<KeySchema> schema = lookups.get(i).result();
-        for (JsonNode writeRequest : requestItems.get(names.get(i))) {
-          Planned plan = schema.map(s -> Planned.of(table, s, writeRequest)).orElse(null);
-          if (plan == null) {
-            unnamed.add(table);
-          } else {
-            planned.put(writeRequest, plan);
+        TableLookup table = lookups.get(i).result();
+        if (table.reach() == TableLookup.Reach.UNKNOWN) {
+          guarded.add(table.table());
+          unnamed = true;
+        } else if (table.cached()) {
+          guarded.add(table.table());
+          for (JsonNode writeRequest : requestItems.get(names.get(i))) {
+            Planned plan = Planned.of(table.table(), table.metadata().key(), writeRequest);
+            if (plan == null) {
+              unnamed = true;
+            } else {
+              planned.put(new WriteRef(names.get(i), writeRequest), plan);
+            }
           }
         }
       }
-      if (!unnamed.isEmpty()) {
+      if (unnamed) {
         // Some write names no key we can read, yet DynamoDB might accept it: guard whole tables.
-        return tableWrites.write(names.stream().map(TableNames::plain).toList(), request);
+        return tableWrites.write(guarded, request);
       }
-      return write(request, planned);
+      List<TableLookup> tables = lookups.stream().map(Future::result).toList();
+      return write(request, planned).andThen(r -> {
+        if (r.succeeded() && r.result().statusCode() == 200) {
+          tables.forEach(schemas::accept);
+        }
+      });
     });
   }
 
-  private Future<ApiResponse> write(ApiRequest request, Map<JsonNode, Planned> planned) {
+  private Future<ApiResponse> write(ApiRequest request, Map<WriteRef, Planned> planned) {
     Map<WriteTicket, Planned> tickets = new LinkedHashMap<>();
     planned.values().forEach(plan -> tickets.put(cache.beginWrite(plan.key), plan));
     List<QueryWriteTicket> queryTickets = planned.values().stream()
         .map(plan -> queries.beginWrite(plan.key.table(), plan.key.partition())).toList();
+    Set<String> plannedNames = new HashSet<>();
+    planned.keySet().forEach(ref -> plannedNames.add(ref.name()));
     return upstream.send(request.operation(), request.body())
         .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets.keySet(), queries, queryTickets, failure))
         .map(response -> {
@@ -104,8 +117,12 @@ public final class BatchWriteItemHandler implements OperationHandler {
             try {
               JsonNode answer = JsonCodec.read(response.body().getBytes()).path("UnprocessedItems");
               answer.fieldNames().forEachRemaining(name -> {
+                if (!plannedNames.contains(name)) {
+                  // Writes to a table nothing is cached for.
+                  return;
+                }
                 for (JsonNode writeRequest : answer.get(name)) {
-                  Planned plan = planned.get(writeRequest);
+                  Planned plan = planned.get(new WriteRef(name, writeRequest));
                   unprocessed.add(plan == null ? null : plan.key);
                 }
               });
@@ -129,6 +146,12 @@ public final class BatchWriteItemHandler implements OperationHandler {
           return ApiResponse.relay(response);
         });
   }
+
+  /**
+   * One write request of the batch, under the table spelling it was sent with: equal requests to
+   * two tables are two writes, and DynamoDB returns unprocessed ones under the same spelling.
+   */
+  private record WriteRef(String name, JsonNode writeRequest) {}
 
   /** One put or delete of the batch, with the cache entry it leaves behind. */
   private record Planned(ItemKey key, CachedItem newValue) {

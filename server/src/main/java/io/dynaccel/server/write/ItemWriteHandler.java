@@ -17,6 +17,7 @@ import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.dynaccel.server.upstream.UpstreamResponse;
@@ -58,22 +59,30 @@ public final class ItemWriteHandler implements OperationHandler {
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
     ObjectNode json = request.json();
-    String table = TableNames.of(json.get("TableName"));
-    if (table == null) {
+    String spelling = TableNames.spelling(json.get("TableName"));
+    if (spelling == null) {
       // DynamoDB rejects a write without a table name; nothing can change.
       return passThrough.handle(request);
     }
-    return schemas.schema(table).compose(schema -> {
-      if (schema.isEmpty()) {
-        // The table does not exist, so neither does anything cached for it; DynamoDB answers.
+    return schemas.lookup(spelling).compose(table -> {
+      if (table.reach() == TableLookup.Reach.UNKNOWN) {
+        // DynamoDB would not describe the table, yet it may take the write: guard the whole table.
+        return tableWrites.write(List.of(table.table()), request);
+      }
+      if (!table.cached()) {
+        // No such table here, or another account's: nothing cached can change; DynamoDB answers.
         return passThrough.handle(request);
       }
-      ItemKey key = keyOf(request.operation(), table, schema.get(), json);
+      ItemKey key = keyOf(request.operation(), table.table(), table.metadata().key(), json);
       if (key == null) {
         // We cannot name the key, yet DynamoDB might accept the write: guard the whole table.
-        return tableWrites.write(List.of(table), request);
+        return tableWrites.write(List.of(table.table()), request);
       }
-      return write(request, key);
+      return write(request, key).andThen(r -> {
+        if (r.succeeded() && r.result().statusCode() == 200) {
+          schemas.accept(table);
+        }
+      });
     });
   }
 

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Sends writes that may change any item of some tables (PartiQL statements, table deletion, writes
  * whose key the accelerator cannot name): the tables are guarded while the write is in flight and
- * their cached items dropped when it ends, whatever its outcome.
+ * their cached items dropped when it ends, whatever its outcome. Also drops a table that changed
+ * outside the accelerator, as a whole-table write of no duration.
  */
 public final class TableWrites {
 
@@ -42,5 +43,16 @@ public final class TableWrites {
           queryTickets.forEach(ticket -> queries.endWrite(ticket, !settled && !neverSent));
         })
         .map(ApiResponse::relay);
+  }
+
+  /**
+   * Drops every cached item and query result of a table, coherently with fills in flight: a fill
+   * that began before the drop does not install, as if a whole-table write had begun and ended.
+   */
+  public void drop(String table) {
+    TableWriteTicket ticket = cache.beginTableWrite(table);
+    QueryWriteTicket queryTicket = queries.beginTableWrite(table);
+    cache.endTableWrite(ticket, false);
+    queries.endWrite(queryTicket, false);
   }
 }

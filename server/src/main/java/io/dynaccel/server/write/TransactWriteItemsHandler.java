@@ -12,12 +12,12 @@ import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * TransactWriteItems: the transaction goes to DynamoDB as the client sent it, and once it succeeds
@@ -46,39 +46,45 @@ public final class TransactWriteItemsHandler implements OperationHandler {
 
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
-    List<String> tables = new ArrayList<>();
+    List<String> spellings = new ArrayList<>();
     List<JsonNode> writes = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     for (JsonNode item : request.json().path("TransactItems")) {
       for (String kind : WRITES) {
         JsonNode write = item.get(kind);
         if (write != null) {
-          String table = TableNames.of(write.get("TableName"));
-          if (table == null) {
+          String spelling = TableNames.spelling(write.get("TableName"));
+          if (spelling == null) {
             // DynamoDB rejects a write without a table; nothing can change.
             return passThrough.handle(request);
           }
-          tables.add(table);
+          spellings.add(spelling);
           writes.add(write);
           kinds.add(kind);
         }
       }
     }
-    List<Future<Optional<KeySchema>>> lookups = tables.stream().map(schemas::schema).toList();
+    List<Future<TableLookup>> lookups = spellings.stream().map(schemas::lookup).toList();
     return Future.all(lookups).compose(done -> {
+      List<TableLookup> tables = lookups.stream().map(Future::result).toList();
+      List<String> guarded = tables.stream().filter(t -> t.cached() || t.reach() == TableLookup.Reach.UNKNOWN).map(TableLookup::table).toList();
       List<ItemKey> keys = new ArrayList<>();
       for (int i = 0; i < writes.size(); i++) {
-        Optional<KeySchema> schema = lookups.get(i).result();
+        TableLookup table = tables.get(i);
+        if (table.reach() == TableLookup.Reach.UNKNOWN) {
+          return tableWrites.write(guarded, request);
+        }
+        if (!table.cached()) {
+          // No such table here, or another account's: nothing cached can change.
+          continue;
+        }
+        KeySchema schema = table.metadata().key();
         JsonNode write = writes.get(i);
-        int index = i;
-        String table = tables.get(i);
-        ItemKey key = schema.map(s -> kinds.get(index).equals("Put") ? s.keyOfItem(table, write.get("Item")) : s.keyOf(table, write.get("Key"))).orElse(null);
-        if (key == null && schema.isPresent()) {
-          return tableWrites.write(tables, request);
+        ItemKey key = kinds.get(i).equals("Put") ? schema.keyOfItem(table.table(), write.get("Item")) : schema.keyOf(table.table(), write.get("Key"));
+        if (key == null) {
+          return tableWrites.write(guarded, request);
         }
-        if (key != null) {
-          keys.add(key);
-        }
+        keys.add(key);
       }
       List<WriteTicket> tickets = keys.stream().map(cache::beginWrite).toList();
       List<QueryWriteTicket> queryTickets = keys.stream().map(key -> queries.beginWrite(key.table(), key.partition())).toList();
@@ -86,6 +92,9 @@ public final class TransactWriteItemsHandler implements OperationHandler {
           .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets, queries, queryTickets, failure))
           .map(response -> {
             WriteOutcomes.settle(cache, tickets, queries, queryTickets, response, applied -> applied.forEach(ticket -> cache.completeWrite(ticket, null)));
+            if (response.ok()) {
+              tables.forEach(schemas::accept);
+            }
             return ApiResponse.relay(response);
           });
     });
