@@ -163,11 +163,11 @@ public final class RequestTypeChecker {
     }
 
     static Children ofStructure(JsonNode object, Structure structure) {
-      return new Children(object.fields(), null, structure, null);
+      return new Children(object.properties().iterator(), null, structure, null);
     }
 
     static Children ofMap(JsonNode object, ModelType valueType) {
-      return new Children(object.fields(), null, null, valueType);
+      return new Children(object.properties().iterator(), null, null, valueType);
     }
 
     static Children ofList(JsonNode array, ModelType elementType) {
