@@ -34,12 +34,12 @@ class LimitsFidelityIT {
   @RegisterExtension static DynamoDbEmulatorExtension acceleratedUpstream = new DynamoDbEmulatorExtension();
 
   private static AcceleratorFixture fixture;
-  private static Differential differential;
+  /** One per test, so that each test sees only its own differences. */
+  private final Differential differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
 
   @BeforeAll
   static void start() throws Exception {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
-    differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
     for (String table : List.of("Limits", "Big")) {
       String create = "{\"TableName\":\"" + table + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
           + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
@@ -67,7 +67,7 @@ class LimitsFidelityIT {
   }
 
   /** GetItem and BatchGetItem of the key, whole and projected, each sent twice: cold, then warm. */
-  private static void readTwice(String pk, String projection, String names) throws Exception {
+  private void readTwice(String pk, String projection, String names) throws Exception {
     String get = "{\"TableName\":\"Limits\",\"Key\":" + key(pk) + "}";
     String projected = "{\"TableName\":\"Limits\",\"Key\":" + key(pk) + ",\"ProjectionExpression\":\"" + projection + "\"" + names + "}";
     String batch = "{\"RequestItems\":{\"Limits\":{\"Keys\":[" + key(pk) + "]}}}";

@@ -25,12 +25,12 @@ class PlainProjectionHitIT {
   @RegisterExtension static DynamoDbEmulatorExtension acceleratedUpstream = new DynamoDbEmulatorExtension();
 
   private static AcceleratorFixture fixture;
-  private static Differential differential;
+  /** One per test, so that each test sees only its own differences. */
+  private final Differential differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
 
   @BeforeAll
   static void start() throws Exception {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
-    differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
     String create = "{\"TableName\":\"Plain\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
         + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
     for (URI upstream : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
