@@ -15,8 +15,9 @@ package io.dynaccel.server.item;
  * <p>Refusing is always safe here: a caller that gets a refusal sends the request to DynamoDB
  * unchanged, and DynamoDB's own answer is returned. That is why the grammar may be narrower than
  * DynamoDB's own: a leading {@code +} is refused (as dynalite, our test upstream, refuses it),
- * although real DynamoDB is reported to accept {@code "+5"} and store it as {@code "5"}; such a key
- * is simply never served from the cache. Likewise Unicode digits ({@code "١"}, {@code "１"}), which
+ * although real DynamoDB is reported to accept {@code "+5"} and store it as {@code "5"} (ScyllaDB's
+ * test_number.py and dynoxide's issue 109, both run against AWS); such a key is simply never served
+ * from the cache. Likewise Unicode digits ({@code "١"}, {@code "１"}), which
  * {@link java.math.BigDecimal} would read as digits.
  */
 public final class DynamoDbNumber {

@@ -15,10 +15,11 @@ import io.vertx.core.Future;
  * writes go to the wrapped handler.
  *
  * <p>DynamoDB checks this; dynalite, our test upstream, does not and would store such an item, so
- * the accelerator answers itself, with DynamoDB's words as observed on each surface: PutItem inside
- * the validation envelope ({@code "1 validation error detected: ..."}) up to 63 levels and without
- * it beyond (DynamoDB was seen to switch between 62 and 64 levels; 63 is taken with the smaller
- * ones), BatchWriteItem and a transaction's Put without it. When the request also breaks one of
+ * the accelerator answers itself, with DynamoDB's words as recorded against AWS on each surface by
+ * the paritysuite/dynamodb-conformance suite: PutItem inside the validation envelope
+ * ({@code "1 validation error detected: ..."}) up to 63 levels and without it beyond (DynamoDB was
+ * seen to switch between 62 and 64 levels; 63 is taken with the smaller ones), BatchWriteItem and a
+ * transaction's Put without it. When the request also breaks one of
  * DynamoDB's member rules it goes upstream instead, since DynamoDB would then report both errors
  * together. UpdateItem values are left to DynamoDB, whose regions disagree on checking them.
  */
