@@ -40,7 +40,7 @@ class LimitsFidelityIT {
   @BeforeAll
   static void start() throws Exception {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
-    for (String table : List.of("Limits", "Big")) {
+    for (String table : List.of("Limits", "Big", "BigCold")) {
       String create = "{\"TableName\":\"" + table + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
           + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
       for (URI upstream : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
@@ -222,6 +222,44 @@ class LimitsFidelityIT {
     JsonNode rest = batchGet(retry);
     assertThat(rest.path("UnprocessedKeys").size()).isZero();
     assertThat(rest.path("Responses").path("Big")).hasSize(BIG_ITEMS - fitting);
+  }
+
+  /**
+   * Cold, every key is fetched from the upstream, whose own limit (dynalite's, here) decides what
+   * comes back; the node returns what it left unprocessed in the same shape, and asking again for
+   * those keys, now partly from the cache, ends with every item returned exactly once.
+   */
+  @Test
+  void batchGetItem_whenUpstreamLeavesKeysUnprocessed_returnsThemInDynamoDbShape() throws Exception {
+    String payload = "x".repeat(PAYLOAD);
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < BIG_ITEMS; i++) {
+      keys.add(bigKey(i));
+      HttpResponse<String> put = fixture.call(acceleratedUpstream.endpoint(), PREFIX + "PutItem",
+          "{\"TableName\":\"BigCold\",\"Item\":{\"pk\":{\"S\":\"" + bigKey(i) + "\"},\"p\":{\"S\":\"" + payload + "\"}}}");
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    }
+    ObjectNode entry = Differential.JSON.createObjectNode();
+    ArrayNode keyList = entry.putArray("Keys");
+    keys.forEach(k -> keyList.addObject().putObject("pk").put("S", k));
+    entry.put("ProjectionExpression", "pk");
+    ObjectNode request = Differential.JSON.createObjectNode();
+    request.putObject("RequestItems").set("BigCold", entry);
+
+    List<String> returned = new ArrayList<>();
+    for (int round = 0; round < BIG_ITEMS && request.path("RequestItems").size() > 0; round++) {
+      JsonNode answer = batchGet(request);
+      returned.addAll(pks(answer.path("Responses").path("BigCold")));
+      JsonNode unprocessed = answer.path("UnprocessedKeys").path("BigCold");
+      if (!unprocessed.isMissingNode()) {
+        ObjectNode expectedShape = entry.deepCopy();
+        expectedShape.set("Keys", unprocessed.path("Keys"));
+        assertThat(unprocessed).isEqualTo(expectedShape);
+      }
+      request.set("RequestItems", answer.path("UnprocessedKeys"));
+    }
+
+    assertThat(returned).containsExactlyInAnyOrderElementsOf(keys);
   }
 
   private static JsonNode batchGet(JsonNode request) throws Exception {
