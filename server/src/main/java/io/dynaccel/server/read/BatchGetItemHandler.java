@@ -115,7 +115,7 @@ public final class BatchGetItemHandler implements OperationHandler {
         if (cached != null) {
           hits++;
           if (cached.exists()) {
-            read.found.add(Found.of(key.getValue(), CachedAnswers.item(cached), read.options));
+            read.found.add(Found.of(key.getValue(), CachedAnswers.item(cached), cached.itemLength(), read.options));
           }
         } else {
           misses++;
@@ -168,7 +168,7 @@ public final class BatchGetItemHandler implements OperationHandler {
       if (ticket != null) {
         CachedItem entry = CachedAnswers.entryOf(item);
         cache.completeFill(ticket, entry);
-        read.found.add(Found.of(read.keys.get(key), (ObjectNode) item, read.options));
+        read.found.add(Found.of(read.keys.get(key), (ObjectNode) item, entry.itemLength(), read.options));
       }
     }
     for (JsonNode key : unprocessed) {
@@ -185,14 +185,19 @@ public final class BatchGetItemHandler implements OperationHandler {
     ObjectNode body = JsonCodec.object();
     ObjectNode responses = body.putObject("Responses");
     ObjectNode unprocessedKeys = body.putObject("UnprocessedKeys");
+    // An item's JSON is never shorter than DynamoDB's size of it, so sizes are only counted when
+    // the JSON of all the items could pass the limit: never on the usual, small answer.
+    long bound = reads.stream().flatMap(r -> r.found.stream()).mapToLong(Found::jsonLength).sum();
+    boolean counting = bound > MAX_RESPONSE_BYTES;
     long room = MAX_RESPONSE_BYTES;
     for (TableRead read : reads) {
       ArrayNode items = responses.putArray(read.requestName);
       for (Found found : read.found) {
-        if (found.size > room) {
+        long size = counting ? ItemSize.of(found.wholeItem) : 0;
+        if (size > room) {
           read.unprocessed.add(found.key);
         } else {
-          room -= found.size;
+          room -= size;
           items.add(found.item);
         }
       }
@@ -207,14 +212,13 @@ public final class BatchGetItemHandler implements OperationHandler {
   }
 
   /**
-   * An item found for a key: what the answer shows (projected if asked) and the size of the whole
-   * item, which is what counts against the answer's limit.
+   * An item found for a key: what the answer shows (projected if asked), and the whole item, which
+   * is what counts against the answer's limit, with the length of its JSON, a bound of its size.
    */
-  private record Found(JsonNode key, ObjectNode item, long size) {
-    static Found of(JsonNode key, ObjectNode wholeItem, ReadOptions options) {
-      long size = ItemSize.of(wholeItem);
+  private record Found(JsonNode key, ObjectNode item, ObjectNode wholeItem, long jsonLength) {
+    static Found of(JsonNode key, ObjectNode wholeItem, long jsonLength, ReadOptions options) {
       Projection projection = options.projection();
-      return new Found(key, projection == null ? wholeItem : projection.apply(wholeItem), size);
+      return new Found(key, projection == null ? wholeItem : projection.apply(wholeItem), wholeItem, jsonLength);
     }
   }
 

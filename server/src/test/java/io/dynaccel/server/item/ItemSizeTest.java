@@ -37,4 +37,21 @@ class ItemSizeTest {
   void of_whenLargeString_isItsUtf8Length() {
     assertThat(size("{\"p\":{\"S\":\"" + "x".repeat(400_000) + "\"}}")).isEqualTo(400_001);
   }
+
+  // BatchGetItemHandler skips counting when the items' JSON fits the limit: JSON is never shorter.
+  @Test
+  void of_whenAnyItem_isAtMostTheLengthOfItsJson() {
+    String[] items = {
+      "{\"a\":{\"S\":\"\"}}",
+      "{\"é€\":{\"S\":\"日本\\u0000\"}}",
+      "{\"n\":{\"N\":\"-0.000000000000000000000000000000000000012345678901234567890123456789012345678\"}}",
+      "{\"b\":{\"B\":\"\"},\"bs\":{\"BS\":[\"AA==\",\"AAE=\"]},\"t\":{\"BOOL\":false},\"z\":{\"NULL\":true}}",
+      "{\"l\":{\"L\":[{\"L\":[]},{\"M\":{}},{\"M\":{\"\":{\"L\":[{\"N\":\"1\"}]}}}]}}",
+      "{\"ns\":{\"NS\":[\"1\",\"22\",\"333\"]},\"ss\":{\"SS\":[\"\",\"x\"]}}"
+    };
+    for (String item : items) {
+      byte[] json = JsonCodec.write(JsonCodec.read(item.getBytes(StandardCharsets.UTF_8)));
+      assertThat(size(item)).as(item).isLessThanOrEqualTo(json.length);
+    }
+  }
 }
