@@ -21,6 +21,7 @@ import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.dynaccel.server.write.BatchWriteItemHandler;
 import io.dynaccel.server.write.ItemWriteHandler;
+import io.dynaccel.server.write.NestingLimit;
 import io.dynaccel.server.write.SchemaChangeHandler;
 import io.dynaccel.server.write.StatementHandler;
 import io.dynaccel.server.write.TableWrites;
@@ -63,9 +64,9 @@ final class Accelerator implements AutoCloseable {
         .route(new GetItemHandler(itemCache, schemas, upstream, shapes, metrics), "GetItem")
         .route(new BatchGetItemHandler(itemCache, schemas, upstream, shapes, metrics), "BatchGetItem")
         .route(new QueryHandler(queryCache, schemas, upstream, metrics), "Query", "Scan")
-        .route(new ItemWriteHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites), "PutItem", "UpdateItem", "DeleteItem")
-        .route(new BatchWriteItemHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites), "BatchWriteItem")
-        .route(new TransactWriteItemsHandler(itemCache, queryCache, schemas, upstream, tableWrites), "TransactWriteItems")
+        .route(new NestingLimit(new ItemWriteHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites)), "PutItem", "UpdateItem", "DeleteItem")
+        .route(new NestingLimit(new BatchWriteItemHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites)), "BatchWriteItem")
+        .route(new NestingLimit(new TransactWriteItemsHandler(itemCache, queryCache, schemas, upstream, tableWrites)), "TransactWriteItems")
         .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");

@@ -32,9 +32,10 @@ import java.util.TreeMap;
  * a path, list indexes with leading zeros or more than six digits, paths deeper than 32 elements,
  * expressions over 4 KB).
  *
- * <p>Evaluation follows dynalite 4.0.0 ({@code db.mapPaths}): absent paths are omitted; elements
- * projected from one list keep index order and close up gaps; paths into one map merge; object
- * keys come out in dynalite's (JavaScript) order. Instances are immutable and thread-safe.
+ * <p>Evaluation follows DynamoDB: absent paths are omitted; elements projected from one list keep
+ * index order and close up gaps; paths into one map merge. DynamoDB promises no order of
+ * attributes or map members; they come out in the order the paths name them. Instances are
+ * immutable and thread-safe.
  */
 public final class Projection {
 
@@ -217,9 +218,9 @@ public final class Projection {
   }
 
   private static ObjectNode render(Map<String, Object> members) {
-    Map<String, JsonNode> rendered = new LinkedHashMap<>();
-    members.forEach((k, v) -> rendered.put(k, renderValue(v)));
-    return JsKeyOrder.toObject(rendered);
+    ObjectNode rendered = JsonNodeFactory.instance.objectNode();
+    members.forEach((k, v) -> rendered.set(k, renderValue(v)));
+    return rendered;
   }
 
   private static JsonNode renderValue(Object value) {
@@ -234,7 +235,7 @@ public final class Projection {
       list.elements.values().forEach(e -> elements.add(renderValue(e)));
       return av;
     }
-    return JsKeyOrder.deepCopy((JsonNode) value);
+    return ((JsonNode) value).deepCopy();
   }
 
   /** The AttributeValue at {@code path} in {@code item}, or null if there is none. */

@@ -17,20 +17,32 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
- * The JSON reader and writer of the API: strict JSON in, compact JSON out.
+ * The JSON reader and writer of the API: strict JSON in, compact JSON out, for requests and for
+ * DynamoDB's answers alike.
  *
  * <p>Floating-point literals are kept as exact decimals, and nesting depth is bounded so that a
- * hostile body cannot exhaust the stack.
+ * hostile body cannot exhaust the stack. Neither bound may refuse what DynamoDB takes: attribute
+ * names of up to 64 KB (Jackson's default limit is 50,000 characters), and documents nested far
+ * past DynamoDB's 32 levels, which DynamoDB reads and then refuses with a ValidationException.
  */
 public final class JsonCodec {
 
-  private static final int MAX_NESTING_DEPTH = 128;
+  /**
+   * Two JSON levels per DynamoDB level (an AttributeValue, then its map or list) plus the request's
+   * own envelope: 1000, Jackson's default, leaves room for far more than DynamoDB's 32 levels.
+   */
+  static final int MAX_NESTING_DEPTH = 1000;
+  /** No name can be longer than a body (16 MiB), and DynamoDB's attribute names reach 64 KB. */
+  static final int MAX_NAME_LENGTH = 16 * 1024 * 1024;
 
   private static final JsonMapper MAPPER =
       JsonMapper.builder(
               JsonFactory.builder()
                   .streamReadConstraints(
-                      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNameLength(MAX_NAME_LENGTH)
+                          .build())
                   .build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -9,6 +9,8 @@ import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.item.ItemSize;
+import io.dynaccel.server.item.Projection;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
@@ -31,10 +33,17 @@ import java.util.Set;
  * BatchGetItem, read-through: each key is answered from the item cache, and all the misses are
  * fetched in one upstream call. Keys DynamoDB leaves unprocessed are returned to the client as
  * {@code UnprocessedKeys}, with the client's own read options, exactly as DynamoDB would.
+ *
+ * <p>The answer keeps DynamoDB's limit of 16 MB of items, counted as DynamoDB counts item sizes
+ * ({@link ItemSize}) over the whole items read, before projection: an item that would take the
+ * answer past it is left out and its key returned in {@code UnprocessedKeys}, for the client to ask
+ * again, as DynamoDB does when it stops at the limit.
  */
 public final class BatchGetItemHandler implements OperationHandler {
 
   private static final int MAX_KEYS = 100;
+  /** DynamoDB's limit on the items of one answer. */
+  static final long MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
   private static final Set<String> CACHEABLE_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity");
   private static final Set<String> CACHEABLE_TABLE_MEMBERS =
       Set.of("Keys", "ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet");
@@ -118,7 +127,7 @@ public final class BatchGetItemHandler implements OperationHandler {
         if (cached != null) {
           hits++;
           if (cached.exists()) {
-            read.found.add(CachedAnswers.batchItem(cached, read.options.projection()));
+            read.found.add(Found.of(key.getValue(), CachedAnswers.item(cached), cached.itemLength(), read.options));
           }
         } else {
           misses++;
@@ -171,7 +180,7 @@ public final class BatchGetItemHandler implements OperationHandler {
       if (ticket != null) {
         CachedItem entry = CachedAnswers.entryOf(item);
         cache.completeFill(ticket, entry);
-        read.found.add(CachedAnswers.batchItem(entry, read.options.projection()));
+        read.found.add(Found.of(read.keys.get(key), (ObjectNode) item, entry.itemLength(), read.options));
       }
     }
     for (JsonNode key : unprocessed) {
@@ -188,9 +197,22 @@ public final class BatchGetItemHandler implements OperationHandler {
     ObjectNode body = JsonCodec.object();
     ObjectNode responses = body.putObject("Responses");
     ObjectNode unprocessedKeys = body.putObject("UnprocessedKeys");
+    // An item's JSON is never shorter than DynamoDB's size of it, so sizes are only counted when
+    // the JSON of all the items could pass the limit: never on the usual, small answer.
+    long bound = reads.stream().flatMap(r -> r.found.stream()).mapToLong(Found::jsonLength).sum();
+    boolean counting = bound > MAX_RESPONSE_BYTES;
+    long room = MAX_RESPONSE_BYTES;
     for (TableRead read : reads) {
       ArrayNode items = responses.putArray(read.requestName);
-      read.found.forEach(items::add);
+      for (Found found : read.found) {
+        long size = counting ? ItemSize.of(found.wholeItem) : 0;
+        if (size > room) {
+          read.unprocessed.add(found.key);
+        } else {
+          room -= size;
+          items.add(found.item);
+        }
+      }
       if (!read.unprocessed.isEmpty()) {
         ObjectNode entry = read.request.deepCopy();
         ArrayNode keys = entry.putArray("Keys");
@@ -199,6 +221,17 @@ public final class BatchGetItemHandler implements OperationHandler {
       }
     }
     return body;
+  }
+
+  /**
+   * An item found for a key: what the answer shows (projected if asked), and the whole item, which
+   * is what counts against the answer's limit, with the length of its JSON, a bound of its size.
+   */
+  private record Found(JsonNode key, ObjectNode item, ObjectNode wholeItem, long jsonLength) {
+    static Found of(JsonNode key, ObjectNode wholeItem, long jsonLength, ReadOptions options) {
+      Projection projection = options.projection();
+      return new Found(key, projection == null ? wholeItem : projection.apply(wholeItem), wholeItem, jsonLength);
+    }
   }
 
   /** The part of a batch that reads one table. */
@@ -210,7 +243,7 @@ public final class BatchGetItemHandler implements OperationHandler {
     final ReadOptions options;
     final Map<ItemKey, JsonNode> keys;
     final Map<ItemKey, FillTicket> misses = new LinkedHashMap<>();
-    final List<ObjectNode> found = new ArrayList<>();
+    final List<Found> found = new ArrayList<>();
     final List<JsonNode> unprocessed = new ArrayList<>();
 
     private TableRead(String requestName, String table, ObjectNode request, KeySchema schema, ReadOptions options, Map<ItemKey, JsonNode> keys) {

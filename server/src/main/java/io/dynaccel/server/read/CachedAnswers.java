@@ -23,18 +23,13 @@ final class CachedAnswers {
     return ApiResponse.ok(response);
   }
 
-  /** The item of an existing entry, projected if asked, as it appears in a BatchGetItem answer. */
-  static ObjectNode batchItem(CachedItem entry, Projection projection) {
-    ObjectNode item = item(entry);
-    return projection == null ? item : projection.apply(item);
-  }
-
   /** The cache entry for the {@code Item} member of a GetItem answer, or for its absence. */
   static CachedItem entryOf(JsonNode item) {
     return item == null || item.isNull() ? CachedItem.absent() : CachedItem.present(JsonCodec.write(item));
   }
 
-  private static ObjectNode item(CachedItem entry) {
+  /** The whole item of an existing entry. */
+  static ObjectNode item(CachedItem entry) {
     return (ObjectNode) JsonCodec.read(entry.getItemResponse(), entry.itemOffset(), entry.itemLength());
   }
 }

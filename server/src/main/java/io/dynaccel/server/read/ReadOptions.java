@@ -54,12 +54,14 @@ public record ReadOptions(Projection projection, String shape) {
         if (attributes != null || !expression.isTextual()) {
           return null;
         }
-        Map<String, String> placeholders = placeholders(attributeNames);
-        if (placeholders == null) {
+        // An absent map stays absent: DynamoDB rejects an empty one, but not a missing one.
+        Map<String, String> placeholders = attributeNames == null ? null : placeholders(attributeNames);
+        if (attributeNames != null && placeholders == null) {
           return null;
         }
         Projection projection = Projection.parseExpression(expression.textValue(), placeholders);
-        return new ReadOptions(projection, "PE\u0000" + expression.textValue() + "\u0000" + placeholders);
+        String names = placeholders == null ? "" : placeholders.toString();
+        return new ReadOptions(projection, "PE\u0000" + expression.textValue() + "\u0000" + names);
       }
       if (attributeNames != null) {
         return null;
@@ -100,9 +102,6 @@ public record ReadOptions(Projection projection, String shape) {
 
   private static Map<String, String> placeholders(JsonNode names) {
     Map<String, String> map = new TreeMap<>();
-    if (names == null) {
-      return map;
-    }
     if (!names.isObject()) {
       return null;
     }

@@ -2,7 +2,7 @@ package io.dynaccel.server.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.cache.ItemKey;
-import java.math.BigDecimal;
+import io.dynaccel.server.item.DynamoDbNumber;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
@@ -94,12 +94,12 @@ public record KeySchema(String hashName, String hashType, String rangeName, Stri
       canonical =
           switch (type) {
             case "S" -> text;
-            case "N" -> new BigDecimal(text).stripTrailingZeros().toString();
+            case "N" -> DynamoDbNumber.canonical(text);
             case "B" -> Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text));
             default -> null;
           };
     } catch (IllegalArgumentException e) {
-      // NumberFormatException is one too: not a number DynamoDB would accept.
+      // Outside DynamoDB's number grammar, or not base64: never a cache key; DynamoDB answers.
       return false;
     }
     if (canonical == null) {

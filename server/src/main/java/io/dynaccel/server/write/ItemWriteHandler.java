@@ -120,13 +120,25 @@ public final class ItemWriteHandler implements OperationHandler {
         });
   }
 
+  /**
+   * The cache entry of an item DynamoDB accepted, or null (invalidate) if it holds a value outside
+   * our number grammar, such as {@code "+5"}, which DynamoDB accepts but we do not canonicalise.
+   */
+  private static CachedItem normalizedPut(ObjectNode item) {
+    try {
+      return CachedItem.present(JsonCodec.write(AttributeValues.normalizeItem(item)));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** The key's value after an applied write, or null where the key must be invalidated instead. */
   private CachedItem newValue(ApiRequest request, ItemKey key, UpstreamResponse response) {
     if (strategies.apply(key.table()) != WriteStrategy.WRITE_THROUGH) {
       return null;
     }
     return switch (request.operation()) {
-      case "PutItem" -> CachedItem.present(JsonCodec.write(AttributeValues.normalizeItem((ObjectNode) request.json().get("Item"))));
+      case "PutItem" -> normalizedPut((ObjectNode) request.json().get("Item"));
       case "DeleteItem" -> CachedItem.absent();
       default -> {
         JsonNode answer = JsonCodec.read(response.body().getBytes());

@@ -214,7 +214,8 @@ class AcceleratorIT {
     HttpResponse<String> straight = fixture.call(upstream.endpoint(), "DynamoDB_20120810.GetItem", body);
 
     assertThat(through.statusCode()).isEqualTo(400);
-    assertThat(through.body()).isEqualTo(straight.body());
+    // JSON values, not bytes: DynamoDB promises no member order.
+    assertThat(Differential.JSON.readTree(through.body())).isEqualTo(Differential.JSON.readTree(straight.body()));
   }
 
   @Test

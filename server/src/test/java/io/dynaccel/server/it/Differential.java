@@ -2,6 +2,8 @@ package io.dynaccel.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,7 +24,10 @@ import org.awaitility.Awaitility;
  */
 final class Differential {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads answers as a DynamoDB client must: attribute names reach 64 KB (Jackson stops at 50,000 chars). */
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(1024 * 1024).build())
+      .build());
   private static final String PREFIX = "DynamoDB_20120810.";
 
   private final AcceleratorFixture fixture;

@@ -99,8 +99,12 @@ class DifferentialIT {
     if (variant == 1) {
       body.append(",\"ConsistentRead\":true");
     } else if (variant == 2) {
-      body.append(",\"ProjectionExpression\":\"").append(PROJECTIONS[random.nextInt(PROJECTIONS.length)]).append('"');
-      body.append(",\"ExpressionAttributeNames\":{\"#m\":\"m\"}");
+      String projection = PROJECTIONS[random.nextInt(PROJECTIONS.length)];
+      body.append(",\"ProjectionExpression\":\"").append(projection).append('"');
+      if (projection.contains("#m")) {
+        // Plain projections go without ExpressionAttributeNames, the commonest form (issue 8, cause 6).
+        body.append(",\"ExpressionAttributeNames\":{\"#m\":\"m\"}");
+      }
     } else if (variant == 3) {
       body.append(",\"AttributesToGet\":[\"s\",\"n\"]");
     } else if (variant == 4) {
@@ -166,6 +170,12 @@ class DifferentialIT {
       {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1\"}},\"ProjectionExpression\":\"pk.x\"}"},
       {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1\"}},\"ProjectionExpression\":\"#a\"}"},
       {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"abc\"}}}"},
+      // Number keys outside DynamoDB's grammar (issue 8, cause 4), never served from the cache.
+      {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"+1\"}}}"},
+      {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"\u0661\"}}}"},
+      {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"\uFF11\"}}}"},
+      {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1e126\"}}}"},
+      {"BatchGetItem", "{\"RequestItems\":{\"Diff\":{\"Keys\":[{\"pk\":{\"S\":\"p2\"},\"sk\":{\"N\":\"+2\"}}]}}}"},
       {"GetItem", "{\"TableName\":\"Diff\",\"Key\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1\"}},\"ConsistentRead\":\"yes\"}"},
       {"PutItem", "{\"TableName\":\"Diff\",\"Item\":{\"pk\":{\"S\":\"p1\"}}}"},
       {"PutItem", "{\"TableName\":\"Diff\",\"Item\":{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1\"},\"x\":{\"N\":\"1e500\"}}}"},

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class AttributeValuesTest {
 
@@ -15,68 +13,6 @@ class AttributeValuesTest {
 
   private static ObjectNode object(String json) throws Exception {
     return (ObjectNode) MAPPER.readTree(json);
-  }
-
-  // Expected values are what dynalite 4.0.0 (big.js) returns after PutItem/GetItem.
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "001.500|1.5",
-        "1e2|100",
-        "-0.0|0",
-        "-0|0",
-        "2.50|2.5",
-        "1E+2|100",
-        ".5|0.5",
-        "5.|5",
-        "1.e3|1000",
-        "0e999999999999|0",
-        "0.000|0",
-        "1e+0|1",
-        "-1.5e-3|-0.0015",
-        "0010|10",
-        "-5e-1|-0.5",
-        "12345678901234567890123456789012345678|12345678901234567890123456789012345678",
-        "100000000000000000000000000000000000000000000|100000000000000000000000000000000000000000000",
-        "9.9e125|990000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-        "1e-130|0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
-        "-0.000123456789012345678901234567890123456780e-90|-0.00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000012345678901234567890123456789012345678",
-        "123.456e1|1234.56",
-        "0.00001e5|1"
-      })
-  void canonicalNumber_whenDynamoDbAcceptsIt_returnsDynaliteText(String input, String expected) {
-    assertThat(AttributeValues.canonicalNumber(input)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "1e126|Number overflow. Attempting to store a number with magnitude larger than supported range",
-        "1e99999999999999999999|Number overflow. Attempting to store a number with magnitude larger than supported range",
-        "1e-131|Number underflow. Attempting to store a number with magnitude smaller than supported range",
-        "123456789012345678901234567890123456789|Attempting to store more than 38 significant digits in a Number",
-        "abc|The parameter cannot be converted to a numeric value: abc",
-        "+1|The parameter cannot be converted to a numeric value: +1",
-        "' 1'|The parameter cannot be converted to a numeric value:  1",
-        "1e|The parameter cannot be converted to a numeric value: 1e",
-        "Infinity|The parameter cannot be converted to a numeric value: Infinity",
-        "0x10|The parameter cannot be converted to a numeric value: 0x10",
-        "1_0|The parameter cannot be converted to a numeric value: 1_0",
-        "١|The parameter cannot be converted to a numeric value: ١",
-        "''|The parameter cannot be converted to a numeric value"
-      })
-  void canonicalNumber_whenDynamoDbRejectsIt_throwsWithDynamoDbMessage(String input, String msg) {
-    assertThatThrownBy(() -> AttributeValues.canonicalNumber(input))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(msg);
-  }
-
-  @Test
-  void canonicalNumber_whenNull_throwsIllegalArgument() {
-    assertThatThrownBy(() -> AttributeValues.canonicalNumber(null))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -106,7 +42,8 @@ class AttributeValuesTest {
 
     ObjectNode normalized = AttributeValues.normalizeItem(put);
 
-    assertThat(MAPPER.writeValueAsString(normalized)).isEqualTo(expected);
+    // JSON values, not bytes: DynamoDB promises no order of attributes or map members.
+    assertThat(normalized).isEqualTo(MAPPER.readTree(expected));
     assertThat(MAPPER.writeValueAsString(put)).isEqualTo(before);
   }
 
@@ -114,7 +51,7 @@ class AttributeValuesTest {
   void normalizeItem_whenValueHasNullOrUnknownMembers_dropsThem() throws Exception {
     ObjectNode normalized =
         AttributeValues.normalizeItem(object("{\"a\":{\"zz\":1,\"N\":\"1.0\",\"S\":null}}"));
-    assertThat(MAPPER.writeValueAsString(normalized)).isEqualTo("{\"a\":{\"N\":\"1\"}}");
+    assertThat(normalized).isEqualTo(object("{\"a\":{\"N\":\"1\"}}"));
   }
 
   @Test

@@ -107,7 +107,8 @@ class ProjectionTest {
 
     ObjectNode projected = Projection.parseExpression(expression, names).apply(item);
 
-    assertThat(MAPPER.writeValueAsString(projected)).isEqualTo(expectedItem);
+    // JSON values, not bytes: DynamoDB promises no order of attributes.
+    assertThat(projected).isEqualTo(MAPPER.readTree(expectedItem));
     assertThat(item).isEqualTo(item());
   }
 
@@ -131,8 +132,7 @@ class ProjectionTest {
   @MethodSource("dynaliteAttributesToGet")
   void apply_whenAttributesToGet_returnsSameItemAsDynalite(List<String> names, String expected)
       throws Exception {
-    assertThat(MAPPER.writeValueAsString(Projection.ofAttributes(names).apply(item())))
-        .isEqualTo(expected);
+    assertThat(Projection.ofAttributes(names).apply(item())).isEqualTo(MAPPER.readTree(expected));
   }
 
   @Test
@@ -156,8 +156,7 @@ class ProjectionTest {
   @Test
   void ofAttributes_whenNameIsReservedWordOrHasDots_takesItLiterally() throws Exception {
     ObjectNode projected = Projection.ofAttributes(List.of("Size", "weird.name")).apply(item());
-    assertThat(MAPPER.writeValueAsString(projected))
-        .isEqualTo("{\"Size\":{\"N\":\"3\"},\"weird.name\":{\"S\":\"dot\"}}");
+    assertThat(projected).isEqualTo(MAPPER.readTree("{\"Size\":{\"N\":\"3\"},\"weird.name\":{\"S\":\"dot\"}}"));
   }
 
   @Test

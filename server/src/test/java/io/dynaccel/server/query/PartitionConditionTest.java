@@ -48,4 +48,14 @@ class PartitionConditionTest {
   void of_whenLegacyKeyConditions_namesPartition() {
     assertThat(partitionOf("{\"KeyConditions\":{\"pk\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"S\":\"a\"}]}}}")).isNotNull();
   }
+
+  // Issue 8, cause 4: a partition value DynamoDB cannot parse names no partition.
+  @Test
+  void of_whenNumberPartitionOutsideDynamoDbGrammar_isWholeTable() {
+    KeySchema numbered = new KeySchema("pk", "N", null, null);
+    for (String number : new String[] {"+1", "\u0661", "\uFF11", "1e126"}) {
+      JsonNode json = JsonCodec.read(("{\"KeyConditionExpression\":\"pk = :p\",\"ExpressionAttributeValues\":{\":p\":{\"N\":\"" + number + "\"}}}").getBytes(StandardCharsets.UTF_8));
+      assertThat(PartitionCondition.of(json, numbered)).as(number).isNull();
+    }
+  }
 }
