@@ -5,7 +5,6 @@ import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.DynamoDbException;
-import io.dynaccel.server.protocol.RequestTypeChecker;
 import io.vertx.core.Future;
 
 /**
@@ -19,9 +18,10 @@ import io.vertx.core.Future;
  * the paritysuite/dynamodb-conformance suite: PutItem inside the validation envelope
  * ({@code "1 validation error detected: ..."}) up to 63 levels and without it beyond (DynamoDB was
  * seen to switch between 62 and 64 levels; 63 is taken with the smaller ones), BatchWriteItem and a
- * transaction's Put without it. When the request also breaks one of
- * DynamoDB's member rules it goes upstream instead, since DynamoDB would then report both errors
- * together. UpdateItem values are left to DynamoDB, whose regions disagree on checking them.
+ * transaction's Put without it. A request that also breaks one of DynamoDB's member rules gets
+ * only this error, where DynamoDB may list both; the node keeps no copy of the member rules (see
+ * {@code RequestTypeChecker}). UpdateItem values are left to DynamoDB, whose regions disagree on
+ * checking them.
  */
 public final class NestingLimit implements OperationHandler {
 
@@ -43,7 +43,7 @@ public final class NestingLimit implements OperationHandler {
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
     String message = refusal(request.operation(), request.json());
-    if (message != null && passesMemberRules(request)) {
+    if (message != null) {
       return Future.failedFuture(DynamoDbException.validation(message));
     }
     return writes.handle(request);
@@ -105,17 +105,5 @@ public final class NestingLimit implements OperationHandler {
       }
     }
     return 1 + deepest;
-  }
-
-  private static boolean passesMemberRules(ApiRequest request) {
-    if (!RequestTypeChecker.supports(request.operation())) {
-      return true;
-    }
-    try {
-      RequestTypeChecker.validate(request.operation(), request.json());
-      return true;
-    } catch (DynamoDbException e) {
-      return false;
-    }
   }
 }
