@@ -1,5 +1,7 @@
 package io.dynaccel.server.it.conformance;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The recorded corpus: one JSON line per case, {@code {id, family, operation, request, status, answer}}, in the order
@@ -28,9 +31,11 @@ import java.util.Set;
  * <p>Answers are stored {@linkplain #normalised normalised}, and the replay normalises what it receives by the same
  * rule before comparing: every member named in {@link #VOLATILE_MEMBERS}, at any depth, has its value replaced by
  * {@code "(volatile)"} (its presence is still compared), because dynalite draws them from the clock or a random
- * generator; and the items of each table in a BatchGetItem {@code Responses} are sorted by their JSON text, because
- * DynamoDB promises no order there. Nothing else is normalised: dynalite reports no request ids in bodies and
- * computes ConsumedCapacity deterministically. A body that is not JSON is kept as a JSON string.
+ * generator; the members of every set ({@code SS}, {@code NS}, {@code BS}) and the items of each table in a
+ * BatchGetItem {@code Responses} are sorted by their JSON text (members in name order), because DynamoDB promises no
+ * order for either. Nothing else is normalised: object members compare in any order, as JSON values do; dynalite
+ * reports no request ids in bodies and computes ConsumedCapacity deterministically. A body that is not JSON is kept as
+ * a JSON string.
  */
 public final class ConformanceCorpus {
 
@@ -38,7 +43,11 @@ public final class ConformanceCorpus {
   public static final Set<String> VOLATILE_MEMBERS = Set.of("CreationDateTime", "TableId", "LastIncreaseDateTime",
       "LastDecreaseDateTime", "LastUpdateToPayPerRequestDateTime");
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  // DynamoDB allows attribute names of 64 KB, longer than Jackson's default limit of 50,000 characters.
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(1 << 20).build())
+      .build());
+  private static final Set<String> SET_TYPES = Set.of("SS", "NS", "BS");
   private static final TextNode VOLATILE = TextNode.valueOf("(volatile)");
 
   /** One recorded case with the answer dynalite gave it. */
@@ -75,16 +84,12 @@ public final class ConformanceCorpus {
       return TextNode.valueOf(body);
     }
     maskVolatile(tree);
+    sortSets(tree);
     if (operation.equals("BatchGetItem") && tree.path("Responses").isObject()) {
       ObjectNode responses = (ObjectNode) tree.path("Responses");
       for (Map.Entry<String, JsonNode> table : responses.properties()) {
         if (table.getValue().isArray()) {
-          List<JsonNode> items = new ArrayList<>();
-          table.getValue().forEach(items::add);
-          items.sort(Comparator.comparing(JsonNode::toString));
-          ArrayNode sorted = JSON.createArrayNode();
-          items.forEach(sorted::add);
-          table.setValue(sorted);
+          table.setValue(sorted(table.getValue()));
         }
       }
     }
@@ -124,6 +129,45 @@ public final class ConformanceCorpus {
         out.write('\n');
       }
     }
+  }
+
+  private static void sortSets(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      for (Map.Entry<String, JsonNode> member : object.properties()) {
+        if (SET_TYPES.contains(member.getKey()) && object.size() == 1 && member.getValue().isArray()) {
+          member.setValue(sorted(member.getValue()));
+        } else {
+          sortSets(member.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(ConformanceCorpus::sortSets);
+    }
+  }
+
+  private static ArrayNode sorted(JsonNode array) {
+    List<JsonNode> elements = new ArrayList<>();
+    array.forEach(elements::add);
+    elements.sort(Comparator.comparing(ConformanceCorpus::canonical));
+    ArrayNode sorted = JSON.createArrayNode();
+    elements.forEach(sorted::add);
+    return sorted;
+  }
+
+  /** The JSON text of {@code node} with object members in name order, so that equal values give equal text. */
+  private static String canonical(JsonNode node) {
+    if (node.isObject()) {
+      return node.properties().stream().sorted(Map.Entry.comparingByKey())
+          .map(member -> TextNode.valueOf(member.getKey()) + ":" + canonical(member.getValue()))
+          .collect(Collectors.joining(",", "{", "}"));
+    }
+    if (node.isArray()) {
+      List<String> elements = new ArrayList<>();
+      node.forEach(element -> elements.add(canonical(element)));
+      return "[" + String.join(",", elements) + "]";
+    }
+    return node.toString();
   }
 
   private static void maskVolatile(JsonNode node) {
