@@ -66,7 +66,7 @@ final class Accelerator implements AutoCloseable {
         .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
-    this.api = new ApiEndpoint(router, metrics, config.server().maxRequestBytes());
+    this.api = new ApiEndpoint(router, metrics, config.server().maxRequestBytes(), up.region());
     this.admin = new AdminRoutes(itemCache, queryCache);
   }
 
