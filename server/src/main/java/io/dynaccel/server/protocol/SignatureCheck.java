@@ -71,10 +71,7 @@ public final class SignatureCheck {
   /** Walks the parts after the algorithm in place: a signed call costs no allocation here. */
   private static void checkHeader(String authorization, boolean dated) {
     int length = authorization.length();
-    int at = 0;
-    while (at < length && !isSeparator(authorization.charAt(at))) {
-      at++;
-    }
+    int at = nextSeparator(authorization, 0);
     boolean credential = false;
     boolean signature = false;
     boolean signedHeaders = false;
@@ -83,9 +80,7 @@ public final class SignatureCheck {
         at++;
       }
       int from = at;
-      while (at < length && !isSeparator(authorization.charAt(at))) {
-        at++;
-      }
+      at = nextSeparator(authorization, at);
       int to = at;
       while (from < to && authorization.charAt(from) <= ' ') {
         from++;
@@ -142,6 +137,16 @@ public final class SignatureCheck {
     if (!message.isEmpty()) {
       throw DynamoDbException.incompleteSignature(message.append("Re-examine the query-string parameters.").toString());
     }
+  }
+
+  /** The index of the next comma or space from {@code from}, or the length; indexOf is the fast scan. */
+  private static int nextSeparator(String text, int from) {
+    int comma = text.indexOf(',', from);
+    int space = text.indexOf(' ', from);
+    if (comma < 0) {
+      return space < 0 ? text.length() : space;
+    }
+    return space < 0 ? comma : Math.min(comma, space);
   }
 
   private static boolean isSeparator(char c) {
