@@ -13,7 +13,10 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * DynamoDB's checks in DynamoDB's order: the body must be JSON, the operation known, the call
  * signed (see {@link SignatureCheck}), and the body a JSON object of the types the operation takes.
  * (The media type comes before all of these; it decides how the answer is encoded, so the HTTP
- * front checks it.)
+ * front checks it.) This is the order DynamoDB answers in: an unsigned body that is not JSON gets
+ * a SerializationException, an unsigned call of an unknown operation an UnknownOperationException,
+ * and an unsigned call in a foreign media type the bare 404, as dynalite's connection tests
+ * recorded against DynamoDB show.
  */
 public final class RequestDecoder {
 
