@@ -85,8 +85,12 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     this.router = router;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
-    // DynamoDB's own line, trailing space included, naming the regional endpoint it serves.
-    this.health = new FixedAnswer(200, "healthy: dynamodb." + region + (region.startsWith("cn-") ? ".amazonaws.com.cn " : ".amazonaws.com "));
+    this.health = new FixedAnswer(200, healthLine(region));
+  }
+
+  /** DynamoDB's answer to {@code GET}, trailing space included, naming the regional endpoint it serves. */
+  static String healthLine(String region) {
+    return "healthy: dynamodb." + region + (region.startsWith("cn-") ? ".amazonaws.com.cn " : ".amazonaws.com ");
   }
 
   @Override

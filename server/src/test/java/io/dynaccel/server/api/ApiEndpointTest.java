@@ -22,4 +22,11 @@ class ApiEndpointTest {
     assertThat(ApiEndpoint.answerMediaType("application/jsonasdf")).isNull();
     assertThat(ApiEndpoint.answerMediaType("Application/JSON")).isNull();
   }
+
+  @Test
+  void healthLine_whenRegionConfigured_namesItsEndpoint() {
+    assertThat(ApiEndpoint.healthLine("us-east-1")).isEqualTo("healthy: dynamodb.us-east-1.amazonaws.com ");
+    assertThat(ApiEndpoint.healthLine("eu-west-3")).isEqualTo("healthy: dynamodb.eu-west-3.amazonaws.com ");
+    assertThat(ApiEndpoint.healthLine("cn-north-1")).isEqualTo("healthy: dynamodb.cn-north-1.amazonaws.com.cn ");
+  }
 }
