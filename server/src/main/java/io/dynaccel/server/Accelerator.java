@@ -70,7 +70,7 @@ final class Accelerator implements AutoCloseable {
         .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
-    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes());
+    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes(), up.region());
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());

@@ -7,7 +7,6 @@ import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
@@ -39,25 +38,26 @@ final class ServerVerticle extends VerticleBase {
     router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
     router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     admin.mount(router);
-    // DynamoDB answers GET / with a health line that load balancers probe, and any other method on
-    // the API path with a bare UnknownOperationException.
-    router.get("/").handler(context -> context.response().putHeader("Content-Type", "text/plain").end("healthy: dynaccel "));
-    router.route("/").handler(context -> context.response().setStatusCode(404).end("<UnknownOperationException/>\n"));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)
         .setTcpNoDelay(true)
         .setIdleTimeout((int) config.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    // The API goes straight to its endpoint; the router only serves the operator endpoints.
+    // The API goes straight to its endpoint; the router only serves the operator endpoints. Like
+    // DynamoDB, the API answers on every other path and method (GET with its health line).
     server = vertx.createHttpServer(options).requestHandler(request -> {
-      if (request.method() == HttpMethod.POST && "/".equals(request.path())) {
-        api.handle(request);
-      } else {
+      if (isOperatorPath(request.path())) {
         router.handle(request);
+      } else {
+        api.handle(request);
       }
     });
     return server.listen();
+  }
+
+  private static boolean isOperatorPath(String path) {
+    return path != null && path.length() > 1 && (path.equals("/health") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/"));
   }
 
   /** The port this front listens on. */

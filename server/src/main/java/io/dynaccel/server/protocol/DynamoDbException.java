@@ -45,6 +45,21 @@ public final class DynamoDbException extends RuntimeException {
     return new DynamoDbException(CORAL_SERVICE + "UnknownOperationException", null, 400, "message");
   }
 
+  /** A {@code MissingAuthenticationTokenException} (HTTP 400): the call carries no AWS signature at all. */
+  public static DynamoDbException missingAuthenticationToken() {
+    return new DynamoDbException(CORAL_SERVICE + "MissingAuthenticationTokenException", "Request is missing Authentication Token", 400, "message");
+  }
+
+  /** An {@code IncompleteSignatureException} (HTTP 400): the signature lacks parts DynamoDB names in the message. */
+  public static DynamoDbException incompleteSignature(String message) {
+    return new DynamoDbException(CORAL_SERVICE + "IncompleteSignatureException", message, 400, "message");
+  }
+
+  /** An {@code InvalidSignatureException} (HTTP 400) with the given message. */
+  public static DynamoDbException invalidSignature(String message) {
+    return new DynamoDbException(CORAL_SERVICE + "InvalidSignatureException", message, 400, "message");
+  }
+
   /** An {@code InternalServerError} (HTTP 500) with the given message. */
   public static DynamoDbException internal(String message) {
     return new DynamoDbException(DYNAMODB + "InternalServerError", message, 500, "message");

@@ -3,22 +3,38 @@ package io.dynaccel.server.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
- * Turns an HTTP request into an {@link ApiRequest}, or into the error DynamoDB would answer: the
- * operation must be known, and the body must be a JSON object of the types the operation takes.
+ * Turns an HTTP request into an {@link ApiRequest}, or into the error DynamoDB would answer, with
+ * DynamoDB's checks in DynamoDB's order: the body must be JSON, the operation known, the call
+ * signed (see {@link SignatureCheck}), and the body a JSON object of the types the operation takes.
+ * (The media type comes before all of these; it decides how the answer is encoded, so the HTTP
+ * front checks it.) This is the order DynamoDB answers in: an unsigned body that is not JSON gets
+ * a SerializationException, an unsigned call of an unknown operation an UnknownOperationException,
+ * and an unsigned call in a foreign media type the bare 404, as dynalite's connection tests
+ * recorded against DynamoDB show.
  */
 public final class RequestDecoder {
+
+  private static final CharSequence TARGET = HttpHeaders.createOptimized("X-Amz-Target");
 
   private RequestDecoder() {}
 
   /** Parses the body in place when it is backed by an array, rather than copying it first. */
   private static JsonNode parse(Buffer body) {
     ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+    int from = bytes.readerIndex();
+    // The JSON reader would skip a byte-order mark; DynamoDB reads a body that starts with one as no JSON.
+    if (bytes.readableBytes() >= 3 && bytes.getByte(from) == (byte) 0xEF && bytes.getByte(from + 1) == (byte) 0xBB
+        && bytes.getByte(from + 2) == (byte) 0xBF) {
+      throw DynamoDbException.serialization(null);
+    }
     if (bytes.hasArray()) {
-      return JsonCodec.read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+      return JsonCodec.read(bytes.array(), bytes.arrayOffset() + from, bytes.readableBytes());
     }
     return JsonCodec.read(body.getBytes());
   }
@@ -26,19 +42,21 @@ public final class RequestDecoder {
   /**
    * Decodes one call.
    *
-   * @param target the {@code X-Amz-Target} header, possibly null
+   * @param headers the request headers ({@code X-Amz-Target} and the signature's)
+   * @param query the raw query string, or null when the URI has none
    * @param body the complete body
    * @throws DynamoDbException when DynamoDB would reject the call before looking at its meaning
    */
-  public static ApiRequest decode(String target, Buffer body) {
-    String operation = Operations.fromTarget(target);
+  public static ApiRequest decode(MultiMap headers, String query, Buffer body) {
+    JsonNode json = body.length() == 0 ? null : parse(body);
+    String operation = Operations.fromTarget(headers.get(TARGET));
     if (operation == null) {
       throw DynamoDbException.unknownOperation();
     }
-    if (body.length() == 0) {
+    SignatureCheck.check(headers, query);
+    if (json == null) {
       throw DynamoDbException.serialization(null);
     }
-    JsonNode json = parse(body);
     if (!(json instanceof ObjectNode object)) {
       throw DynamoDbException.serialization("Start of " + (json.isArray() ? "list" : "structure") + " found where not expected");
     }

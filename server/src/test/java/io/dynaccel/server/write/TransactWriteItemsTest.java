@@ -61,6 +61,8 @@ class TransactWriteItemsTest {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
         .header("X-Amz-Target", "DynamoDB_20120810." + operation)
         .header("Content-Type", "application/x-amz-json-1.0")
+        .header("X-Amz-Date", "20260101T000000Z")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
