@@ -97,6 +97,12 @@ final class Differential {
     return tree;
   }
 
+  /** The CreateTable body of an on-demand table keyed by one attribute of the given type (S, N or B). */
+  static String hashTable(String table, String key, String type) {
+    return "{\"TableName\":\"" + table + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"" + key + "\",\"AttributeType\":\"" + type + "\"}],"
+        + "\"KeySchema\":[{\"AttributeName\":\"" + key + "\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+  }
+
   /**
    * Creates a table with a raw CreateTable body and waits until the table and all its indexes are
    * ACTIVE (dynalite keeps them CREATING for a moment).

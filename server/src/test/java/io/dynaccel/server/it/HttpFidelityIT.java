@@ -45,8 +45,7 @@ class HttpFidelityIT {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
     direct = directUpstream.endpoint();
     accelerated = fixture.endpoint();
-    String create = "{\"TableName\":\"Fidelity\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+    String create = Differential.hashTable("Fidelity", "id", "S");
     for (URI endpoint : List.of(direct, accelerated)) {
       Differential.createTable(fixture, endpoint, create);
     }

@@ -42,8 +42,7 @@ class KeyNumberFidelityIT {
   @BeforeAll
   static void start() throws Exception {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
-    String create = "{\"TableName\":\"Numbers\",\"AttributeDefinitions\":[{\"AttributeName\":\"k\",\"AttributeType\":\"N\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"k\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+    String create = Differential.hashTable("Numbers", "k", "N");
     for (URI upstream : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
       Differential.createTable(fixture, upstream, create);
       for (int k = 1; k <= 3; k++) {

@@ -41,8 +41,7 @@ class LimitsFidelityIT {
   static void start() throws Exception {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
     for (String table : List.of("Limits", "Big", "BigCold")) {
-      String create = "{\"TableName\":\"" + table + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-          + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+      String create = Differential.hashTable(table, "pk", "S");
       for (URI upstream : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
         Differential.createTable(fixture, upstream, create);
       }

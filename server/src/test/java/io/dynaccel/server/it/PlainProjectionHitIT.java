@@ -31,8 +31,7 @@ class PlainProjectionHitIT {
   @BeforeAll
   static void start() throws Exception {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
-    String create = "{\"TableName\":\"Plain\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+    String create = Differential.hashTable("Plain", "pk", "S");
     for (URI upstream : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
       Differential.createTable(fixture, upstream, create);
       for (String pk : List.of("g", "b1", "b2")) {

@@ -25,11 +25,6 @@ class SchemaRefreshIT {
   @RegisterExtension static DynamoDbEmulatorExtension directUpstream = new DynamoDbEmulatorExtension();
   @RegisterExtension static DynamoDbEmulatorExtension acceleratedUpstream = new DynamoDbEmulatorExtension();
 
-  private static String create(String table, String key, String type) {
-    return "{\"TableName\":\"" + table + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"" + key + "\",\"AttributeType\":\"" + type + "\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"" + key + "\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
-  }
-
   private static String get(String table, String key) {
     return "{\"TableName\":\"" + table + "\",\"Key\":" + key + "}";
   }
@@ -42,7 +37,7 @@ class SchemaRefreshIT {
   private static Differential warmedUp(AcceleratorFixture fixture, String table) throws Exception {
     Differential differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
     for (URI endpoint : List.of(directUpstream.endpoint(), fixture.endpoint())) {
-      Differential.createTable(fixture, endpoint, create(table, "pk", "S"));
+      Differential.createTable(fixture, endpoint, Differential.hashTable(table, "pk", "S"));
     }
     differential.send("PutItem", "{\"TableName\":\"" + table + "\",\"Item\":{\"pk\":{\"S\":\"a\"},\"v\":{\"S\":\"old\"}}}");
     for (int i = 0; i < 2; i++) {
@@ -66,7 +61,7 @@ class SchemaRefreshIT {
   /** Creates the table anew on both upstreams behind the node's back, keyed by a number {@code id}, with one item. */
   private static void recreateDirectly(AcceleratorFixture fixture, String table) throws Exception {
     for (URI endpoint : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
-      Differential.createTable(fixture, endpoint, create(table, "id", "N"));
+      Differential.createTable(fixture, endpoint, Differential.hashTable(table, "id", "N"));
       fixture.call(endpoint, PREFIX + "PutItem", "{\"TableName\":\"" + table + "\",\"Item\":{\"id\":{\"N\":\"1\"},\"v\":{\"S\":\"new\"}}}");
     }
   }

@@ -37,8 +37,7 @@ class TableArnFidelityIT {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
     URI direct = directUpstream.endpoint();
     URI accelerated = fixture.endpoint();
-    String create = "{\"TableName\":\"Arns\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+    String create = Differential.hashTable("Arns", "pk", "S");
     for (URI endpoint : List.of(direct, accelerated)) {
       Differential.createTable(fixture, endpoint, create);
     }

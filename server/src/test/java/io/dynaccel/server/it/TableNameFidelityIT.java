@@ -35,8 +35,7 @@ class TableNameFidelityIT {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
     URI direct = directUpstream.endpoint();
     URI accelerated = fixture.endpoint();
-    String create = "{\"TableName\":\"Names\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+    String create = Differential.hashTable("Names", "pk", "S");
     for (URI endpoint : List.of(direct, accelerated)) {
       Differential.createTable(fixture, endpoint, create);
     }
