@@ -1,0 +1,75 @@
+package io.dynaccel.server.expression;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * An item's size as DynamoDB counts it against the 400 KB limit, from the Developer Guide's rules:
+ * names and strings in UTF-8 bytes, binaries in bytes, a number one byte per two significant digits
+ * plus one, BOOL and NULL one byte, a list or map three bytes plus one per element plus its
+ * elements (and, for a map, the members' names).
+ */
+final class ItemSize {
+
+  /** DynamoDB's limit: 400 KB. */
+  static final int MAX_BYTES = 400 * 1024;
+
+  private ItemSize() {}
+
+  static long of(ObjectNode item) {
+    long size = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> attribute = it.next();
+      size += utf8(attribute.getKey()) + value(attribute.getValue());
+    }
+    return size;
+  }
+
+  private static long value(JsonNode value) {
+    String type = ValueSemantics.type(value);
+    JsonNode v = value.get(type);
+    long size = 0;
+    switch (type) {
+      case "S" -> size = utf8(v.textValue());
+      case "B" -> size = ValueSemantics.bytes(v).length;
+      case "N" -> size = number(v.textValue());
+      case "BOOL", "NULL" -> size = 1;
+      case "SS" -> {
+        for (JsonNode e : v) {
+          size += utf8(e.textValue());
+        }
+      }
+      case "NS" -> {
+        for (JsonNode e : v) {
+          size += number(e.textValue());
+        }
+      }
+      case "BS" -> {
+        for (JsonNode e : v) {
+          size += ValueSemantics.bytes(e).length;
+        }
+      }
+      case "L" -> {
+        size = 3;
+        for (JsonNode e : v) {
+          size += 1 + value(e);
+        }
+      }
+      case "M" -> size = 3 + v.size() + of((ObjectNode) v);
+      default -> {}
+    }
+    return size;
+  }
+
+  private static long number(String canonical) {
+    int digits = new java.math.BigDecimal(canonical).stripTrailingZeros().precision();
+    return 1 + (digits + 1) / 2;
+  }
+
+  private static long utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+}
