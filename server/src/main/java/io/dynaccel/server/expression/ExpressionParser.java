@@ -3,6 +3,7 @@ package io.dynaccel.server.expression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Recursive-descent parser of DynamoDB's condition and update expression grammar, written from the
@@ -56,6 +57,7 @@ final class ExpressionParser {
     List<UpdateExpression.Action> actions = new ArrayList<>();
     List<String> sections = new ArrayList<>();
     do {
+      int at = parser.position;
       Token keyword = parser.next();
       String section = keyword.kind == Kind.NAME ? keyword.text.toUpperCase(Locale.ROOT) : "";
       switch (section) {
@@ -63,7 +65,7 @@ final class ExpressionParser {
         case "REMOVE" -> parser.actionList(actions, () -> new UpdateExpression.Remove(parser.path()));
         case "ADD" -> parser.actionList(actions, () -> new UpdateExpression.Add(parser.path(), parser.valueRef()));
         case "DELETE" -> parser.actionList(actions, () -> new UpdateExpression.Delete(parser.path(), parser.valueRef()));
-        default -> throw parser.errorAt(parser.position - 1);
+        default -> throw parser.errorAt(at);
       }
       sections.add(section);
     } while (parser.peek().kind != Kind.EOF);
@@ -72,7 +74,7 @@ final class ExpressionParser {
 
   // ----- update ------------------------------------------------------------------------------
 
-  private void actionList(List<UpdateExpression.Action> into, java.util.function.Supplier<UpdateExpression.Action> action) {
+  private void actionList(List<UpdateExpression.Action> into, Supplier<UpdateExpression.Action> action) {
     into.add(action.get());
     while (peek().is(",")) {
       position++;
@@ -119,9 +121,10 @@ final class ExpressionParser {
   }
 
   private Operand valueRef() {
+    int at = position;
     Token t = next();
     if (t.kind != Kind.VALUE_REF) {
-      throw errorAt(position - 1);
+      throw errorAt(at);
     }
     return new Operand.ValueRef(t.text);
   }
@@ -239,9 +242,10 @@ final class ExpressionParser {
         elements.add(pathName());
       } else if (t.is("[")) {
         position++;
+        int at = position;
         Token index = next();
         if (index.kind != Kind.INTEGER) {
-          throw errorAt(position - 1);
+          throw errorAt(at);
         }
         expectSymbol("]");
         elements.add(new DocumentPath.Index(parseIndex(index)));
@@ -260,11 +264,12 @@ final class ExpressionParser {
   }
 
   private DocumentPath.Name pathName() {
+    int at = position;
     Token t = next();
     if (t.kind == Kind.NAME && !isOperatorKeyword(t.text) || t.kind == Kind.NAME_REF) {
       return new DocumentPath.Name(t.text);
     }
-    throw errorAt(position - 1);
+    throw errorAt(at);
   }
 
   /** Words the grammar itself uses cannot start a path, whatever the reserved-word check says. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ final class ItemPaths {
    * each nested as in the item; elements taken from one list keep their order and close up.
    */
   static ObjectNode project(ObjectNode item, List<List<Object>> paths) {
-    Map<String, Object> root = new java.util.LinkedHashMap<>();
+    Map<String, Object> root = new LinkedHashMap<>();
     for (List<Object> path : paths) {
       JsonNode value = get(item, path);
       if (value == null) {
@@ -45,7 +46,7 @@ final class ItemPaths {
       for (int j = 0; j < path.size(); j++) {
         Object piece = path.get(j);
         boolean leaf = j == path.size() - 1;
-        Object next = leaf ? value : (path.get(j + 1) instanceof Integer ? new TreeMap<Integer, Object>() : new java.util.LinkedHashMap<String, Object>());
+        Object next = leaf ? value : (path.get(j + 1) instanceof Integer ? new TreeMap<Integer, Object>() : new LinkedHashMap<String, Object>());
         @SuppressWarnings("unchecked")
         Map<Object, Object> map = (Map<Object, Object>) container;
         container = leaf ? map.put(piece, value) : map.computeIfAbsent(piece, k -> next);

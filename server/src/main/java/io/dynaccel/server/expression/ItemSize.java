@@ -2,6 +2,7 @@ package io.dynaccel.server.expression;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class ItemSize {
   }
 
   private static long number(String canonical) {
-    int digits = new java.math.BigDecimal(canonical).stripTrailingZeros().precision();
+    int digits = new BigDecimal(canonical).stripTrailingZeros().precision();
     return 1 + (digits + 1) / 2;
   }
 

@@ -1,6 +1,7 @@
 package io.dynaccel.server.expression;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -146,7 +147,7 @@ final class ValueSemantics {
   }
 
   private static JsonNode wrap(String type, JsonNode scalar) {
-    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set(type, scalar);
+    return JsonNodeFactory.instance.objectNode().set(type, scalar);
   }
 
   private static Set<String> textSet(JsonNode set) {
