@@ -306,6 +306,9 @@ class ExpressionDifferentialIT {
       c.request.put("ReturnValuesOnConditionCheckFailure", random.nextBoolean() ? "ALL_OLD" : "NONE");
     }
     invalidate(c);
+    if (random.nextInt(250) == 0) {
+      oversize(c);
+    }
     if (!c.names.isEmpty()) {
       ObjectNode names = c.request.putObject("ExpressionAttributeNames");
       c.names.forEach(names::put);
@@ -427,6 +430,28 @@ class ExpressionDifferentialIT {
         }
       }
     }
+  }
+
+  /** An item grown past 400 KB: a put of one, or an update that copies a 250 KB attribute. */
+  private void oversize(Case c) {
+    String big = "x".repeat(250 * 1024);
+    c.names.clear();
+    c.values.clear();
+    c.request.remove("ConditionExpression");
+    c.request.remove("ReturnValuesOnConditionCheckFailure");
+    if (c.operation.equals("PutItem")) {
+      ObjectNode item = (ObjectNode) c.request.get("Item");
+      item.set("big", JSON.createObjectNode().put("S", big));
+      item.set("big2", JSON.createObjectNode().put("S", big));
+    } else {
+      c.operation = "UpdateItem";
+      c.request.remove("Item");
+      c.request.remove("ReturnValues");
+      c.start = c.start == null ? JSON.createObjectNode() : c.start;
+      c.start.set("big", JSON.createObjectNode().put("S", big));
+      c.request.put("UpdateExpression", "SET twin = big");
+    }
+    c.constructs.add("invalid:itemSize");
   }
 
   private static void dropUnusedBadValues(Case c, String used) {
