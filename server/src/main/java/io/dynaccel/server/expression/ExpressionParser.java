@@ -100,6 +100,12 @@ final class ExpressionParser {
 
   private Operand setTerm() {
     Token t = peek();
+    if (t.is("(")) {
+      position++;
+      Operand inner = setValue(); // the grammar allows (a - :b) as an operand
+      expectSymbol(")");
+      return inner;
+    }
     if (t.kind == Kind.VALUE_REF) {
       position++;
       return new Operand.ValueRef(t.text);
@@ -316,6 +322,7 @@ final class ExpressionParser {
     return new SyntaxError("Syntax error; token: \"" + token + "\", near: \"" + source.substring(Math.min(from, to), to) + "\"");
   }
 
+  /** Tokens: names, placeholders, integers, and symbols (one or two characters each). */
   private static List<Token> tokenize(String s) {
     List<Token> out = new ArrayList<>();
     int i = 0;
@@ -351,9 +358,10 @@ final class ExpressionParser {
         i++;
         out.add(new Token(Kind.SYMBOL, String.valueOf(c), start, i));
       } else {
-        int end = Character.charCount(s.codePointAt(i));
-        String text = s.substring(start, start + end);
-        throw new SyntaxError("Syntax error; token: \"" + text + "\", near: \"" + s.substring(Math.max(0, start - 1), Math.min(n, start + end + 1)) + "\"");
+        // any other character (a lone # or :, a quote, a letter outside ASCII) is a token no rule
+        // accepts, so the parser reports it with the tokens around it, as DynamoDB does
+        i += Character.charCount(s.codePointAt(i));
+        out.add(new Token(Kind.SYMBOL, s.substring(start, i), start, i));
       }
     }
     out.add(new Token(Kind.EOF, "", n, n));

@@ -18,7 +18,8 @@ class ExpressionValidationTest {
   void syntax_whenTokenUnexpected_reportsTokenAndNear() {
     assertThat(condition("a = = :v", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"=\", near: \"= = :v\"");
     assertThat(condition("a = :v AND", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"AND\"");
-    assertThat(condition("a ! :v", "{':v':{'S':'x'}}")).startsWith("Invalid ConditionExpression: Syntax error; token: \"!\"");
+    assertThat(condition("a ! :v", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"!\", near: \"a ! :v\"");
+    assertThat(condition("INVALID SYNTAX HERE", "")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"SYNTAX\", near: \"INVALID SYNTAX HERE\"");
     assertThat(condition("a[x] = :v", "{':v':{'S':'x'}}")).startsWith("Invalid ConditionExpression: Syntax error; token: \"x\"");
   }
 

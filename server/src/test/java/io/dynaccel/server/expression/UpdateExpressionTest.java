@@ -45,6 +45,11 @@ class UpdateExpressionTest {
   }
 
   @Test
+  void set_whenArithmeticParenthesized_appliesTheSame() {
+    assertThat(item(apply("SET n = (n - :d)", "{':d':{'N':'1'}}")).get("n")).isEqualTo(json("{'N':'4'}"));
+  }
+
+  @Test
   void set_whenIfNotExists_keepsPresentValueOrTakesDefault() {
     var after = item(apply("SET n = if_not_exists(n, :d), c = if_not_exists(c, :d)", "{':d':{'N':'0'}}"));
     assertThat(after.get("n")).isEqualTo(json("{'N':'5'}"));
@@ -168,6 +173,10 @@ class UpdateExpressionTest {
     assertThat(error(apply("SET n", ""))).startsWith("Invalid UpdateExpression: Syntax error; token: \"<EOF>\"");
     assertThat(error(apply("UPSERT n = :v", "{':v':{'N':'1'}}"))).startsWith("Invalid UpdateExpression: Syntax error; token: \"UPSERT\"");
     assertThat(error(apply("", ""))).isEqualTo("Invalid UpdateExpression: The expression can not be empty;");
+    // messages DynamoDB is reported to give for these texts
+    assertThat(error(apply("INVALID SYNTAX HERE", ""))).isEqualTo("Invalid UpdateExpression: Syntax error; token: \"INVALID\", near: \"INVALID SYNTAX\"");
+    assertThat(error(apply("ADD hits : incr", ""))).isEqualTo("Invalid UpdateExpression: Syntax error; token: \":\", near: \"hits : incr\"");
+    assertThat(error(apply("SET a = :v, #, b = :v", "{':v':{'N':'1'}}"))).isEqualTo("Invalid UpdateExpression: Syntax error; token: \"#\", near: \", #,\"");
   }
 
   @Test
