@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * Evaluates a checked condition against an item (an empty item when there is none).
  *
- * <p>An operand that names a missing attribute has no value. Following DynamoDB, every comparison,
- * BETWEEN, IN and function with such an operand is false, except {@code <>}, which is true when
- * exactly one side is missing (the values are then certainly not equal).
+ * <p>An operand that names a missing attribute has no value. As DynamoDB answers, every comparison,
+ * BETWEEN, IN and function with such an operand is false, except {@code <>}, which is true: a
+ * missing value equals nothing, not even another missing one.
  */
 final class ConditionEvaluator {
 
@@ -45,7 +45,7 @@ final class ConditionEvaluator {
 
   private static boolean compare(Condition.Comparator comparator, JsonNode a, JsonNode b) {
     if (a == null || b == null) {
-      return comparator == Condition.Comparator.NE && (a == null) != (b == null);
+      return comparator == Condition.Comparator.NE;
     }
     if (comparator == Condition.Comparator.EQ) {
       return ValueSemantics.equal(a, b);

@@ -42,7 +42,7 @@ class ConditionEvaluationTest {
     assertThat(holds("absent < :v", "{':v':{'N':'1'}}", ITEM)).isFalse();
     assertThat(holds("absent <> :v", "{':v':{'N':'1'}}", ITEM)).isTrue();
     assertThat(holds("absent = absent2", "", ITEM)).isFalse();
-    assertThat(holds("absent <> absent2", "", ITEM)).isFalse();
+    assertThat(holds("absent <> absent2", "", ITEM)).isTrue();
   }
 
   @Test

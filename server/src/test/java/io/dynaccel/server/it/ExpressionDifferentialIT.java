@@ -47,7 +47,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       compares them by value (equal elements in order; equal members).
  *   <li>{@code BOTH_MISSING}: {@code a = b} (and {@code <=}, {@code >=}) with both attributes
  *       missing is true in dynalite, {@code a <> b} false; in DynamoDB a comparison with a missing
- *       operand is false ({@code <>}: true only when exactly one side is missing).
+ *       operand is false, and {@code <>} true (as reported from DynamoDB itself: ExtendDB/extenddb
+ *       pull request 5, scylladb/scylladb issue 8511).
  *   <li>{@code DOUBLE_NOT}: dynalite's grammar refuses {@code NOT NOT c} as a syntax error; the
  *       documented grammar ({@code NOT condition}) allows a condition after NOT, a negated one too.
  *   <li>{@code BOOL_FALSE}: dynalite treats an attribute holding {@code {"BOOL": false}} as missing
