@@ -68,12 +68,15 @@ final class ValueSemantics {
     };
   }
 
-  /** DynamoDB's {@code size}: characters of a string, bytes of a binary, elements of a set, list or map; null for other types. */
+  /**
+   * DynamoDB's {@code size}: UTF-16 code units of a string (as reported from DynamoDB itself,
+   * {@code size("é𝄞") = 3}), bytes of a binary, elements of a set, list or map; null for other types.
+   */
   static Integer size(JsonNode value) {
     String type = type(value);
     JsonNode v = value.get(type);
     return switch (type) {
-      case "S" -> v.textValue().codePointCount(0, v.textValue().length());
+      case "S" -> v.textValue().length();
       case "B" -> bytes(v).length;
       case "SS", "NS", "BS", "L", "M" -> v.size();
       default -> null;

@@ -138,6 +138,11 @@ class ConditionEvaluationTest {
   }
 
   @Test
+  void size_whenStringOutsideBasicPlane_countsUtf16Units() {
+    assertThat(holds("size(s) = :n", "{':n':{'N':'3'}}", "{'s':{'S':'\u00e9\uD834\uDD1E'}}")).isTrue();
+  }
+
+  @Test
   void placeholders_whenNamesResolveReservedWords_evaluate() {
     assertThat(Requests.delete("'ConditionExpression':'#s = :v','ExpressionAttributeNames':{'#s':'status'},'ExpressionAttributeValues':{':v':{'S':'on'}}",
         "{'pk':{'S':'k'},'status':{'S':'on'}}")).isInstanceOf(WriteOutcome.Applied.class);
