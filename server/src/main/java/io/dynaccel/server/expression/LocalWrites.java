@@ -149,15 +149,22 @@ public final class LocalWrites {
         }
         case "UPDATED_OLD" -> {
           if (current != null) {
-            response.set("Attributes", ItemPaths.project(current, paths));
+            setIfAny(response, ItemPaths.project(current, paths));
           }
         }
         case "ALL_NEW" -> response.set("Attributes", item.deepCopy());
-        case "UPDATED_NEW" -> response.set("Attributes", ItemPaths.project(item, paths));
+        case "UPDATED_NEW" -> setIfAny(response, ItemPaths.project(item, paths));
         default -> {}
       }
       return new WriteOutcome.Applied(item, response);
     });
+  }
+
+  /** DynamoDB leaves Attributes out when no updated path has a value (a REMOVE-only UPDATED_NEW). */
+  private static void setIfAny(ObjectNode response, ObjectNode attributes) {
+    if (!attributes.isEmpty()) {
+      response.set("Attributes", attributes);
+    }
   }
 
   // ----- the steps ---------------------------------------------------------------------------

@@ -73,6 +73,8 @@ class LocalWritesTest {
     assertThat(((WriteOutcome.Applied) update(request + ",'ReturnValues':'UPDATED_NEW'", CURRENT)).response()).isEqualTo(json("{'Attributes':{'n':{'N':'2'}}}"));
     assertThat(((WriteOutcome.Applied) update(request + ",'ReturnValues':'ALL_OLD'", CURRENT)).response()).isEqualTo(json("{'Attributes':" + CURRENT + "}"));
     assertThat(((WriteOutcome.Applied) update(request, CURRENT)).response()).isEqualTo(json("{}"));
+    assertThat(((WriteOutcome.Applied) update("'UpdateExpression':'REMOVE s','ReturnValues':'UPDATED_NEW'", CURRENT)).response()).isEqualTo(json("{}"));
+    assertThat(((WriteOutcome.Applied) update("'UpdateExpression':'REMOVE absent','ReturnValues':'UPDATED_OLD'", CURRENT)).response()).isEqualTo(json("{}"));
   }
 
   @Test
