@@ -307,7 +307,9 @@ final class ExpressionChecker {
       default -> null;
     };
     if (name != null) {
-      errors.putIfAbsent(UpdateKind.OPERAND, "Incorrect operand type for operator or function; operator: " + operator + ", operand type: " + name);
+      // DynamoDB names the set of types the operator takes, which dynalite's copy leaves out
+      errors.putIfAbsent(UpdateKind.OPERAND, "Incorrect operand type for operator or function; operator: " + operator + ", operand type: " + name
+          + ", typeSet: ALLOWED_FOR_" + operator + "_OPERAND");
     }
   }
 

@@ -112,9 +112,9 @@ class UpdateExpressionTest {
     assertThat(error(apply("ADD s :one", "{':one':{'N':'1'}}"))).isEqualTo(UpdateApplier.WRONG_TYPE);
     assertThat(error(apply("ADD ss :n", "{':n':{'NS':['1']}}"))).isEqualTo(UpdateApplier.WRONG_TYPE);
     assertThat(error(apply("ADD n :s", "{':s':{'S':'1'}}")))
-        .isEqualTo("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING");
+        .isEqualTo("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND");
     assertThat(error(apply("ADD l :s", "{':s':{'L':[]}}")))
-        .isEqualTo("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: LIST");
+        .isEqualTo("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND");
   }
 
   @Test
@@ -129,7 +129,7 @@ class UpdateExpressionTest {
   void delete_whenNotASetOperandOrTypeMismatch_isRefused() {
     assertThat(error(apply("DELETE ns :a", "{':a':{'SS':['a']}}"))).isEqualTo(UpdateApplier.WRONG_TYPE);
     assertThat(error(apply("DELETE n :one", "{':one':{'N':'1'}}")))
-        .isEqualTo("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER");
+        .isEqualTo("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND");
   }
 
   @Test
