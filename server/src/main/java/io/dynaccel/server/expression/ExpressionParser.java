@@ -112,13 +112,11 @@ final class ExpressionParser {
     }
     if (t.kind == Kind.NAME && tokens.get(position + 1).is("(")) {
       position += 2;
-      List<Operand> arguments = new ArrayList<>();
-      if (!peek().is(")")) {
+      List<Operand> arguments = new ArrayList<>(); // f() is a syntax error in DynamoDB
+      arguments.add(setValue());
+      while (peek().is(",")) {
+        position++;
         arguments.add(setValue());
-        while (peek().is(",")) {
-          position++;
-          arguments.add(setValue());
-        }
       }
       expectSymbol(")");
       return new Operand.Call(t.text, List.copyOf(arguments));
@@ -222,13 +220,11 @@ final class ExpressionParser {
     }
     if (t.kind == Kind.NAME && tokens.get(position + 1).is("(")) {
       position += 2;
-      List<Operand> arguments = new ArrayList<>();
-      if (!peek().is(")")) {
+      List<Operand> arguments = new ArrayList<>(); // f() is a syntax error in DynamoDB
+      arguments.add(conditionOperand());
+      while (peek().is(",")) {
+        position++;
         arguments.add(conditionOperand());
-        while (peek().is(",")) {
-          position++;
-          arguments.add(conditionOperand());
-        }
       }
       expectSymbol(")");
       return new Operand.Call(t.text, List.copyOf(arguments));

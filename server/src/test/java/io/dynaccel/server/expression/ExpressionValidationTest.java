@@ -20,7 +20,9 @@ class ExpressionValidationTest {
     assertThat(condition("a = :v AND", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"AND\"");
     assertThat(condition("a ! :v", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"!\", near: \"a ! :v\"");
     assertThat(condition("INVALID SYNTAX HERE", "")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"SYNTAX\", near: \"INVALID SYNTAX HERE\"");
-    assertThat(condition("a[x] = :v", "{':v':{'S':'x'}}")).startsWith("Invalid ConditionExpression: Syntax error; token: \"x\"");
+    assertThat(condition("a[x] = :v", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"x\", near: \"[x]\"");
+    assertThat(condition("attribute_type()", "")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \")\", near: \"()\"");
+    assertThat(condition("a = :v AND ", "{':v':{'S':'x'}}")).isEqualTo("Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"AND \"");
   }
 
   @Test
