@@ -140,7 +140,9 @@ final class ExpressionChecker {
       default -> -1;
     };
     if (expected < 0) {
-      errors.putIfAbsent(ConditionKind.UNKNOWN_FUNCTION, "Invalid function name; function: " + name);
+      errors.putIfAbsent(ConditionKind.UNKNOWN_FUNCTION, name.equals("if_not_exists") || name.equals("list_append")
+          ? "The function is not allowed in a condition expression; function: " + name
+          : "Invalid function name; function: " + name);
       return;
     }
     List<Operand> args = call.arguments();
@@ -329,6 +331,10 @@ final class ExpressionChecker {
     String name = call.name();
     switch (name) {
       case "if_not_exists", "list_append", "+", "-" -> {}
+      case "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size" -> {
+        errors.putIfAbsent(UpdateKind.UNKNOWN_FUNCTION, "The function is not allowed in an update expression; function: " + name);
+        return;
+      }
       default -> {
         errors.putIfAbsent(UpdateKind.UNKNOWN_FUNCTION, "Invalid function name; function: " + name);
         return;

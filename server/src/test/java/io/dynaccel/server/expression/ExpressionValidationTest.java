@@ -86,6 +86,8 @@ class ExpressionValidationTest {
   @Test
   void functions_whenUnknownOrMisused_areRefused() {
     assertThat(condition("nope(a)", "")).isEqualTo("Invalid ConditionExpression: Invalid function name; function: nope");
+    assertThat(condition("if_not_exists(a, :v) = :v", "{':v':{'S':'x'}}"))
+        .isEqualTo("Invalid ConditionExpression: The function is not allowed in a condition expression; function: if_not_exists");
     assertThat(condition("size(a)", "")).isEqualTo("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size");
     assertThat(condition("attribute_exists(a) = :v", "{':v':{'BOOL':true}}"))
         .isEqualTo("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists");

@@ -150,7 +150,8 @@ class UpdateExpressionTest {
 
   @Test
   void functions_whenUnknownOrWrongCount_areRefused() {
-    assertThat(error(apply("SET n = size(l)", ""))).isEqualTo("Invalid UpdateExpression: Invalid function name; function: size");
+    assertThat(error(apply("SET n = size(l)", ""))).isEqualTo("Invalid UpdateExpression: The function is not allowed in an update expression; function: size");
+    assertThat(error(apply("SET n = nope(l)", ""))).isEqualTo("Invalid UpdateExpression: Invalid function name; function: nope");
     assertThat(error(apply("SET n = if_not_exists(n)", "")))
         .isEqualTo("Invalid UpdateExpression: Incorrect number of operands for operator or function; operator or function: if_not_exists, number of operands: 1");
   }
