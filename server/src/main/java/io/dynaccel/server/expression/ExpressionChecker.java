@@ -35,7 +35,7 @@ final class ExpressionChecker {
   private enum ConditionKind { PARENS, UNKNOWN_FUNCTION, MISUSED_FUNCTION, RESERVED, NAME_OR_VALUE, OPERAND_COUNT, DISTINCT, FUNCTION }
 
   /** Update error kinds, in the order DynamoDB reports them. */
-  private enum UpdateKind { RESERVED, UNKNOWN_FUNCTION, SECTION, NAME, VALUE, OVERLAP, CONFLICT, OPERAND, FUNCTION }
+  private enum UpdateKind { RESERVED, UNKNOWN_FUNCTION, MISUSED_FUNCTION, SECTION, NAME, VALUE, OVERLAP, CONFLICT, OPERAND, FUNCTION }
 
   private final Map<String, String> names;
   private final Map<String, JsonNode> values;
@@ -323,6 +323,12 @@ final class ExpressionChecker {
     } else {
       Operand.Call call = (Operand.Call) operand;
       call.arguments().forEach(a -> updateOperand(a, errors));
+      for (Operand argument : call.arguments()) {
+        // DynamoDB refuses list_append as an operand of list_append or of + and -
+        if (argument instanceof Operand.Call inner && inner.name().equals("list_append") && !call.name().equals("if_not_exists")) {
+          errors.putIfAbsent(UpdateKind.MISUSED_FUNCTION, misusedMessage("list_append"));
+        }
+      }
       updateFunction(call, errors);
     }
   }

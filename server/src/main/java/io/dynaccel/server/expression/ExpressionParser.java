@@ -112,11 +112,12 @@ final class ExpressionParser {
     }
     if (t.kind == Kind.NAME && tokens.get(position + 1).is("(")) {
       position += 2;
-      List<Operand> arguments = new ArrayList<>(); // f() is a syntax error in DynamoDB
-      arguments.add(setValue());
+      // f() is a syntax error in DynamoDB, and so is f(a + b): arguments are terms, not sums
+      List<Operand> arguments = new ArrayList<>();
+      arguments.add(setTerm());
       while (peek().is(",")) {
         position++;
-        arguments.add(setValue());
+        arguments.add(setTerm());
       }
       expectSymbol(")");
       return new Operand.Call(t.text, List.copyOf(arguments));
@@ -364,11 +365,12 @@ final class ExpressionParser {
     return out;
   }
 
+  /** A name starts with a letter ({@code _a} and {@code 1a} are syntax errors in DynamoDB). */
   private static boolean isNameStart(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 
   private static boolean isNamePart(char c) {
-    return isNameStart(c) || c >= '0' && c <= '9';
+    return isNameStart(c) || c >= '0' && c <= '9' || c == '_';
   }
 }

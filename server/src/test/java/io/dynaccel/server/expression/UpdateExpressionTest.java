@@ -157,6 +157,25 @@ class UpdateExpressionTest {
   }
 
   @Test
+  void functions_whenNestedOrGivenSums_followDynamoDbsGrammar() {
+    var after = item(apply("SET l = list_append(if_not_exists(l, :e), :t), n = if_not_exists(n, :one) + :one", "{':e':{'L':[]},':t':{'L':[{'S':'z'}]},':one':{'N':'1'}}"));
+    assertThat(after.get("l").get("L")).hasSize(5);
+    assertThat(after.get("n")).isEqualTo(json("{'N':'6'}"));
+    assertThat(error(apply("SET l = list_append(list_append(l, :t), :t)", "{':t':{'L':[]}}")))
+        .isEqualTo("Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append");
+    assertThat(error(apply("SET n = if_not_exists(n, :one + :one)", "{':one':{'N':'1'}}")))
+        .isEqualTo("Invalid UpdateExpression: Syntax error; token: \"+\", near: \":one + :one\"");
+  }
+
+  @Test
+  void names_whenStartingWithUnderscoreOrDigit_areSyntaxErrors() {
+    assertThat(error(apply("SET _123 = :v", "{':v':{'N':'1'}}"))).isEqualTo("Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _123\"");
+    assertThat(error(apply("SET 1a = :v", "{':v':{'N':'1'}}"))).startsWith("Invalid UpdateExpression: Syntax error; token: \"1\"");
+    assertThat(item(update("'UpdateExpression':'SET A123_ = :v, #_ = :v','ExpressionAttributeNames':{'#_':'odd name!'},'ExpressionAttributeValues':{':v':{'N':'1'}}", null))
+        .has("odd name!")).isTrue();
+  }
+
+  @Test
   void keyAttribute_whenUpdated_isRefused() {
     assertThat(error(apply("SET pk = :v", "{':v':{'S':'other'}}")))
         .isEqualTo("One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key");
