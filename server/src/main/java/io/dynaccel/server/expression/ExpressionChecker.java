@@ -83,11 +83,15 @@ final class ExpressionChecker {
       operand(c.right(), errors);
       misused(List.of(c.left(), c.right()), errors);
       distinct(c.comparator().symbol, c.left(), c.right(), errors);
+      if (c.comparator() != Condition.Comparator.EQ && c.comparator() != Condition.Comparator.NE) {
+        ordered(c.comparator().symbol, List.of(c.left(), c.right()), errors);
+      }
     } else if (condition instanceof Condition.Between b) {
       operand(b.value(), errors);
       operand(b.lower(), errors);
       operand(b.upper(), errors);
       misused(List.of(b.value(), b.lower(), b.upper()), errors);
+      ordered("BETWEEN", List.of(b.value(), b.lower(), b.upper()), errors);
       betweenBounds(b.lower(), b.upper(), errors);
     } else if (condition instanceof Condition.In in) {
       operand(in.value(), errors);
@@ -197,6 +201,20 @@ final class ExpressionChecker {
         errors.putIfAbsent(ConditionKind.DISTINCT,
             "The first operand must be distinct from the remaining operands for this operator or function; operator: "
                 + operator + ", first operand: " + DocumentPath.describe(first));
+      }
+    }
+  }
+
+  /**
+   * DynamoDB orders only numbers, strings and binaries. A value of another type from the request is
+   * an error (the same type from the item only makes the comparison false).
+   */
+  private void ordered(String operator, List<Operand> operands, EnumMap<ConditionKind, String> errors) {
+    for (Operand o : operands) {
+      String type = o instanceof Operand.ValueRef ? typeOf(o) : null;
+      if (type != null && !type.equals("N") && !type.equals("S") && !type.equals("B")) {
+        errors.putIfAbsent(ConditionKind.FUNCTION, operandTypeMessage(operator, type.equals("L") ? "LIST" : type.equals("M") ? "MAP" : type));
+        return;
       }
     }
   }

@@ -60,9 +60,10 @@ class ConditionEvaluationTest {
   }
 
   @Test
-  void order_whenTypeIsNotOrdered_isFalse() {
-    assertThat(holds("ss < :v", "{':v':{'SS':['c']}}", ITEM)).isFalse();
-    assertThat(holds("f < :v", "{':v':{'BOOL':true}}", ITEM)).isFalse();
+  void order_whenItemValueIsNotOrdered_isFalse() {
+    assertThat(holds("ss < :v", "{':v':{'S':'c'}}", ITEM)).isFalse();
+    assertThat(holds("f < l", "", ITEM)).isFalse();
+    assertThat(holds("l BETWEEN :a AND :b", "{':a':{'N':'1'},':b':{'N':'2'}}", ITEM)).isFalse();
   }
 
   @Test

@@ -128,6 +128,14 @@ class ExpressionValidationTest {
   }
 
   @Test
+  void order_whenRequestValueIsNotOrdered_isRefused() {
+    assertThat(condition("a < :v", "{':v':{'L':[{'N':'1'}]}}"))
+        .isEqualTo("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: LIST");
+    assertThat(condition("a BETWEEN :x AND :y", "{':x':{'BOOL':true},':y':{'BOOL':true}}"))
+        .isEqualTo("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL");
+  }
+
+  @Test
   void parentheses_whenRedundant_areRefused() {
     assertThat(condition("((attribute_exists(a)))", "")).isEqualTo("Invalid ConditionExpression: The expression has redundant parentheses;");
   }
