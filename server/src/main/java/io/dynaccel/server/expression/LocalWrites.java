@@ -136,6 +136,10 @@ public final class LocalWrites {
       if (expressions.update != null) {
         new UpdateApplier(expressions.names, expressions.values).apply(expressions.update, item);
       }
+      if (current == null && expressions.update != null && onlyRemoves(expressions.update)) {
+        // DynamoDB creates no item for an update that only takes attributes away (once its paths are valid)
+        return new WriteOutcome.Applied(null, NODES.objectNode());
+      }
       if (ItemSize.of(item) > ItemSize.MAX_BYTES) {
         throw DynamoDbException.validation("Item size to update has exceeded the maximum allowed size");
       }
@@ -158,6 +162,15 @@ public final class LocalWrites {
       }
       return new WriteOutcome.Applied(item, response);
     });
+  }
+
+  private static boolean onlyRemoves(UpdateExpression update) {
+    for (UpdateExpression.Action action : update.actions()) {
+      if (!(action instanceof UpdateExpression.Remove) && !(action instanceof UpdateExpression.Delete)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** DynamoDB leaves Attributes out when no updated path has a value (a REMOVE-only UPDATED_NEW). */

@@ -9,7 +9,8 @@ public sealed interface WriteOutcome {
   /**
    * The write succeeds.
    *
-   * @param item the item stored afterwards, or null when there is none (DeleteItem)
+   * @param item the item stored afterwards, or null when there is none (DeleteItem, or an
+   *     UpdateItem of an absent item that only removes attributes, which creates nothing)
    * @param response the response body DynamoDB sends: {@code {}} or {@code {"Attributes": ...}}
    */
   record Applied(ObjectNode item, ObjectNode response) implements WriteOutcome {}

@@ -66,6 +66,16 @@ class LocalWritesTest {
   }
 
   @Test
+  void updateItem_whenNoItemAndOnlyRemoves_createsNothing() {
+    WriteOutcome outcome = update("'UpdateExpression':'REMOVE a DELETE s :s','ExpressionAttributeValues':{':s':{'SS':['x']}},'ReturnValues':'ALL_NEW'", null);
+    assertThat(outcome).isInstanceOf(WriteOutcome.Applied.class);
+    assertThat(((WriteOutcome.Applied) outcome).item()).isNull();
+    assertThat(((WriteOutcome.Applied) outcome).response()).isEqualTo(json("{}"));
+    assertThat(item(update("'ReturnValues':'NONE'", null))).isEqualTo(json("{'pk':{'S':'k'}}"));
+    assertThat(error(update("'UpdateExpression':'REMOVE a.b'", null))).isEqualTo(UpdateApplier.INVALID_PATH);
+  }
+
+  @Test
   void updateItem_whenReturnValuesUpdated_returnsOnlyTheUpdatedPaths() {
     String request = "'UpdateExpression':'SET n = n + :one REMOVE s','ExpressionAttributeValues':{':one':{'N':'1'}}";
     assertThat(((WriteOutcome.Applied) update(request + ",'ReturnValues':'UPDATED_OLD'", CURRENT)).response())
