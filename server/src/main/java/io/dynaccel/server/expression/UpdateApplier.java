@@ -31,6 +31,7 @@ final class UpdateApplier {
   static final String INVALID_PATH = "The document path provided in the update expression is invalid for update";
   static final String WRONG_TYPE = "An operand in the update expression has an incorrect data type";
   static final String MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item";
+  static final String OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -162,12 +163,17 @@ final class UpdateApplier {
     return value;
   }
 
-  /** An N value for an exact result, refused as DynamoDB refuses numbers it cannot store. */
+  /**
+   * An N value for an exact result, refused as DynamoDB refuses numbers it cannot store. A result
+   * with more than 38 significant digits (1E+50 + 1) gets DynamoDB's overflow message, not the
+   * precision one, as ScyllaDB's tests against DynamoDB record.
+   */
   private static JsonNode number(BigDecimal result) {
     try {
       return NODES.objectNode().put("N", DynamoDbNumber.canonical(result.toString()));
     } catch (IllegalArgumentException e) {
-      throw DynamoDbException.validation(e.getMessage());
+      boolean imprecise = e.getMessage().contains("significant digits");
+      throw DynamoDbException.validation(imprecise ? OVERFLOW : e.getMessage());
     }
   }
 

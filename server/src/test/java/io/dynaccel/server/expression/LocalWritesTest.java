@@ -113,6 +113,7 @@ class LocalWritesTest {
     assertThat(update("'AttributeUpdates':{'n':{'Action':'PUT','Value':{'N':'2'}}}", CURRENT)).isInstanceOf(WriteOutcome.Unsupported.class);
     assertThat(put("'Item':{'pk':{'S':'k'}},'ConditionalOperator':'AND'", CURRENT)).isInstanceOf(WriteOutcome.Unsupported.class);
     assertThat(put("'Item':{'pk':{'S':'k'}},'ReturnConsumedCapacity':'TOTAL'", CURRENT)).isInstanceOf(WriteOutcome.Unsupported.class);
+    assertThat(put("'Item':{'pk':{'S':'k'},'n':{'N':'+5'}}", CURRENT)).isInstanceOf(WriteOutcome.Unsupported.class);
   }
 
   @Test

@@ -29,7 +29,9 @@ class UpdateExpressionTest {
   @Test
   void set_whenResultOutsidePrecisionOrRange_isRefused() {
     assertThat(error(apply("SET n = n + :d", "{':d':{'N':'0.00000000000000000000000000000000000001'}}")))
-        .isEqualTo("Attempting to store more than 38 significant digits in a Number");
+        .isEqualTo("Number overflow. Attempting to store a number with magnitude larger than supported range");
+    assertThat(error(apply("SET n = :a + :b", "{':a':{'N':'1E+50'},':b':{'N':'1'}}")))
+        .isEqualTo("Number overflow. Attempting to store a number with magnitude larger than supported range");
     assertThat(error(update("'UpdateExpression':'SET n = n + :d','ExpressionAttributeValues':{':d':{'N':'9E+125'}}", "{'pk':{'S':'k'},'n':{'N':'9E+125'}}")))
         .isEqualTo("Number overflow. Attempting to store a number with magnitude larger than supported range");
     assertThat(error(update("'UpdateExpression':'SET n = n - :d','ExpressionAttributeValues':{':d':{'N':'1E-130'}}", "{'pk':{'S':'k'},'n':{'N':'1.5E-130'}}")))

@@ -58,9 +58,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       for truth), so {@code attribute_type(flag, :bool)} is false for it; in DynamoDB the attribute
  *       exists and has type BOOL.
  *   <li>{@code NUMBER_LIMITS}: dynalite's arithmetic (SET +/-, ADD) has unlimited precision and
- *       range; DynamoDB refuses a result with more than 38 significant digits or outside
- *       1E-130..1E+126 with the same messages as for stored numbers (dynalite then succeeds, or
- *       reports the error DynamoDB would have found next).
+ *       range; DynamoDB refuses a result outside 1E-130..1E+126, and one with more than 38
+ *       significant digits too, the latter also with its overflow message (ScyllaDB's
+ *       test_update_expression_plus_imprecise, run against DynamoDB). dynalite then succeeds, or
+ *       reports the error DynamoDB would have found next.
  *   <li>{@code LIST_REMOVALS}: dynalite applies several REMOVEs of one list's elements one after
  *       the other, each shifting the indexes of the next; DynamoDB's indexes all name the list as it
  *       was before the update (the Developer Guide's {@code REMOVE RelatedItems[1], RelatedItems[2]};
