@@ -3,7 +3,6 @@ package io.dynaccel.server.expression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -70,7 +69,22 @@ final class ItemSize {
     return 1 + (digits + 1) / 2;
   }
 
+  /** UTF-8 length without encoding (items are sized on every write). */
   private static long utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3; // the rest of the basic plane (a lone surrogate too: the larger count is the safe one)
+      }
+    }
+    return bytes;
   }
 }
