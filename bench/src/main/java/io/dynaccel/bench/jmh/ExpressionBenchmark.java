@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The local expression engine on the two writes write-back cares most about: a counter update
  * ({@code SET a = a + :one} on a 1 KB item) and a conditional put ({@code attribute_not_exists(pk)
  * OR version = :v}). Each is measured with the parse cached (the steady state) and with a fresh
- * parse; the baseline is a deep copy of the same 1 KB item, which every update makes anyway.
+ * parse, the latter through a new, empty parse cache per call, whose construction it includes; the
+ * baseline is a deep copy of the same 1 KB item, which every update makes anyway.
  *
  * <p>Run with {@code bench/run.sh jmh ExpressionBenchmark} (add {@code -f 1 -wi 3 -i 5} for a quicker run).
  */

@@ -20,8 +20,10 @@ public record DocumentPath(List<Element> elements) {
    * A map member or top-level attribute.
    *
    * @param text the name as written, with its {@code #} if it is a placeholder
+   * @param reserved whether it is written literally and is one of DynamoDB's reserved words;
+   *     decided once, when the expression is parsed
    */
-  public record Name(String text) implements Element {
+  public record Name(String text, boolean reserved) implements Element {
     /** Whether this is an ExpressionAttributeNames placeholder. */
     public boolean placeholder() {
       return text.charAt(0) == '#';

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -396,7 +395,7 @@ final class ExpressionChecker {
           } else {
             errors.putIfAbsent(name, "An expression attribute name used in the document path is not defined; attribute name: " + n.text());
           }
-        } else if (RESERVED_WORDS.contains(n.text().toUpperCase(Locale.ROOT))) {
+        } else if (n.reserved()) {
           errors.putIfAbsent(reserved, "Attribute name is a reserved keyword; reserved keyword: " + n.text());
         }
       }

@@ -270,7 +270,7 @@ final class ExpressionParser {
     int at = position;
     Token t = next();
     if (t.kind == Kind.NAME && !isOperatorKeyword(t.text) || t.kind == Kind.NAME_REF) {
-      return new DocumentPath.Name(t.text);
+      return new DocumentPath.Name(t.text, t.kind == Kind.NAME && ExpressionChecker.RESERVED_WORDS.contains(t.text.toUpperCase(Locale.ROOT)));
     }
     throw errorAt(at);
   }

@@ -2,7 +2,6 @@ package io.dynaccel.server.expression;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -64,9 +63,25 @@ final class ItemSize {
     return size;
   }
 
+  /** {@code canonical} is DynamoDB's plain text of the number: no exponent, no redundant zeros. */
   private static long number(String canonical) {
-    int digits = new BigDecimal(canonical).stripTrailingZeros().precision();
-    return 1 + (digits + 1) / 2;
+    int first = -1;
+    int last = -1;
+    int digits = 0;
+    for (int i = 0; i < canonical.length(); i++) {
+      char c = canonical.charAt(i);
+      if (c >= '1' && c <= '9') {
+        if (first < 0) {
+          first = digits;
+        }
+        last = digits;
+      }
+      if (c >= '0' && c <= '9') {
+        digits++;
+      }
+    }
+    int significant = first < 0 ? 1 : last - first + 1;
+    return 1 + (significant + 1) / 2;
   }
 
   /** UTF-8 length without encoding (items are sized on every write). */

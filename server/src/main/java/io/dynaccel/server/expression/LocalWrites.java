@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * DynamoDB's PutItem, UpdateItem and DeleteItem computed locally: the request checked with
@@ -34,8 +33,6 @@ import java.util.regex.Pattern;
 public final class LocalWrites {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final Pattern NAME_KEY = Pattern.compile("#[0-9a-zA-Z_]+");
-  private static final Pattern VALUE_KEY = Pattern.compile(":[0-9a-zA-Z_]+");
   private static final Set<String> VALUE_TYPES = Set.of("S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M");
   private static final Set<String> LEGACY = Set.of("Expected", "AttributeUpdates", "ConditionalOperator");
   private static final Set<String> COMMON_MEMBERS = Set.of("TableName", "ConditionExpression", "ExpressionAttributeNames",
@@ -265,7 +262,7 @@ public final class LocalWrites {
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = namesNode.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!NAME_KEY.matcher(e.getKey()).matches()) {
+        if (!isPlaceholder(e.getKey(), '#')) {
           throw DynamoDbException.validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + e.getKey() + "\"");
         }
         if (!e.getValue().isTextual() || e.getValue().textValue().isEmpty()) {
@@ -285,7 +282,7 @@ public final class LocalWrites {
       }
       for (Iterator<String> it = valuesNode.fieldNames(); it.hasNext(); ) {
         String key = it.next();
-        if (!VALUE_KEY.matcher(key).matches()) {
+        if (!isPlaceholder(key, ':')) {
           throw DynamoDbException.validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
         }
       }
@@ -342,6 +339,20 @@ public final class LocalWrites {
       throw DynamoDbException.validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + String.join(", ", unusedValues) + "}");
     }
     return new Expressions(condition, updateTree, names, values);
+  }
+
+  /** DynamoDB's placeholder syntax: the sigil, then one or more of [0-9a-zA-Z_]. */
+  private static boolean isPlaceholder(String key, char sigil) {
+    if (key.length() < 2 || key.charAt(0) != sigil) {
+      return false;
+    }
+    for (int i = 1; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String text(ObjectNode request, String member) {
