@@ -119,7 +119,7 @@ public final class LocalWrites {
       if (expressions.update != null) {
         for (UpdateExpression.Action action : expressions.update.actions()) {
           Object root = action.path().resolve(expressions.names).get(0);
-          if (keys.isKeyAttribute((String) root)) {
+          if (root.equals(keys.hashName()) || root.equals(keys.rangeName())) {
             throw DynamoDbException.validation(
                 "One or more parameter values were invalid: Cannot update attribute " + root + ". This attribute is part of the key");
           }
