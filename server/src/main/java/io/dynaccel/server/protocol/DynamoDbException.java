@@ -60,6 +60,11 @@ public final class DynamoDbException extends RuntimeException {
     return new DynamoDbException(CORAL_SERVICE + "InvalidSignatureException", message, 400, "message");
   }
 
+  /** A {@code ConditionalCheckFailedException} (HTTP 400) with the given message. */
+  public static DynamoDbException conditionalCheckFailed(String message) {
+    return new DynamoDbException(DYNAMODB + "ConditionalCheckFailedException", message, 400, "message");
+  }
+
   /** An {@code InternalServerError} (HTTP 500) with the given message. */
   public static DynamoDbException internal(String message) {
     return new DynamoDbException(DYNAMODB + "InternalServerError", message, 500, "message");
