@@ -1,12 +1,6 @@
 package io.dynaccel.server.expression;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -25,7 +19,6 @@ import java.util.Set;
  */
 final class ExpressionChecker {
 
-  static final Set<String> RESERVED_WORDS = loadReservedWords();
 
   private static final List<String> ATTRIBUTE_TYPES =
       List.of("S", "N", "B", "NULL", "SS", "BOOL", "L", "BS", "NS", "M");
@@ -425,24 +418,5 @@ final class ExpressionChecker {
 
   private static String operandTypeMessage(String function, String type) {
     return "Incorrect operand type for operator or function; operator or function: " + function + ", operand type: " + type;
-  }
-
-  private static Set<String> loadReservedWords() {
-    Set<String> words = new HashSet<>();
-    try (InputStream in = ExpressionChecker.class.getResourceAsStream("reserved-words.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("reserved-words.txt missing from the classpath");
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line; (line = reader.readLine()) != null; ) {
-        line = line.trim();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          words.add(line);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Set.copyOf(words);
   }
 }

@@ -1,5 +1,7 @@
 package io.dynaccel.server.expression;
 
+import io.dynaccel.server.item.ReservedWords;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -270,7 +272,7 @@ final class ExpressionParser {
     int at = position;
     Token t = next();
     if (t.kind == Kind.NAME && !isOperatorKeyword(t.text) || t.kind == Kind.NAME_REF) {
-      return new DocumentPath.Name(t.text, t.kind == Kind.NAME && ExpressionChecker.RESERVED_WORDS.contains(t.text.toUpperCase(Locale.ROOT)));
+      return new DocumentPath.Name(t.text, t.kind == Kind.NAME && ReservedWords.contains(t.text));
     }
     throw errorAt(at);
   }

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +11,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -50,7 +44,6 @@ public final class Projection {
   /** Items are at most 400 KB, so a list never has a million elements. */
   static final int MAX_INDEX_DIGITS = 6;
 
-  static final Set<String> RESERVED_WORDS = loadReservedWords();
 
   /** Each path is a list of String (map key) and Integer (list index) elements. */
   private final List<List<Object>> paths;
@@ -288,25 +281,6 @@ public final class Projection {
         && name.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES;
   }
 
-  private static Set<String> loadReservedWords() {
-    Set<String> words = new HashSet<>();
-    try (InputStream in = Projection.class.getResourceAsStream("reserved-words.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("reserved-words.txt missing from the classpath");
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line; (line = reader.readLine()) != null; ) {
-        line = line.trim();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          words.add(line);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Set.copyOf(words);
-  }
-
   /** Recursive-descent parser for the subset of the projection grammar we accept. */
   private static final class Parser {
     private final String text;
@@ -384,7 +358,7 @@ public final class Projection {
           pos++;
         }
         String name = text.substring(start, pos);
-        if (RESERVED_WORDS.contains(name.toUpperCase(Locale.ROOT))) {
+        if (ReservedWords.contains(name)) {
           throw new InvalidProjectionException("Reserved keyword " + name);
         }
         return name;
