@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.item.AttributeValues;
 import io.dynaccel.server.item.DynamoDbNumber;
+import io.dynaccel.server.item.ItemSize;
 import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.table.KeySchema;
 import java.nio.charset.StandardCharsets;

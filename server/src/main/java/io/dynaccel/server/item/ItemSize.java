@@ -8,10 +8,13 @@ import java.util.Map;
  * UTF-8 bytes plus its value; a String its UTF-8 bytes, a Binary its raw bytes, a Number one byte
  * per two significant digits plus one, a Boolean or Null one byte, a set the sum of its elements,
  * and a List or Map three bytes plus one byte and the size of each element (with its name, in a
- * map). Used where a limit DynamoDB sets in bytes of data, such as BatchGetItem's 16 MB answer,
- * must be kept by the cache.
+ * map). Used where a limit DynamoDB sets in bytes of data must be kept: BatchGetItem's 16 MB
+ * answer from the cache, and the 400 KB item limit of writes evaluated locally.
  */
 public final class ItemSize {
+
+  /** DynamoDB's largest item: 400 KB. */
+  public static final int MAX_BYTES = 400 * 1024;
 
   private ItemSize() {}
 

@@ -54,4 +54,10 @@ class ItemSizeTest {
       assertThat(size(item)).as(item).isLessThanOrEqualTo(json.length);
     }
   }
+
+  @Test
+  void of_whenStringsHoldMultiByteCharacters_countsUtf8Bytes() {
+    // name "s" 1 + "é" 2 + "𝄞" 4
+    assertThat(size("{\"s\":{\"S\":\"\u00e9\uD834\uDD1E\"}}")).isEqualTo(7);
+  }
 }
