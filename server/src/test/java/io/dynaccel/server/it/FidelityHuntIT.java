@@ -150,12 +150,19 @@ class FidelityHuntIT {
   @Test
   void getItem_keyForms_answerAsDynamoDbColdAndWarm() throws Exception {
     for (String sk : List.of("1", "1.0", "1e0", "1E0", "10e-1", "0.1e1", "1.50", "1.5", "15e-1", "-0", "0", "0.0", "-0.0", "0e5", "00001", "1.", ".5e1",
-        "1e+0", "1E-0", " 1", "1 ", "0x1", "Infinity", "NaN", "1e-131", "1e126")) {
+        "1e+0", "1E-0", " 1", "1 ", "0x1", "Infinity", "NaN", "1e-131", "1e126", "0e200", "0e-200", "0.0e130", "-0e126", "0e999999999999",
+        "00000000000000000000000000000000000000000001", "1.00000000000000000000000000000000000000000", "10000000000000000000000000000000000000000e-40",
+        "0.1e-129", "100e-132", "1e-130", "9.9999999999999999999999999999999999999E+125", "1E+126", "1e2147483648", "1e-2147483649", "--1", "1e", "e1", "1..0", "١")) {
       getCases("Hunt", "{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"" + sk + "\"}}", List.of("", ",\"ProjectionExpression\":\"sk, a\""));
     }
     getCases("Hunt", "{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"},\"a\":{\"N\":\"1\"}}", List.of(""));
     getCases("Hunt", "{\"pk\":{\"S\":\"p\"},\"sk\":{\"S\":\"1\"}}", List.of(""));
     getCases("Hunt", "{\"pk\":{\"S\":\"\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
+    getCases("Hunt", "{\"pk\":{\"S\":\"" + "x".repeat(2049) + "\"},\"sk\":{\"N\":\"1\"}}", List.of("", ",\"ProjectionExpression\":\"a\""));
+    getCases("Hunt", "{\"pk\":{\"S\":\"" + "\u00e9".repeat(1025) + "\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
+    getCases("Hunt", "{\"pk\":{\"S\":\"" + "\u00e9".repeat(1024) + "\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
+    getCases("Hunt", "{\"pk\":{\"S\":\"p\",\"Q\":\"y\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
+    getCases("Hunt", "{\"pk\":{\"S\":\"p\",\"N\":null},\"sk\":{\"N\":\"1\"}}", List.of(""));
     getCases("Hunt", "{\"pk\":{\"S\":\"p\",\"N\":\"1\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
     for (String b : List.of("AQ==", "AQ", "AQ=", "AR==", "AQI=", "AQI", "AQJ=", "A Q==", "AQ==\\n", " AQ==", "AAAA", "AA==AA==", "-_8=", "+/8=", "AQ==AQ==", "*", "====")) {
       getCases("HuntB", "{\"pk\":{\"B\":\"" + b + "\"}}", List.of(""));
@@ -216,6 +223,16 @@ class FidelityHuntIT {
     }
     batchCase("\"Hunt\":{\"Keys\":[{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"},\"x\":{\"S\":\"y\"}}]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + "]},\"hunt\":{\"Keys\":[" + list + "]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"N\":\"1\"},\"sk\":{\"N\":\"1\"}}]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"},\"x\":{\"S\":\"y\"}}]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"+1\"}}]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"" + "x".repeat(2049) + "\"},\"sk\":{\"N\":\"1\"}}]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"}}]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + "],\"ProjectionExpression\":\"a\"},\"HuntS\":{\"Keys\":[{\"pk\":{\"S\":\"A\"}}],\"ProjectionExpression\":\"v, v\"}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + "],\"ProjectionExpression\":\"a\"},\"HuntS\":{\"Keys\":[{\"pk\":{\"S\":\"A\"}}],\"ProjectionExpression\":\"pk.x\"}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + "],\"ProjectionExpression\":\"sk.x\"}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + "],\"ExpressionAttributeNames\":{\"#a\":\"a\"}}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + list + "],\"AttributesToGet\":[\"a\"],\"ProjectionExpression\":\"a\"}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + "]},\"Nope\":{\"Keys\":[" + list + "]}", keys);
     report();
   }
