@@ -43,6 +43,9 @@ class FidelityHuntIT {
           + "{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
       Differential.createTable(fixture, upstream, "{\"TableName\":\"HuntB\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"B\"}],"
           + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
+      Differential.createTable(fixture, upstream, "{\"TableName\":\"HuntN\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"N\"},"
+          + "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},"
+          + "{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
       Differential.createTable(fixture, upstream, "{\"TableName\":\"HuntS\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
           + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
       for (int sk = 0; sk < 6; sk++) {
@@ -381,6 +384,39 @@ class FidelityHuntIT {
       batchCase(requestItems, List.of(k1, keyJson("2")));
     }
     report();
+  }
+
+  @Test
+  void query_withPartitionSpelledOtherwise_seesWritesThroughTheNode() throws Exception {
+    int sk = 0;
+    String values = "\"ExpressionAttributeValues\":{\":p\":{\"N\":\"%s\"},\":z\":{\"N\":\"-1\"},\":y\":{\"N\":\"1000\"}}";
+    List<String> conditions = List.of("pk = :p", ":p = pk", "#k = :p", "(pk = :p)", "pk=:p AND sk > :z", "sk > :z AND pk = :p", "(pk) = :p",
+        "pk = :p AND (sk > :z)", ":p=pk", "  pk  =  :p ", "pk = :p and sk between :z and :y", "((pk = :p)) AND sk <= :y", "pk = :p AND sk BETWEEN :z AND :y");
+    for (String spelling : List.of("1.50", "15e-1", "1.5")) {
+      for (String condition : conditions) {
+        String vals = values.formatted(spelling);
+        if (!condition.contains(":z")) {
+          vals = "\"ExpressionAttributeValues\":{\":p\":{\"N\":\"" + spelling + "\"}}";
+        }
+        String names = condition.contains("#k") ? ",\"ExpressionAttributeNames\":{\"#k\":\"pk\"}" : "";
+        String query = "{\"TableName\":\"HuntN\",\"KeyConditionExpression\":\"" + condition + "\"," + vals + names + "}";
+        queryAroundWrite(query, sk++);
+      }
+      queryAroundWrite("{\"TableName\":\"HuntN\",\"KeyConditions\":{\"pk\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"N\":\"" + spelling + "\"}]}}}", sk++);
+    }
+    report();
+  }
+
+  private void queryAroundWrite(String query, int sk) throws Exception {
+    differential.send("Query", query);
+    differential.send("Query", query);
+    differential.send("PutItem", "{\"TableName\":\"HuntN\",\"Item\":{\"pk\":{\"N\":\"1.5\"},\"sk\":{\"N\":\"" + sk + "\"}}}");
+    differential.send("Query", query);
+    differential.send("UpdateItem", "{\"TableName\":\"HuntN\",\"Key\":{\"pk\":{\"N\":\"1.50\"},\"sk\":{\"N\":\"" + sk + "\"}},\"UpdateExpression\":\"SET v = :v\",\"ExpressionAttributeValues\":{\":v\":{\"S\":\"u\"}}}");
+    differential.send("Query", query);
+    differential.send("BatchWriteItem", "{\"RequestItems\":{\"HuntN\":[{\"DeleteRequest\":{\"Key\":{\"pk\":{\"N\":\"15E-1\"},\"sk\":{\"N\":\"" + sk + "\"}}}}]}}");
+    differential.send("Query", query);
+    differential.send("Scan", "{\"TableName\":\"HuntN\"}");
   }
 
   private void report() {
