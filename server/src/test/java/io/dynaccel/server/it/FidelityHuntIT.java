@@ -7,8 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,7 @@ class FidelityHuntIT {
   private static AcceleratorFixture fixture;
   private final Differential differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
   private final HttpClient admin = HttpClient.newHttpClient();
+  private final List<String> headerDifferences = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -82,10 +86,10 @@ class FidelityHuntIT {
   /** Sends a read cold, then the fill, then the read twice more. */
   private void coldWarm(String operation, String body, String fillOperation, String fillBody) throws Exception {
     purge();
-    differential.send(operation, body);
-    differential.send(fillOperation, fillBody);
-    differential.send(operation, body);
-    differential.send(operation, body);
+    send(operation, body);
+    send(fillOperation, fillBody);
+    send(operation, body);
+    send(operation, body);
   }
 
   private void getCases(String table, String key, List<String> extras) throws Exception {
@@ -183,12 +187,12 @@ class FidelityHuntIT {
   private void batchCase(String requestItemsInner, List<String> fillKeys) throws Exception {
     String body = "{\"RequestItems\":{" + requestItemsInner + "}}";
     purge();
-    differential.send("BatchGetItem", body);
+    send("BatchGetItem", body);
     for (String key : fillKeys) {
-      differential.send("GetItem", "{\"TableName\":\"Hunt\",\"Key\":" + key + "}");
+      send("GetItem", "{\"TableName\":\"Hunt\",\"Key\":" + key + "}");
     }
-    differential.send("BatchGetItem", body);
-    differential.send("BatchGetItem", body);
+    send("BatchGetItem", body);
+    send("BatchGetItem", body);
   }
 
   @Test
@@ -220,9 +224,9 @@ class FidelityHuntIT {
     for (String capacity : List.of("NONE", "TOTAL", "INDEXES")) {
       String body = "{\"RequestItems\":{\"Hunt\":{\"Keys\":[" + list + "]}},\"ReturnConsumedCapacity\":\"" + capacity + "\"}";
       purge();
-      differential.send("BatchGetItem", body);
-      differential.send("BatchGetItem", "{\"RequestItems\":{\"Hunt\":{\"Keys\":[" + list + "]}}}");
-      differential.send("BatchGetItem", body);
+      send("BatchGetItem", body);
+      send("BatchGetItem", "{\"RequestItems\":{\"Hunt\":{\"Keys\":[" + list + "]}}}");
+      send("BatchGetItem", body);
     }
     batchCase("\"Hunt\":{\"Keys\":[{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"},\"x\":{\"S\":\"y\"}}]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + "]},\"hunt\":{\"Keys\":[" + list + "]}", keys);
@@ -280,12 +284,12 @@ class FidelityHuntIT {
       String key = freshKey();
       String get = "{\"TableName\":\"Hunt\",\"Key\":" + key + "}";
       if (warm) {
-        differential.send("GetItem", get);
+        send("GetItem", get);
       }
-      differential.send(operation, bodyTemplate.replace("$KEY", key).replace("$ITEM", key.substring(0, key.length() - 1)));
-      differential.send("GetItem", get);
-      differential.send("GetItem", get);
-      differential.send("GetItem", get.replace("}}}", "}},\"ProjectionExpression\":\"ss, ns, n, a, z\"}"));
+      send(operation, bodyTemplate.replace("$KEY", key).replace("$ITEM", key.substring(0, key.length() - 1)));
+      send("GetItem", get);
+      send("GetItem", get);
+      send("GetItem", get.replace("}}}", "}},\"ProjectionExpression\":\"ss, ns, n, a, z\"}"));
     }
   }
 
@@ -335,15 +339,15 @@ class FidelityHuntIT {
         String written = "{\"pk\":{\"B\":\"" + forms[0] + "\"},\"tag\":{\"S\":\"" + tag + "\"}}";
         String read = "{\"TableName\":\"HuntB\",\"Key\":{\"pk\":{\"B\":\"" + forms[1] + "\"}}}";
         if (warm) {
-          differential.send("GetItem", read);
+          send("GetItem", read);
         }
-        differential.send("PutItem", "{\"TableName\":\"HuntB\",\"Item\":" + written + ",\"ReturnValues\":\"ALL_OLD\"}");
-        differential.send("GetItem", read);
-        differential.send("GetItem", read);
-        differential.send("BatchGetItem", "{\"RequestItems\":{\"HuntB\":{\"Keys\":[{\"pk\":{\"B\":\"" + forms[0] + "\"}}]}}}");
-        differential.send("UpdateItem", "{\"TableName\":\"HuntB\",\"Key\":{\"pk\":{\"B\":\"" + forms[1] + "\"}},\"UpdateExpression\":\"SET c = :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"" + tag + "\"}}}");
-        differential.send("GetItem", read);
-        differential.send("Query", "{\"TableName\":\"HuntB\",\"KeyConditionExpression\":\"pk = :p\",\"ExpressionAttributeValues\":{\":p\":{\"B\":\"" + forms[1] + "\"}}}");
+        send("PutItem", "{\"TableName\":\"HuntB\",\"Item\":" + written + ",\"ReturnValues\":\"ALL_OLD\"}");
+        send("GetItem", read);
+        send("GetItem", read);
+        send("BatchGetItem", "{\"RequestItems\":{\"HuntB\":{\"Keys\":[{\"pk\":{\"B\":\"" + forms[0] + "\"}}]}}}");
+        send("UpdateItem", "{\"TableName\":\"HuntB\",\"Key\":{\"pk\":{\"B\":\"" + forms[1] + "\"}},\"UpdateExpression\":\"SET c = :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"" + tag + "\"}}}");
+        send("GetItem", read);
+        send("Query", "{\"TableName\":\"HuntB\",\"KeyConditionExpression\":\"pk = :p\",\"ExpressionAttributeValues\":{\":p\":{\"B\":\"" + forms[1] + "\"}}}");
       }
     }
     for (String[] forms : List.of(new String[] {"1.50", "1.5"}, new String[] {"-0", "0"}, new String[] {"1E+1", "10"}, new String[] {"0.0100", "1e-2"}, new String[] {"007", "7"})) {
@@ -352,23 +356,23 @@ class FidelityHuntIT {
         String written = "{\"pk\":{\"S\":\"" + pk + "\"},\"sk\":{\"N\":\"" + forms[0] + "\"}}";
         String read = "{\"TableName\":\"Hunt\",\"Key\":{\"pk\":{\"S\":\"" + pk + "\"},\"sk\":{\"N\":\"" + forms[1] + "\"}}}";
         if (warm) {
-          differential.send("GetItem", read);
+          send("GetItem", read);
         }
-        differential.send("PutItem", "{\"TableName\":\"Hunt\",\"Item\":" + written + "}");
-        differential.send("GetItem", read);
-        differential.send("GetItem", read);
-        differential.send("Query", "{\"TableName\":\"Hunt\",\"KeyConditionExpression\":\"pk = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"" + pk + "\"}}}");
-        differential.send("DeleteItem", "{\"TableName\":\"Hunt\",\"Key\":{\"pk\":{\"S\":\"" + pk + "\"},\"sk\":{\"N\":\"" + forms[1] + "\"}},\"ReturnValues\":\"ALL_OLD\"}");
-        differential.send("GetItem", read);
+        send("PutItem", "{\"TableName\":\"Hunt\",\"Item\":" + written + "}");
+        send("GetItem", read);
+        send("GetItem", read);
+        send("Query", "{\"TableName\":\"Hunt\",\"KeyConditionExpression\":\"pk = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"" + pk + "\"}}}");
+        send("DeleteItem", "{\"TableName\":\"Hunt\",\"Key\":{\"pk\":{\"S\":\"" + pk + "\"},\"sk\":{\"N\":\"" + forms[1] + "\"}},\"ReturnValues\":\"ALL_OLD\"}");
+        send("GetItem", read);
       }
     }
     for (String s : List.of("\\ud800", "x\\udc00", "\\u0000", "e\\u0301")) {
       String key = "{\"pk\":{\"S\":\"w" + s + "\"}}";
       String read = "{\"TableName\":\"HuntS\",\"Key\":" + key + "}";
-      differential.send("GetItem", read);
-      differential.send("PutItem", "{\"TableName\":\"HuntS\",\"Item\":{\"pk\":{\"S\":\"w" + s + "\"},\"v\":{\"S\":\"" + s + "\"}}}");
-      differential.send("GetItem", read);
-      differential.send("GetItem", read);
+      send("GetItem", read);
+      send("PutItem", "{\"TableName\":\"HuntS\",\"Item\":{\"pk\":{\"S\":\"w" + s + "\"},\"v\":{\"S\":\"" + s + "\"}}}");
+      send("GetItem", read);
+      send("GetItem", read);
     }
     report();
   }
@@ -408,15 +412,29 @@ class FidelityHuntIT {
   }
 
   private void queryAroundWrite(String query, int sk) throws Exception {
-    differential.send("Query", query);
-    differential.send("Query", query);
-    differential.send("PutItem", "{\"TableName\":\"HuntN\",\"Item\":{\"pk\":{\"N\":\"1.5\"},\"sk\":{\"N\":\"" + sk + "\"}}}");
-    differential.send("Query", query);
-    differential.send("UpdateItem", "{\"TableName\":\"HuntN\",\"Key\":{\"pk\":{\"N\":\"1.50\"},\"sk\":{\"N\":\"" + sk + "\"}},\"UpdateExpression\":\"SET v = :v\",\"ExpressionAttributeValues\":{\":v\":{\"S\":\"u\"}}}");
-    differential.send("Query", query);
-    differential.send("BatchWriteItem", "{\"RequestItems\":{\"HuntN\":[{\"DeleteRequest\":{\"Key\":{\"pk\":{\"N\":\"15E-1\"},\"sk\":{\"N\":\"" + sk + "\"}}}}]}}");
-    differential.send("Query", query);
-    differential.send("Scan", "{\"TableName\":\"HuntN\"}");
+    send("Query", query);
+    send("Query", query);
+    send("PutItem", "{\"TableName\":\"HuntN\",\"Item\":{\"pk\":{\"N\":\"1.5\"},\"sk\":{\"N\":\"" + sk + "\"}}}");
+    send("Query", query);
+    send("UpdateItem", "{\"TableName\":\"HuntN\",\"Key\":{\"pk\":{\"N\":\"1.50\"},\"sk\":{\"N\":\"" + sk + "\"}},\"UpdateExpression\":\"SET v = :v\",\"ExpressionAttributeValues\":{\":v\":{\"S\":\"u\"}}}");
+    send("Query", query);
+    send("BatchWriteItem", "{\"RequestItems\":{\"HuntN\":[{\"DeleteRequest\":{\"Key\":{\"pk\":{\"N\":\"15E-1\"},\"sk\":{\"N\":\"" + sk + "\"}}}}]}}");
+    send("Query", query);
+    send("Scan", "{\"TableName\":\"HuntN\"}");
+  }
+
+  /** Sends a call both ways; the node's answer must also carry the CRC32 of its body and the direct answer's media type. */
+  private void send(String operation, String body) throws Exception {
+    Differential.Answers answers = differential.send(operation, body);
+    HttpResponse<String> answer = answers.accelerated();
+    CRC32 crc = new CRC32();
+    crc.update(answer.body().getBytes(StandardCharsets.UTF_8));
+    String crcHeader = answer.headers().firstValue("x-amz-crc32").orElse(null);
+    String directType = answers.direct().headers().firstValue("Content-Type").orElse(null);
+    String type = answer.headers().firstValue("Content-Type").orElse(null);
+    if (!String.valueOf(crc.getValue()).equals(crcHeader) || !Objects.equals(directType, type)) {
+      headerDifferences.add(operation + " " + body + ": x-amz-crc32 " + crcHeader + " for a body of CRC32 " + crc.getValue() + ", Content-Type " + type + " (direct " + directType + ")");
+    }
   }
 
   private void report() {
@@ -424,6 +442,8 @@ class FidelityHuntIT {
     System.out.printf("FidelityHuntIT: %d calls, %d DynamoDB errors, %d differences, item hits %.0f, query hits %.0f%n", differential.calls(), differential.errors(), differences.size(),
         fixture.metric("dynaccel_item_cache_hits_total"), fixture.metric("dynaccel_query_cache_hits_total"));
     differences.forEach(System.out::println);
+    headerDifferences.forEach(System.out::println);
     assertThat(differences).isEmpty();
+    assertThat(headerDifferences).isEmpty();
   }
 }
