@@ -170,6 +170,8 @@ class FidelityHuntIT {
     getCases("Hunt", "{\"pk\":{\"S\":\"" + "\u00e9".repeat(1024) + "\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
     getCases("Hunt", "{\"pk\":{\"S\":\"p\",\"Q\":\"y\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
     getCases("Hunt", "{\"pk\":{\"S\":\"p\",\"N\":null},\"sk\":{\"N\":\"1\"}}", List.of(""));
+    getCases("Hunt", "{\"pk\":{\"S\":\"q\"},\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"}}", List.of("", ",\"Key\":{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"2\"}}"));
+    getCases("Hunt", "{\"pk\":{\"S\":\"q\",\"S\":\"p\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
     getCases("Hunt", "{\"pk\":{\"S\":\"p\",\"N\":\"1\"},\"sk\":{\"N\":\"1\"}}", List.of(""));
     for (String b : List.of("AQ==", "AQ", "AQ=", "AR==", "AQI=", "AQI", "AQJ=", "A Q==", "AQ==\\n", " AQ==", "AAAA", "AA==AA==", "-_8=", "+/8=", "AQ==AQ==", "*", "====")) {
       getCases("HuntB", "{\"pk\":{\"B\":\"" + b + "\"}}", List.of(""));
@@ -231,6 +233,7 @@ class FidelityHuntIT {
     batchCase("\"Hunt\":{\"Keys\":[{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"},\"x\":{\"S\":\"y\"}}]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + "]},\"hunt\":{\"Keys\":[" + list + "]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"N\":\"1\"},\"sk\":{\"N\":\"1\"}}]}", keys);
+    batchCase("\"Hunt\":{\"Keys\":[" + keyJson("1") + "]},\"Hunt\":{\"Keys\":[" + keyJson("2") + "]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"1\"},\"x\":{\"S\":\"y\"}}]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"+1\"}}]}", keys);
     batchCase("\"Hunt\":{\"Keys\":[" + list + ",{\"pk\":{\"S\":\"" + "x".repeat(2049) + "\"},\"sk\":{\"N\":\"1\"}}]}", keys);
@@ -325,6 +328,12 @@ class FidelityHuntIT {
     writeCase("UpdateItem", "{\"TableName\":\"Hunt\",\"Key\":$KEY,\"UpdateExpression\":\"SET #x = :x\",\"ExpressionAttributeNames\":{\"#x\":\"\\u00e9\"},\"ExpressionAttributeValues\":{\":x\":{\"S\":\"e\\u0301\"}}}");
     writeCase("BatchWriteItem", "{\"RequestItems\":{\"Hunt\":[{\"PutRequest\":{\"Item\":$ITEM,\"ns\":{\"NS\":[\"1.50\",\"2\"]},\"n\":{\"N\":\"-0\"}}}}]}}");
     writeCase("BatchWriteItem", "{\"RequestItems\":{\"Hunt\":[{\"DeleteRequest\":{\"Key\":$KEY}}]}}");
+    writeCase("UpdateItem", "{\"TableName\":\"Hunt\",\"Key\":$KEY,\"UpdateExpression\":\"SET u = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"x\\ud800y\\u0000\"}}}");
+    writeCase("UpdateItem", "{\"TableName\":\"Hunt\",\"Key\":$KEY,\"UpdateExpression\":\"SET u = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"1\"},\":u\":{\"S\":\"2\"}}}");
+    writeCase("UpdateItem", "{\"TableName\":\"Hunt\",\"Key\":$KEY,\"UpdateExpression\":\"SET u = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"1\"}},\"ReturnValues\":null}");
+    writeCase("UpdateItem", "{\"TableName\":\"Hunt\",\"Key\":$KEY,\"UpdateExpression\":\"SET u = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"1\"}},\"ReturnValues\":\"none\"}");
+    writeCase("PutItem", "{\"TableName\":\"Hunt\",\"Item\":$ITEM,\"v\":{\"S\":\"first\"},\"v\":{\"S\":\"second\"}}}");
+    writeCase("PutItem", "{\"TableName\":\"Hunt\",\"Item\":$ITEM,\"v\":{\"S\":\"first\",\"S\":\"second\"}}}");
     writeCase("TransactWriteItems", "{\"TransactItems\":[{\"Put\":{\"TableName\":\"Hunt\",\"Item\":$ITEM,\"n\":{\"N\":\"1.0\"}}}}]}");
     report();
   }
