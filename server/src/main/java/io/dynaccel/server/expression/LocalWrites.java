@@ -63,24 +63,13 @@ public final class LocalWrites {
       checkMembers(request, "Item");
       checkExpressionParameters(request, false);
       ObjectNode item = attributeMap(request.get("Item"));
-      String returnValues = returnValues(request);
-      if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
-        throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
-      }
+      String returnValues = oldOrNoReturnValues(request);
       if (ItemSize.of(item) > ItemSize.MAX_BYTES) {
         throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
       }
       Expressions expressions = expressions(request, false);
       checkItemKey(item, keys);
-      Failed failed = checkCondition(request, expressions, current);
-      if (failed != null) {
-        return failed.outcome;
-      }
-      ObjectNode response = NODES.objectNode();
-      if (current != null && returnValues.equals("ALL_OLD")) {
-        response.set("Attributes", current.deepCopy());
-      }
-      return new WriteOutcome.Applied(item, response);
+      return replace(request, expressions, current, returnValues, item);
     });
   }
 
@@ -90,21 +79,10 @@ public final class LocalWrites {
       checkMembers(request, "Key");
       checkExpressionParameters(request, false);
       ObjectNode key = attributeMap(request.get("Key"));
-      String returnValues = returnValues(request);
-      if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
-        throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
-      }
+      String returnValues = oldOrNoReturnValues(request);
       Expressions expressions = expressions(request, false);
       checkKey(key, keys);
-      Failed failed = checkCondition(request, expressions, current);
-      if (failed != null) {
-        return failed.outcome;
-      }
-      ObjectNode response = NODES.objectNode();
-      if (current != null && returnValues.equals("ALL_OLD")) {
-        response.set("Attributes", current.deepCopy());
-      }
-      return new WriteOutcome.Applied(null, response);
+      return replace(request, expressions, current, returnValues, null);
     });
   }
 
@@ -160,6 +138,31 @@ public final class LocalWrites {
       }
       return new WriteOutcome.Applied(item, response);
     });
+  }
+
+  /** The ReturnValues of a PutItem or DeleteItem, which take only the old item or nothing. */
+  private static String oldOrNoReturnValues(ObjectNode request) {
+    String returnValues = returnValues(request);
+    if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
+      throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
+    }
+    return returnValues;
+  }
+
+  /**
+   * A PutItem or DeleteItem once checked: the condition decides, then the current item gives way
+   * to {@code item} (null for a delete), with the old item in the answer if asked.
+   */
+  private static WriteOutcome replace(ObjectNode request, Expressions expressions, ObjectNode current, String returnValues, ObjectNode item) {
+    Failed failed = checkCondition(request, expressions, current);
+    if (failed != null) {
+      return failed.outcome;
+    }
+    ObjectNode response = NODES.objectNode();
+    if (current != null && returnValues.equals("ALL_OLD")) {
+      response.set("Attributes", current.deepCopy());
+    }
+    return new WriteOutcome.Applied(item, response);
   }
 
   private static boolean onlyRemoves(UpdateExpression update) {
