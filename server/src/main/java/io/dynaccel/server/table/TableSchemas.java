@@ -78,6 +78,11 @@ public final class TableSchemas {
    * @return the lookup; a failed future only if DynamoDB could not be reached
    */
   public Future<TableLookup> lookup(String spelling) {
+    Future<Described> known = tables.get(spelling);
+    if (known != null && known.succeeded() && known.result().byName() != null) {
+      // The plain name of a described table, as nearly every request spells it: one lookup, no copy.
+      return known.result().byName();
+    }
     String table = TableNames.plain(spelling);
     return described(table).map(described -> classify(spelling, table, described));
   }
@@ -88,7 +93,7 @@ public final class TableSchemas {
       return new TableLookup(spelling, table, null, described.otherwise());
     }
     if (spelling.equals(table)) {
-      return new TableLookup(spelling, table, metadata, Reach.SERVABLE);
+      return described.byName().result();
     }
     if (!spelling.equals(metadata.tableArn())) {
       // Another region's or account's table of the same name, or no table DynamoDB would accept.
@@ -201,15 +206,15 @@ public final class TableSchemas {
     ObjectNode request = JsonCodec.object().put("TableName", table);
     return describeTable.apply(Buffer.buffer(JsonCodec.write(request))).map(response -> {
       if (response.ok()) {
-        return new Described(parse(JsonCodec.read(response.body().getBytes()).path("Table")), null);
+        return Described.of(table, parse(JsonCodec.read(response.body().getBytes()).path("Table")));
       }
       String type = response.statusCode() == 400 ? errorType(response.body()) : "";
       // No such table, or a name DynamoDB rejects: no request naming it can touch cached data.
       if (type.endsWith("#ResourceNotFoundException") || type.endsWith("#ValidationException")) {
-        return new Described(null, Reach.UNCACHED);
+        return Described.none(Reach.UNCACHED);
       }
       // Throttled, denied or failing: the client's request goes to DynamoDB, which answers it.
-      return new Described(null, Reach.UNKNOWN);
+      return Described.none(Reach.UNKNOWN);
     });
   }
 
@@ -263,6 +268,18 @@ public final class TableSchemas {
         table.path("TableArn").textValue(), table.path("TableId").textValue(), created == null ? null : created.asText());
   }
 
-  /** A description, or (when DynamoDB gave none) what that means for requests. */
-  private record Described(TableMetadata metadata, Reach otherwise) {}
+  /**
+   * A description, or (when DynamoDB gave none) what that means for requests; with a description,
+   * also the lookup of the table by its plain name, built once.
+   */
+  private record Described(TableMetadata metadata, Reach otherwise, Future<TableLookup> byName) {
+
+    static Described of(String table, TableMetadata metadata) {
+      return new Described(metadata, null, Future.succeededFuture(new TableLookup(table, table, metadata, Reach.SERVABLE)));
+    }
+
+    static Described none(Reach otherwise) {
+      return new Described(null, otherwise, null);
+    }
+  }
 }
