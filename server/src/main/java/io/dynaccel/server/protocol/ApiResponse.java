@@ -3,6 +3,8 @@ package io.dynaccel.server.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.upstream.UpstreamResponse;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -33,5 +35,17 @@ public record ApiResponse(int statusCode, Buffer body, long crc32, String reques
   /** A 200 answer encoding a JSON tree. */
   public static ApiResponse ok(JsonNode body) {
     return new ApiResponse(200, Buffer.buffer(JsonCodec.write(body)), -1, null);
+  }
+
+  /**
+   * A handler of an answer that runs {@code action} once the answer is a 200: for what DynamoDB's
+   * acceptance of a request vouches for (a projection shape, a table's ARN).
+   */
+  public static Handler<AsyncResult<ApiResponse>> whenOk(Runnable action) {
+    return answer -> {
+      if (answer.succeeded() && answer.result().statusCode() == 200) {
+        action.run();
+      }
+    };
   }
 }

@@ -46,11 +46,7 @@ public final class QueryHandler implements OperationHandler {
     return schemas.lookup(spelling).compose(table -> {
       if (!table.servable()) {
         // DynamoDB answers: it knows no such table, or this spelling of it is yet to be accepted.
-        return passThrough.handle(request).andThen(r -> {
-          if (r.succeeded() && r.result().statusCode() == 200) {
-            schemas.accept(table);
-          }
-        });
+        return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> schemas.accept(table)));
       }
       boolean tableQuery = request.operation().equals("Query") && !json.has("IndexName");
       String partition = tableQuery ? PartitionCondition.of(json, table.metadata().key()) : null;

@@ -87,11 +87,7 @@ public final class BatchGetItemHandler implements OperationHandler {
       }
       List<TableLookup> unverifiedTables = tables.stream().filter(t -> !t.servable()).toList();
       if (!unverifiedTables.isEmpty()) {
-        return passThrough.handle(request).andThen(r -> {
-          if (r.succeeded() && r.result().statusCode() == 200) {
-            unverifiedTables.forEach(schemas::accept);
-          }
-        });
+        return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> unverifiedTables.forEach(schemas::accept)));
       }
       List<TableRead> reads = new ArrayList<>();
       int keyCount = 0;
@@ -108,11 +104,7 @@ public final class BatchGetItemHandler implements OperationHandler {
       }
       List<String> unverified = reads.stream().map(r -> r.options.shape()).filter(s -> !shapes.isAccepted(s)).toList();
       if (!unverified.isEmpty()) {
-        return passThrough.handle(request).andThen(r -> {
-          if (r.succeeded() && r.result().statusCode() == 200) {
-            unverified.forEach(shapes::accept);
-          }
-        });
+        return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> unverified.forEach(shapes::accept)));
       }
       return answer(reads);
     });

@@ -57,22 +57,14 @@ public final class GetItemHandler implements OperationHandler {
     return schemas.lookup(spelling).compose(table -> {
       if (!table.servable()) {
         // DynamoDB answers: it knows no such table, or this spelling of it is yet to be accepted.
-        return passThrough.handle(request).andThen(r -> {
-          if (r.succeeded() && r.result().statusCode() == 200) {
-            schemas.accept(table);
-          }
-        });
+        return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> schemas.accept(table)));
       }
       ItemKey key = table.metadata().key().keyOf(table.table(), json.get("Key"));
       if (key == null || !options.answerableFor(table.metadata())) {
         return passThrough.handle(request);
       }
       if (!shapes.isAccepted(options.shape())) {
-        return passThrough.handle(request).andThen(r -> {
-          if (r.succeeded() && r.result().statusCode() == 200) {
-            shapes.accept(options.shape());
-          }
-        });
+        return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> shapes.accept(options.shape())));
       }
       CachedItem cached = cache.get(key);
       if (cached != null) {

@@ -94,11 +94,7 @@ public final class BatchWriteItemHandler implements OperationHandler {
         return tableWrites.write(guarded, request);
       }
       List<TableLookup> tables = lookups.stream().map(Future::result).toList();
-      return write(request, planned).andThen(r -> {
-        if (r.succeeded() && r.result().statusCode() == 200) {
-          tables.forEach(schemas::accept);
-        }
-      });
+      return write(request, planned).andThen(ApiResponse.whenOk(() -> tables.forEach(schemas::accept)));
     });
   }
 

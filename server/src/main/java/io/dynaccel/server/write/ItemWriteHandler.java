@@ -78,11 +78,7 @@ public final class ItemWriteHandler implements OperationHandler {
         // We cannot name the key, yet DynamoDB might accept the write: guard the whole table.
         return tableWrites.write(List.of(table.table()), request);
       }
-      return write(request, key).andThen(r -> {
-        if (r.succeeded() && r.result().statusCode() == 200) {
-          schemas.accept(table);
-        }
-      });
+      return write(request, key).andThen(ApiResponse.whenOk(() -> schemas.accept(table)));
     });
   }
 
