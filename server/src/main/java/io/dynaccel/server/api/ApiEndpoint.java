@@ -3,6 +3,7 @@ package io.dynaccel.server.api;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.RequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -313,14 +314,8 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     if (response.statusCode() < 400) {
       return null;
     }
-    String text = response.body().toString();
-    int at = text.indexOf("\"__type\":\"");
-    if (at < 0) {
-      return null;
-    }
-    int from = at + "\"__type\":\"".length();
-    int to = text.indexOf('"', from);
-    return to < 0 ? null : text.substring(from, to);
+    String type = DynamoDbException.typeIn(response.body());
+    return type.isEmpty() ? null : type;
   }
 
   /** A request id of DynamoDB's form: 52 characters of A-Z and 0-9, as ASCII bytes Vert.x writes as they are. */

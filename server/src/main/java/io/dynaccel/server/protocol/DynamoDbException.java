@@ -1,5 +1,7 @@
 package io.dynaccel.server.protocol;
 
+import io.vertx.core.buffer.Buffer;
+
 /**
  * An error answered to the client in DynamoDB's own shape: an HTTP status and a JSON body with
  * {@code __type} and {@code message}.
@@ -88,5 +90,14 @@ public final class DynamoDbException extends RuntimeException {
   /** The JSON member that carries the message: {@code message}, or {@code Message} for serialization errors. */
   public String messageKey() {
     return messageKey;
+  }
+
+  /** The {@code __type} an error answer's body names, or "" if it names none (or is no JSON). */
+  public static String typeIn(Buffer body) {
+    try {
+      return JsonCodec.read(body.getBytes()).path("__type").asText();
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 }

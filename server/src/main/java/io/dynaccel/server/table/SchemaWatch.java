@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.TableNames;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class SchemaWatch implements OperationHandler {
   }
 
   private static boolean schemaError(ApiResponse response) {
-    String type = TableSchemas.errorType(response.body());
+    String type = DynamoDbException.typeIn(response.body());
     if (type.endsWith("#ResourceNotFoundException")) {
       return true;
     }

@@ -3,6 +3,7 @@ package io.dynaccel.server.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.TableLookup.Reach;
@@ -208,7 +209,7 @@ public final class TableSchemas {
       if (response.ok()) {
         return Described.of(table, parse(JsonCodec.read(response.body().getBytes()).path("Table")));
       }
-      String type = response.statusCode() == 400 ? errorType(response.body()) : "";
+      String type = response.statusCode() == 400 ? DynamoDbException.typeIn(response.body()) : "";
       // No such table, or a name DynamoDB rejects: no request naming it can touch cached data.
       if (type.endsWith("#ResourceNotFoundException") || type.endsWith("#ValidationException")) {
         return Described.none(Reach.UNCACHED);
@@ -216,15 +217,6 @@ public final class TableSchemas {
       // Throttled, denied or failing: the client's request goes to DynamoDB, which answers it.
       return Described.none(Reach.UNKNOWN);
     });
-  }
-
-  /** The {@code __type} of an error answer, or "" if the body says none. */
-  static String errorType(Buffer body) {
-    try {
-      return JsonCodec.read(body.getBytes()).path("__type").asText();
-    } catch (RuntimeException e) {
-      return "";
-    }
   }
 
   /** Reads the metadata from DescribeTable's {@code Table}. */
