@@ -16,7 +16,10 @@ import java.util.Objects;
  * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
  *             maxConnections: 256, maxRetries: 0 }
  * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s }
+ * writeBack: { logDir: dynaccel-wal, fsync: always, fsyncInterval: 1s, groupCommitWait: 0ms, segmentBytes: 64MiB,
+ *             flushInterval: 1s, flushBytes: 4MiB, maxDirtyBytes: 64MiB, shutdownTimeout: 30s }
  * tables:
+ *   "*":    { writeStrategy: write-back }                 # every table without an entry of its own
  *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl
  * </pre>
  * Unknown or duplicate keys, wrong types and out-of-range values are errors.
@@ -27,7 +30,8 @@ import java.util.Objects;
  *       ISO-8601 such as {@code PT5M}. A bare number is rejected because its unit would be a guess.</li>
  *   <li>Sizes: plain bytes, or a number with a 1024-based suffix: {@code k}/{@code KiB}, {@code m}/{@code MiB},
  *       {@code g}/{@code GiB} (case-insensitive). {@code KB}/{@code MB}/{@code GB} are rejected as ambiguous.</li>
- *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}.</li>
+ *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}; fsync policies:
+ *       {@code always}, {@code interval}.</li>
  *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region".</li>
  * </ul>
  *
@@ -38,10 +42,10 @@ import java.util.Objects;
  * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
  * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
  * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES},
- * {@code DYNACCEL_CACHE_SCHEMA_REFRESH};
+ * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_WRITE_BACK_LOG_DIR}, {@code DYNACCEL_WRITE_BACK_FSYNC}, ...;
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
- * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_}
- * or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_},
+ * {@code DYNACCEL_WRITE_BACK_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
  * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
  * still wins over them.
  *

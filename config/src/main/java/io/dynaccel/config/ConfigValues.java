@@ -1,5 +1,6 @@
 package io.dynaccel.config;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,16 +111,26 @@ final class ConfigValues {
     CacheConfig cache = new CacheConfig(get(Settings.CACHE_MAX_BYTES), get(Settings.CACHE_ITEM_TTL),
         get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES),
         get(Settings.CACHE_SCHEMA_REFRESH));
-    // Resolved only now so a table inherits the final cache TTL, whichever layer set it.
+    WriteBackConfig writeBack = new WriteBackConfig(Path.of(get(Settings.WRITE_BACK_LOG_DIR)),
+        get(Settings.WRITE_BACK_FSYNC), get(Settings.WRITE_BACK_FSYNC_INTERVAL), get(Settings.WRITE_BACK_GROUP_COMMIT_WAIT),
+        get(Settings.WRITE_BACK_SEGMENT_BYTES), get(Settings.WRITE_BACK_FLUSH_INTERVAL), get(Settings.WRITE_BACK_FLUSH_BYTES),
+        get(Settings.WRITE_BACK_MAX_DIRTY_BYTES), get(Settings.WRITE_BACK_SHUTDOWN_TIMEOUT));
+    // Resolved only now so a table inherits the final cache TTL, whichever layer set it; a named
+    // table takes what it does not set from the "*" entry first.
+    Map<Setting<?>, Object> everyTable = tables.getOrDefault(Settings.EVERY_TABLE, Map.of());
     Map<String, TableConfig> resolved = tables.entrySet().stream().collect(Collectors.toMap(
         Map.Entry::getKey,
-        e -> new TableConfig(
-            get(e.getValue(), Settings.TABLE_WRITE_STRATEGY, Settings.TABLE_WRITE_STRATEGY.defaultValue()),
-            get(e.getValue(), Settings.TABLE_ITEM_TTL, cache.itemTtl()),
-            get(e.getValue(), Settings.TABLE_NEGATIVE_TTL, cache.negativeTtl()),
-            get(e.getValue(), Settings.TABLE_QUERY_TTL, cache.queryTtl())),
+        e -> {
+          Map<Setting<?>, Object> own = new HashMap<>(everyTable);
+          own.putAll(e.getValue());
+          return new TableConfig(
+              get(own, Settings.TABLE_WRITE_STRATEGY, Settings.TABLE_WRITE_STRATEGY.defaultValue()),
+              get(own, Settings.TABLE_ITEM_TTL, cache.itemTtl()),
+              get(own, Settings.TABLE_NEGATIVE_TTL, cache.negativeTtl()),
+              get(own, Settings.TABLE_QUERY_TTL, cache.queryTtl()));
+        },
         (a, b) -> a, LinkedHashMap::new));
-    return new DynaccelConfig(server, upstream, cache, resolved);
+    return new DynaccelConfig(server, upstream, cache, writeBack, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

@@ -12,22 +12,31 @@ import java.util.Objects;
  * @param server listener settings
  * @param upstream DynamoDB endpoint settings
  * @param cache cache sizes and default TTLs
- * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order;
- *     use {@link #table(String)} rather than reading this map, so unlisted tables get the defaults
+ * @param writeBack the write-ahead log and flusher of write-back tables
+ * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
+ *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
+ *     rather than reading this map, so unlisted tables get the defaults
  */
-public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
+public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
+    Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(writeBack, "writeBack");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
       Settings.checkTableName(Objects.requireNonNull(name, "table name"), null);
       Objects.requireNonNull(table, "table " + name);
     });
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+  }
+
+  /** A configuration with the default write-back settings. */
+  public DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
+    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), tables);
   }
 
   /**
@@ -41,14 +50,22 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
   }
 
   /**
-   * The settings for {@code tableName}: its configured override, or else {@link WriteStrategy#WRITE_THROUGH}
-   * with the TTLs of {@link #cache()}.
+   * The settings for {@code tableName}: its configured entry, or else the {@code "*"} entry, or else
+   * {@link WriteStrategy#WRITE_THROUGH} with the TTLs of {@link #cache()}.
    */
   public TableConfig table(String tableName) {
     Objects.requireNonNull(tableName, "tableName");
     TableConfig configured = tables.get(tableName);
+    if (configured == null) {
+      configured = tables.get(Settings.EVERY_TABLE);
+    }
     return configured != null
         ? configured
         : new TableConfig(Settings.TABLE_WRITE_STRATEGY.defaultValue(), cache.itemTtl(), cache.negativeTtl(), cache.queryTtl());
+  }
+
+  /** Whether any table, named or by the {@code "*"} entry, is written back. */
+  public boolean writesBack() {
+    return tables.values().stream().anyMatch(t -> t.writeStrategy() == WriteStrategy.WRITE_BACK);
   }
 }

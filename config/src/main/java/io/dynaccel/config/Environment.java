@@ -71,7 +71,7 @@ final class Environment {
     known.add(TABLES);
     for (String name : new TreeSet<>(env.keySet())) {
       boolean ours = Settings.SECTIONS.stream()
-          .anyMatch(section -> name.startsWith("DYNACCEL_" + section.toUpperCase(Locale.ROOT) + "_"));
+          .anyMatch(section -> name.startsWith("DYNACCEL_" + section.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT) + "_"));
       if (!ours || known.contains(name)) {
         continue;
       }

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 final class Settings {
 
   static final String TABLES = "tables";
-  static final List<String> SECTIONS = List.of("server", "upstream", "cache", TABLES);
+  /** The {@code tables} entry whose settings every table without an entry of its own takes. */
+  static final String EVERY_TABLE = "*";
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
@@ -55,13 +57,35 @@ final class Settings {
   static final Setting<Duration> CACHE_SCHEMA_REFRESH = Setting.of("cache.schemaRefresh", ValueType.DURATION,
       Duration.ofSeconds(30), POSITIVE, "greater than 0");
 
+  static final Setting<String> WRITE_BACK_LOG_DIR = Setting.of("writeBack.logDir", ValueType.STRING, "dynaccel-wal",
+      d -> !d.isBlank(), "a directory path (relative paths are resolved against the working directory)");
+  static final Setting<FsyncPolicy> WRITE_BACK_FSYNC = Setting.of("writeBack.fsync", ValueType.FSYNC_POLICY,
+      FsyncPolicy.ALWAYS, f -> true, null);
+  static final Setting<Duration> WRITE_BACK_FSYNC_INTERVAL = Setting.of("writeBack.fsyncInterval", ValueType.DURATION,
+      Duration.ofSeconds(1), POSITIVE, "greater than 0");
+  static final Setting<Duration> WRITE_BACK_GROUP_COMMIT_WAIT = Setting.of("writeBack.groupCommitWait", ValueType.DURATION,
+      Duration.ZERO, NOT_NEGATIVE, "zero (gather only what arrives during an fsync) or positive");
+  static final Setting<Long> WRITE_BACK_SEGMENT_BYTES = Setting.of("writeBack.segmentBytes", ValueType.SIZE,
+      64L << 20, n -> n >= 4096, "at least 4096");
+  static final Setting<Duration> WRITE_BACK_FLUSH_INTERVAL = Setting.of("writeBack.flushInterval", ValueType.DURATION,
+      Duration.ofSeconds(1), POSITIVE, "greater than 0");
+  static final Setting<Long> WRITE_BACK_FLUSH_BYTES = Setting.of("writeBack.flushBytes", ValueType.SIZE,
+      4L << 20, n -> n > 0, "greater than 0");
+  static final Setting<Long> WRITE_BACK_MAX_DIRTY_BYTES = Setting.of("writeBack.maxDirtyBytes", ValueType.SIZE,
+      64L << 20, n -> n > 0, "greater than 0");
+  static final Setting<Duration> WRITE_BACK_SHUTDOWN_TIMEOUT = Setting.of("writeBack.shutdownTimeout", ValueType.DURATION,
+      Duration.ofSeconds(30), NOT_NEGATIVE, "zero (leave everything to the next start) or positive");
+
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
       UPSTREAM_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_RETRIES,
       CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES,
-      CACHE_SCHEMA_REFRESH);
+      CACHE_SCHEMA_REFRESH,
+      WRITE_BACK_LOG_DIR, WRITE_BACK_FSYNC, WRITE_BACK_FSYNC_INTERVAL, WRITE_BACK_GROUP_COMMIT_WAIT,
+      WRITE_BACK_SEGMENT_BYTES, WRITE_BACK_FLUSH_INTERVAL, WRITE_BACK_FLUSH_BYTES, WRITE_BACK_MAX_DIRTY_BYTES,
+      WRITE_BACK_SHUTDOWN_TIMEOUT);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
   static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,
@@ -96,11 +120,11 @@ final class Settings {
     return GLOBAL.stream().filter(s -> flag.equals(s.flag())).findFirst();
   }
 
-  /** DynamoDB's own table-name rule; a name that breaks it could never match a request. */
+  /** DynamoDB's own table-name rule, or {@code *}; a name that breaks it could never match a request. */
   static String checkTableName(String name, String source) {
-    if (!TABLE_NAME.matcher(name).matches()) {
+    if (!name.equals(EVERY_TABLE) && !TABLE_NAME.matcher(name).matches()) {
       throw ConfigException.invalid(TABLES + "." + name,
-          "table name must be 3 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'",
+          "table name must be 3 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.', or * for every other table",
           ConfigException.quote(name), source);
     }
     return name;

@@ -37,6 +37,8 @@ final class ValueType<T> {
   static final ValueType<WriteStrategy> WRITE_STRATEGY =
       new ValueType<>("one of write-through, invalidate, write-back", WriteStrategy::parse);
 
+  static final ValueType<FsyncPolicy> FSYNC_POLICY = new ValueType<>("one of always, interval", FsyncPolicy::parse);
+
   private static final Pattern SIZE_PATTERN =
       Pattern.compile("(-?\\d+)\\s*(b|k|kib|m|mib|g|gib)?", Pattern.CASE_INSENSITIVE);
   // Units are case-sensitive on purpose: "5M" could be read as months.

@@ -54,6 +54,82 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_whenEveryTableEntry_unlistedTablesTakeIt() throws IOException {
+    DynaccelConfig config = loadFile("""
+        tables:
+          "*": { writeStrategy: write-back, itemTtl: 7s }
+        """);
+
+    assertThat(config.table("Anything").writeStrategy()).isEqualTo(WriteStrategy.WRITE_BACK);
+    assertThat(config.table("Anything").itemTtl()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(config.writesBack()).isTrue();
+  }
+
+  @Test
+  void load_whenNamedTableBesideEveryTableEntry_namedTableInheritsWhatItDoesNotSet() throws IOException {
+    DynaccelConfig config = loadFile("""
+        tables:
+          "*": { writeStrategy: write-back, itemTtl: 7s }
+          Orders: { writeStrategy: invalidate }
+        """);
+
+    assertThat(config.table("Orders")).isEqualTo(new TableConfig(WriteStrategy.INVALIDATE, Duration.ofSeconds(7),
+        config.cache().negativeTtl(), config.cache().queryTtl()));
+  }
+
+  @Test
+  void load_whenEveryTableSetByFlag_appliesToUnlistedTables() {
+    DynaccelConfig config = ConfigLoader.load(new String[] {"--set", "tables.*.writeStrategy=write-back"}, Map.of());
+
+    assertThat(config.table("Orders").writeStrategy()).isEqualTo(WriteStrategy.WRITE_BACK);
+  }
+
+  @Test
+  void load_whenWriteBackSection_readsEverySetting() throws IOException {
+    DynaccelConfig config = loadFile("""
+        writeBack: { logDir: /var/lib/dynaccel/wal, fsync: interval, fsyncInterval: 200ms, groupCommitWait: 1ms,
+                     segmentBytes: 8MiB, flushInterval: 5s, flushBytes: 1MiB, maxDirtyBytes: 32MiB, shutdownTimeout: 10s }
+        """);
+
+    assertThat(config.writeBack()).isEqualTo(new WriteBackConfig(Path.of("/var/lib/dynaccel/wal"), FsyncPolicy.INTERVAL,
+        Duration.ofMillis(200), Duration.ofMillis(1), 8L << 20, Duration.ofSeconds(5), 1L << 20, 32L << 20,
+        Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void load_whenNoWriteBackSettings_fsyncsEveryWriteIntoTheWorkingDirectory() {
+    WriteBackConfig writeBack = ConfigLoader.load(NO_ARGS, Map.of()).writeBack();
+
+    assertThat(writeBack.fsync()).isEqualTo(FsyncPolicy.ALWAYS);
+    assertThat(writeBack.logDir()).isEqualTo(Path.of("dynaccel-wal"));
+    assertThat(ConfigLoader.load(NO_ARGS, Map.of()).writesBack()).isFalse();
+  }
+
+  @Test
+  void load_whenFsyncFromEnvironment_readsIt() {
+    assertThat(ConfigLoader.load(NO_ARGS, Map.of("DYNACCEL_WRITE_BACK_FSYNC", "interval")).writeBack().fsync())
+        .isEqualTo(FsyncPolicy.INTERVAL);
+  }
+
+  @Test
+  void load_whenUnknownWriteBackVariable_fails() {
+    assertError(NO_ARGS, Map.of("DYNACCEL_WRITE_BACK_FSYNK", "always"))
+        .hasMessageContaining("unknown environment variable DYNACCEL_WRITE_BACK_FSYNK");
+  }
+
+  @Test
+  void load_whenUnknownFsyncPolicy_failsNamingTheChoices() {
+    assertError(new String[] {"--set", "writeBack.fsync=sometimes"}, Map.of())
+        .hasMessageContaining("writeBack.fsync").hasMessageContaining("one of always, interval");
+  }
+
+  @Test
+  void load_whenFlushBytesAboveDirtyBudget_fails() {
+    assertError(new String[] {"--set", "writeBack.flushBytes=2m", "--set", "writeBack.maxDirtyBytes=1m"}, Map.of())
+        .hasMessageContaining("writeBack.flushBytes: must not exceed writeBack.maxDirtyBytes");
+  }
+
+  @Test
   void load_whenFileNamedByEnv_readsIt() throws IOException {
     Path file = yaml("server: { port: 9001 }");
 
@@ -257,7 +333,7 @@ class ConfigLoaderTest {
     Path file = yaml("- server\n- cache\n");
 
     assertFileError(file).hasMessage("configuration file '" + file + "': expected a mapping with the sections "
-        + "server, upstream, cache, tables at the top level, got a list (from " + file + ":1)");
+        + "server, upstream, cache, writeBack, tables at the top level, got a list (from " + file + ":1)");
   }
 
   @Test
@@ -293,7 +369,7 @@ class ConfigLoaderTest {
   void load_whenUnknownSectionInFile_listsSections() throws IOException {
     Path file = yaml("server: { port: 1 }\ncaches: {}\n");
 
-    assertFileError(file).hasMessage("unknown setting 'caches' (from " + file + ":2); known: server, upstream, cache, tables");
+    assertFileError(file).hasMessage("unknown setting 'caches' (from " + file + ":2); known: server, upstream, cache, writeBack, tables");
   }
 
   @Test
@@ -360,7 +436,7 @@ class ConfigLoaderTest {
     Path file = yaml("tables:\n  'a b': { itemTtl: 1s }\n");
 
     assertFileError(file).hasMessage("tables.a b: table name must be 3 to 255 characters from a-z, A-Z, 0-9, "
-        + "'_', '-' and '.', got 'a b' (from " + file + ":2)");
+        + "'_', '-' and '.', or * for every other table, got 'a b' (from " + file + ":2)");
   }
 
   @Test
@@ -488,7 +564,7 @@ class ConfigLoaderTest {
     assertError(new String[] {"--set", "tables.Orders=1s"}, Map.of())
         .hasMessageContaining("per-table settings are written tables.<table>.<setting>");
     assertError(new String[] {"--set", "port=1"}, Map.of())
-        .hasMessage("unknown setting 'port' (from command-line flag --set); known: server, upstream, cache, tables");
+        .hasMessage("unknown setting 'port' (from command-line flag --set); known: server, upstream, cache, writeBack, tables");
     assertError(new String[] {"--set", "srv.port=1"}, Map.of())
         .hasMessageContaining("known: server.host, server.port").hasMessageEndingWith("tables.<table>.<setting>");
   }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.dynaccel.config.ConfigException;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
-import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.vertx.core.DeploymentOptions;
@@ -68,7 +67,7 @@ public final class DynaccelServer {
   }
 
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
-    if (config.tables().values().stream().anyMatch(t -> t.writeStrategy() == WriteStrategy.WRITE_BACK)) {
+    if (config.writesBack()) {
       return Future.failedFuture(new ConfigException("tables.*.writeStrategy: write-back is not available yet; use write-through or invalidate"));
     }
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
