@@ -26,8 +26,13 @@ import io.dynaccel.server.write.SchemaChangeHandler;
 import io.dynaccel.server.write.StatementHandler;
 import io.dynaccel.server.write.TableWrites;
 import io.dynaccel.server.write.TransactWriteItemsHandler;
+import io.dynaccel.server.write.WriteContext;
+import io.dynaccel.server.write.WritePath;
+import io.dynaccel.server.write.WritePaths;
+import io.dynaccel.server.write.through.WriteThroughPath;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -60,13 +65,16 @@ final class Accelerator implements AutoCloseable {
     TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
+    WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites);
+    WritePath writeThrough = new WriteThroughPath(writes, strategies);
+    WritePaths paths = new WritePaths(strategies, Map.of(WriteStrategy.WRITE_THROUGH, writeThrough, WriteStrategy.INVALIDATE, writeThrough));
     OperationRouter router = new OperationRouter(upstream)
         .route(new GetItemHandler(itemCache, schemas, upstream, shapes, metrics), "GetItem")
         .route(new BatchGetItemHandler(itemCache, schemas, upstream, shapes, metrics), "BatchGetItem")
         .route(new QueryHandler(queryCache, schemas, upstream, metrics), "Query", "Scan")
-        .route(new NestingLimit(new ItemWriteHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites)), "PutItem", "UpdateItem", "DeleteItem")
-        .route(new NestingLimit(new BatchWriteItemHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites)), "BatchWriteItem")
-        .route(new NestingLimit(new TransactWriteItemsHandler(itemCache, queryCache, schemas, upstream, tableWrites)), "TransactWriteItems")
+        .route(new NestingLimit(new ItemWriteHandler(writes, paths)), "PutItem", "UpdateItem", "DeleteItem")
+        .route(new NestingLimit(new BatchWriteItemHandler(writes, paths)), "BatchWriteItem")
+        .route(new NestingLimit(new TransactWriteItemsHandler(writes)), "TransactWriteItems")
         .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
