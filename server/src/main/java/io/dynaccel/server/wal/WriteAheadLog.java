@@ -408,7 +408,7 @@ public final class WriteAheadLog implements AutoCloseable {
   /** The segment the next batch goes to: the active one, or a new one once it is full or after a failure. */
   private Segment segmentFor(long firstSeq) throws IOException {
     if (active != null && active.size >= options.segmentBytes()) {
-      if (unforced) {
+      if (unforced) { // under ALWAYS every batch in it was forced already
         force(active);
       }
       Segment full = active;
@@ -507,9 +507,15 @@ public final class WriteAheadLog implements AutoCloseable {
     }
     closeQuietly(segment);
     if (segment.size == 0 && sealed.peekLast() == segment) {
+      // Nothing durable in it: keeping it would only leave an empty file behind.
       sealed.removeLast();
       deleteQuietly(segment.path);
       segmentCount = sealed.size() + (active == null ? 0 : 1);
+      try {
+        Recovery.forceDirectory(options.directory(), channels);
+      } catch (IOException e) {
+        LOG.warn("Write-ahead log: fsync of directory {} after deleting {} failed", options.directory(), segment, e);
+      }
     }
     return true;
   }
