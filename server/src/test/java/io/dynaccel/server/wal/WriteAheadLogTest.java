@@ -511,6 +511,35 @@ class WriteAheadLogTest {
     assertThat(outcomes.isDurable(next)).isTrue();
   }
 
+  @Test
+  void append_underARealFileSizeLimit_failsTheRecordThatCrossesItAndReplaysExactlyTheDurableOnes() throws Exception {
+    Files.createDirectories(dir);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // ulimit -f counts KiB in bash: segment files stop at 64 KiB, the kernel answers EFBIG past it.
+    Process writer = new ProcessBuilder("bash", "-c", "ulimit -f 64 && exec \"$0\" -XX:-UsePerfData -cp \"$1\" "
+        + WriterProcess.class.getName() + " \"$2\"", java, System.getProperty("java.class.path"), dir.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    List<String> lines;
+    try (var out = writer.inputReader()) {
+      lines = out.lines().toList();
+    }
+    assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(writer.exitValue()).as(String.join("\n", lines)).isZero();
+    List<Long> durable = lines.stream().filter(line -> line.startsWith("durable "))
+        .map(line -> Long.parseLong(line.split(" ")[1])).toList();
+    List<String> failed = lines.stream().filter(line -> line.startsWith("failed ")).toList();
+    assertThat(failed).singleElement().asString().startsWith("failed 65 ").contains("File too large");
+    assertThat(durable).hasSize(99);
+
+    int record = RecordFormat.recordBytes(1000);
+    assertThat(Files.size(segmentFiles(dir).get(0))).as("cut back to the 64 records that fit").isEqualTo(64L * record);
+    List<WalRecord> replayed = new ArrayList<>();
+    WriteAheadLog.open(options(dir, FsyncPolicy.ALWAYS, Duration.ZERO, 1 << 20), new SimpleMeterRegistry(),
+        replayed::add).close();
+    assertThat(replayed).extracting(WalRecord::seq).containsExactlyElementsOf(durable);
+  }
+
   // ---- helpers ----
 
   private void assertReplaysTwoThenContinues(Path copy, long lastRecordStart) throws IOException {
