@@ -125,7 +125,8 @@ public final class WriteAheadLog implements AutoCloseable {
   /**
    * Opens (creating the directory if missing), replays every valid record in sequence order to
    * {@code replay} on the calling thread before returning, cuts a torn or corrupt tail of the last
-   * segment, then starts the log thread.
+   * segment, then starts the log thread. Holds a lock on {@code wal.lock} in the directory until closed,
+   * so a second log (in this process or another) cannot write the same segments.
    *
    * @throws IOException if a sealed segment is corrupt (acknowledged records would be lost), another
    *     log holds the directory, or the files cannot be read or written
