@@ -101,13 +101,15 @@ public final class DeadLetters implements AutoCloseable {
   }
 
   /**
-   * Opens for appending; a line torn by an earlier failed write (a full disk) is ended first, so
-   * that every complete line stays one JSON document.
+   * Opens at the end of the file; a line torn by an earlier failed write (a full disk) is ended
+   * first, so that every complete line stays one JSON document. (Only this object writes the
+   * file, under its lock, so positioning at the end once is as good as APPEND.)
    */
   private FileChannel open() throws IOException {
-    FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ, StandardOpenOption.APPEND);
+    FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     try {
       long size = opened.size();
+      opened.position(size);
       if (size > 0) {
         ByteBuffer last = ByteBuffer.allocate(1);
         opened.read(last, size - 1);
