@@ -38,9 +38,10 @@ public final class Backoff {
     }
   }
 
-  /** Base 50 ms, cap 5 s, jitter from {@link ThreadLocalRandom} (safe on any thread). */
+  /** Base 50 ms, cap 5 s, jitter from the calling thread's {@link ThreadLocalRandom}, so any thread may draw. */
   public static Backoff defaults() {
-    return new Backoff(DEFAULT_BASE, DEFAULT_CAP, ThreadLocalRandom.current());
+    // current() on every draw: a ThreadLocalRandom obtained on one thread must not be used from another.
+    return new Backoff(DEFAULT_BASE, DEFAULT_CAP, () -> ThreadLocalRandom.current().nextLong());
   }
 
   /** The upper bound of the pause before retry {@code attempt}: {@code min(cap, base * 2^attempt)}. */

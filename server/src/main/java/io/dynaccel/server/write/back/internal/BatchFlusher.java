@@ -79,7 +79,6 @@ public final class BatchFlusher {
   private final UpstreamClient upstream;
   private final DeadLetters deadLetters;
   private final Backoff backoff;
-  private final Clock clock;
   private final Counter batches;
   private final Counter writtenItems;
   private final Counter retries;
@@ -91,8 +90,7 @@ public final class BatchFlusher {
   private final Map<Long, Promise<Boolean>> pauses = new HashMap<>();
   private int callsRunning;
   private boolean stopped;
-  private long lastWarnMillis = Long.MIN_VALUE;
-  private long warningsSuppressed;
+  private final WarningGate warnings;
 
   /**
    * Creates a flusher.
@@ -103,17 +101,12 @@ public final class BatchFlusher {
    * @param registry where the flush meters are registered
    */
   public BatchFlusher(Vertx vertx, UpstreamClient upstream, DeadLetters deadLetters, Backoff backoff, MeterRegistry registry) {
-    this(vertx, upstream, deadLetters, backoff, registry, Clock.systemUTC());
-  }
-
-  /** Creates a flusher whose warnings are rate-limited by {@code clock}. */
-  BatchFlusher(Vertx vertx, UpstreamClient upstream, DeadLetters deadLetters, Backoff backoff, MeterRegistry registry, Clock clock) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.upstream = upstream;
     this.deadLetters = deadLetters;
     this.backoff = backoff;
-    this.clock = clock;
+    this.warnings = new WarningGate(Clock.systemUTC(), WARN_INTERVAL);
     this.batches = Counter.builder("dynaccel.writeback.flush.batches").description("BatchWriteItem calls sent by the write-back flusher, retries included").register(registry);
     this.writtenItems = Counter.builder("dynaccel.writeback.flush.items").description("Write-back items DynamoDB acknowledged").register(registry);
     this.retries = Counter.builder("dynaccel.writeback.flush.retries").description("BatchWriteItem calls of the write-back flusher retried after a backoff").register(registry);
@@ -335,15 +328,10 @@ public final class BatchFlusher {
 
   /** A WARN line at most once per {@link #WARN_INTERVAL} while the trouble lasts, with how many were held back. */
   private void warn(String format, Object first, Object second) {
-    long now = clock.millis();
-    if (lastWarnMillis != Long.MIN_VALUE && now - lastWarnMillis < WARN_INTERVAL.toMillis()) {
-      warningsSuppressed++;
-      return;
+    if (warnings.pass()) {
+      long heldBack = warnings.heldBack();
+      LOG.warn(heldBack == 0 ? format : format + " (" + heldBack + " similar since the last warning)", first, second);
     }
-    String suffix = warningsSuppressed == 0 ? "" : " (" + warningsSuppressed + " similar since the last warning)";
-    lastWarnMillis = now;
-    warningsSuppressed = 0;
-    LOG.warn(format + suffix, first, second);
   }
 
   private static Buffer body(List<Entry> entries) {
