@@ -159,7 +159,7 @@ public final class BatchFlusher {
   }
 
   /** Cuts entries into calls of at most 25 write requests and 16 MiB. */
-  static List<List<Entry>> chunks(List<Entry> entries) {
+  private static List<List<Entry>> chunks(List<Entry> entries) {
     List<List<Entry>> chunks = new ArrayList<>();
     List<Entry> current = new ArrayList<>();
     long currentBytes = ENVELOPE_BYTES;
@@ -241,39 +241,39 @@ public final class BatchFlusher {
 
   private Future<Void> acknowledged(List<Entry> entries, int attempt, UpstreamResponse response) {
     JsonNode unprocessed = JsonCodec.read(response.body().getBytes()).path("UnprocessedItems");
-    List<Entry> again = unprocessed(entries, unprocessed);
+    Set<Entry> again = unprocessed(entries, unprocessed);
     if (again == null) {
       return retry(entries, attempt, "UnprocessedItems that match none of the requests sent");
     }
-    Set<Entry> retried = Collections.newSetFromMap(new IdentityHashMap<>());
-    retried.addAll(again);
     for (Entry entry : entries) {
-      if (!retried.contains(entry)) {
+      if (!again.contains(entry)) {
         writtenItems.increment();
         entry.settle(FlushResult.WRITTEN);
       }
     }
-    return again.isEmpty() ? Future.succeededFuture() : retry(again, attempt, again.size() + " UnprocessedItems");
+    return again.isEmpty() ? Future.succeededFuture() : retry(List.copyOf(again), attempt, again.size() + " UnprocessedItems");
   }
 
-  /** The entries DynamoDB handed back as unprocessed; null if it handed back one we did not send. */
-  private static List<Entry> unprocessed(List<Entry> entries, JsonNode unprocessed) {
-    List<Entry> again = new ArrayList<>();
-    if (!unprocessed.isObject() || unprocessed.isEmpty()) {
-      return again;
-    }
-    Map<String, Map<JsonNode, Entry>> sent = new HashMap<>();
-    for (Entry entry : entries) {
-      sent.computeIfAbsent(entry.item().tableName(), t -> new HashMap<>()).put(entry.request(), entry);
-    }
-    for (Map.Entry<String, JsonNode> table : unprocessed.properties()) {
-      Map<JsonNode, Entry> ofTable = sent.getOrDefault(table.getKey(), Map.of());
-      for (JsonNode request : table.getValue()) {
-        Entry entry = ofTable.get(request);
-        if (entry == null) {
-          return null;
+  /**
+   * The entries DynamoDB handed back as unprocessed, each once (an identity set: {@code contains}
+   * never compares items); null if it handed back a request we did not send.
+   */
+  private static Set<Entry> unprocessed(List<Entry> entries, JsonNode unprocessed) {
+    Set<Entry> again = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (unprocessed.isObject() && !unprocessed.isEmpty()) {
+      Map<String, Map<JsonNode, Entry>> sent = new HashMap<>();
+      for (Entry entry : entries) {
+        sent.computeIfAbsent(entry.item().tableName(), t -> new HashMap<>()).put(entry.request(), entry);
+      }
+      for (Map.Entry<String, JsonNode> table : unprocessed.properties()) {
+        Map<JsonNode, Entry> ofTable = sent.getOrDefault(table.getKey(), Map.of());
+        for (JsonNode request : table.getValue()) {
+          Entry entry = ofTable.get(request);
+          if (entry == null) {
+            return null;
+          }
+          again.add(entry);
         }
-        again.add(entry);
       }
     }
     return again;
@@ -359,7 +359,7 @@ public final class BatchFlusher {
   }
 
   /** The outcomes of one {@link #flush} call, completed when the last item settles. */
-  static final class Outcomes {
+  private static final class Outcomes {
     private final int expected;
     private final List<FlushOutcome> outcomes;
     private final Promise<List<FlushOutcome>> done;
@@ -382,7 +382,7 @@ public final class BatchFlusher {
    * One item on its way: its write request as sent (DynamoDB returns unprocessed ones verbatim),
    * the request's encoded size, and the flush it belongs to.
    */
-  record Entry(FlushItem item, ObjectNode request, int bytes, Outcomes outcomes) {
+  private record Entry(FlushItem item, ObjectNode request, int bytes, Outcomes outcomes) {
 
     static Entry of(FlushItem item, Outcomes outcomes) {
       ObjectNode request = JsonCodec.object();

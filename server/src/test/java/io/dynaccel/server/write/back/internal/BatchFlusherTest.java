@@ -150,6 +150,29 @@ class BatchFlusherTest {
     assertThat(registry.counter("dynaccel.writeback.flush.items").count()).isEqualTo(4);
   }
 
+  @Test
+  void flush_whenUnprocessedItemsNameARequestNotSent_retriesTheWholeCall() {
+    List<FlushItem> items = List.of(put("Orders", "a"), put("Orders", "b"));
+    upstream.then(Answer.unprocessed(Map.of("Orders", List.of(requestOf(put("Orders", "stranger"))))));
+
+    List<FlushOutcome> outcomes = flushAndWait(items);
+
+    assertThat(outcomes).extracting(FlushOutcome::item).containsExactlyInAnyOrderElementsOf(items);
+    assertThat(results(outcomes)).containsOnly(FlushResult.WRITTEN);
+    assertThat(upstream.calls()).hasSize(2).containsOnly(upstream.calls().get(0));
+  }
+
+  @Test
+  void flush_whenUnprocessedItemsRepeatARequest_retriesItOnce() {
+    List<FlushItem> items = List.of(put("Orders", "a"), put("Orders", "b"));
+    upstream.then(Answer.unprocessed(Map.of("Orders", List.of(requestOf(items.get(0)), requestOf(items.get(0))))));
+
+    List<FlushOutcome> outcomes = flushAndWait(items);
+
+    assertThat(outcomes).extracting(FlushOutcome::item).containsExactlyInAnyOrderElementsOf(items);
+    assertThat(requests(upstream.calls().get(1))).containsExactly(requestOf(items.get(0)));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "com.amazonaws.dynamodb.v20120810#ThrottlingException",
