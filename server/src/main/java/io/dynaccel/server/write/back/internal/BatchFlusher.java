@@ -127,7 +127,11 @@ public final class BatchFlusher {
     return done.future();
   }
 
-  /** Pending retries give up: their items complete ABANDONED (they stay in the log for the next start). */
+  /**
+   * Pending retries give up: their items complete ABANDONED (they stay in the log for the next
+   * start), as do items not sent yet and every later flush. Calls already sent still finish within
+   * the upstream request timeout, so their items may yet complete WRITTEN.
+   */
   public void stop() {
     context.runOnContext(v -> {
       stopped = true;

@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * One key's coalesced state to write: the whole item (a put) or its absence (a delete).
  *
+ * <p>The JSON nodes are sent as they are, so they must not change once handed to the flusher.
+ *
  * @param key the item's identity in the cache
  * @param tableName the table to write, as DynamoDB names it in {@code RequestItems}
  * @param keyAttributes the primary key attributes, as a DeleteRequest's {@code Key}
