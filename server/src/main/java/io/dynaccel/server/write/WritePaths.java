@@ -30,7 +30,8 @@ public final class WritePaths {
 
   /**
    * The path of a batch that writes to all of {@code tables}: theirs if they share one; else the
-   * write-back path, which must order the batch with its own writes of the same items.
+   * write-back path, which must order the batch with its own writes of the same items. A batch
+   * naming no cached table goes write-through: nothing is cached that it could change.
    */
   public WritePath forBatch(Collection<String> tables) {
     WritePath chosen = null;
@@ -41,6 +42,6 @@ public final class WritePaths {
       }
       chosen = path;
     }
-    return chosen;
+    return chosen != null ? chosen : paths.get(WriteStrategy.WRITE_THROUGH);
   }
 }
