@@ -23,6 +23,7 @@ import io.dynaccel.server.table.TableMetadata;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.dynaccel.server.wal.Durability;
 import io.dynaccel.server.wal.WalOptions;
+import io.dynaccel.server.wal.WalRecord;
 import io.dynaccel.server.wal.WriteAheadLog;
 import io.dynaccel.server.write.BatchWrite;
 import io.dynaccel.server.write.WriteContext;
@@ -54,6 +55,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -94,6 +96,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private final WriteBackConfig config;
   private final MeterRegistry registry;
   private final LongSupplier nanoTime;
+  private final LogOpener logOpener;
   private final LocalWrites engine = new LocalWrites(new ParsedExpressions(10_000));
   private final Map<ItemKey, DirtyEntry> dirty = new ConcurrentHashMap<>();
   private final List<FlushWaiter> waiters = new ArrayList<>();
@@ -128,6 +131,13 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
    */
   public WriteBackPath(WriteContext context, WritePath writeThrough, Predicate<String> writesBack, WriteBackConfig config,
       MeterRegistry registry, LongSupplier nanoTime) {
+    this(context, writeThrough, writesBack, config, registry, nanoTime, WriteAheadLog::open);
+  }
+
+  /** As the public constructor, with the log opened by {@code logOpener}: tests put a disk that fails on demand under it. */
+  WriteBackPath(WriteContext context, WritePath writeThrough, Predicate<String> writesBack, WriteBackConfig config,
+      MeterRegistry registry, LongSupplier nanoTime, LogOpener logOpener) {
+    this.logOpener = logOpener;
     this.cache = context.cache();
     this.queries = context.queries();
     this.upstream = context.upstream();
@@ -151,7 +161,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     sequencer = new Sequencer(context);
     lanes = new KeyLanes(sequencer);
     WalOptions options = new WalOptions(config.logDir(), config.fsync(), config.fsyncInterval(), config.groupCommitWait(), config.segmentBytes());
-    return vertx.executeBlocking(() -> WriteAheadLog.open(options, registry, record -> replay(record.seq(), LogRecord.decode(record.payload()))))
+    return vertx.executeBlocking(() -> logOpener.open(options, registry, record -> replay(record.seq(), LogRecord.decode(record.payload()))))
         .map(opened -> {
           log = opened;
           deadLetters = new DeadLetters(vertx, config.logDir().resolve("dead-letters.jsonl"));
@@ -607,6 +617,12 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       key.set(schema.rangeName(), source.get(schema.rangeName()));
     }
     return key;
+  }
+
+  /** Opens the write-ahead log, replaying its records to the consumer first. */
+  @FunctionalInterface
+  interface LogOpener {
+    WriteAheadLog open(WalOptions options, MeterRegistry registry, Consumer<WalRecord> replay) throws IOException;
   }
 
   /** A read of the current item DynamoDB refused: the write is left to DynamoDB. */
