@@ -526,8 +526,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   }
 
   private void removeIfClean(DirtyEntry entry) {
-    if (entry.clean()) {
-      dirty.remove(entry.key());
+    // By identity and once: a failed log write settles each undone change of the item, and every one of them looks here.
+    if (entry.clean() && dirty.remove(entry.key(), entry)) {
       dirtyBytes -= entry.bytes();
     }
   }

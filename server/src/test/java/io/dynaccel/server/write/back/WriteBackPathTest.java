@@ -223,6 +223,31 @@ class WriteBackPathTest {
     assertThat(JsonCodec.read(answer.body().getBytes()).path("Item")).isEqualTo(JsonCodec.read(item("a", "1").getBytes(StandardCharsets.UTF_8)));
   }
 
+  @Test
+  void writeItem_whenTheLogFailsTwoChangesOfAnItemWhoseFlushEndedMeanwhile_dirtyBytesReturnToZero() throws Exception {
+    deploy(UNLIMITED, Duration.ZERO);
+    await(put("a", "1"));
+    upstream.hold("BatchWriteItem");
+    Future<Void> flushed = path.flushed(null);
+    await().until(() -> upstream.operations().contains("BatchWriteItem"));
+    FailingDisk.StalledWrite stall = disk.stallNextWrite();
+    Future<ApiResponse> second = put("a", "2");
+    stall.awaitReached();
+    Future<ApiResponse> third = put("a", "3");
+    awaitTakenIn();
+    upstream.release();
+    await(flushed);
+
+    disk.fill();
+    stall.release();
+
+    assertThat(await(second).statusCode()).isEqualTo(500);
+    assertThat(await(third).statusCode()).isEqualTo(500);
+    await().until(path::isEmpty);
+    assertThat(gauge("dynaccel.writeback.dirty.bytes")).isZero();
+    assertThat(cachedItem("a")).as("DynamoDB holds the first state").isEqualTo(item("a", "1"));
+  }
+
   // ---- the dirty budget ----
 
   @Test
