@@ -442,6 +442,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
           entry.failed(seq);
           dirtyBytes += entry.bytes() - was;
           removeIfClean(entry);
+          // An item the failure left clean lets its waiters go now, not at the next flush round.
+          settleWaiters();
           queries.endWrite(queryTicket, false);
           if (!refusing) {
             LOG.error("Write-back log failed; writes are refused until it recovers: {}", cause.toString());

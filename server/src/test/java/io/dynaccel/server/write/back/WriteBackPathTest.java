@@ -248,6 +248,26 @@ class WriteBackPathTest {
     assertThat(cachedItem("a")).as("DynamoDB holds the first state").isEqualTo(item("a", "1"));
   }
 
+  @Test
+  void writeItem_whenALegacyWriteWaitsForAnItemWhoseLogWriteFails_goesToDynamoDbWithoutWaitingForAFlushRound() throws Exception {
+    deploy(UNLIMITED, Duration.ZERO);
+    FailingDisk.StalledWrite stall = disk.stallNextWrite();
+    Future<ApiResponse> first = put("a", "1");
+    stall.awaitReached();
+    int before = upstream.operations().size();
+    Future<ApiResponse> legacy = write("PutItem", "{\"TableName\":\"T\",\"Item\":{\"pk\":{\"S\":\"a\"},\"v\":{\"N\":\"2\"}},"
+        + "\"Expected\":{\"v\":{\"Exists\":false}}}", "a");
+    awaitTakenIn();
+
+    disk.fill();
+    stall.release();
+
+    assertThat(await(first).statusCode()).isEqualTo(500);
+    // The flush interval is an hour: only the failure itself can let the legacy write go on.
+    assertThat(await(legacy).statusCode()).isEqualTo(200);
+    assertThat(operationsSince(before)).containsExactly("PutItem");
+  }
+
   // ---- the dirty budget ----
 
   @Test
