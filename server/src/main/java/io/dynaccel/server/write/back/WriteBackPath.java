@@ -230,11 +230,19 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   @Override
   public Future<ApiResponse> writeItem(ApiRequest request, ItemKey key, TableMetadata table) {
     Promise<ApiResponse> answer = Promise.promise();
-    sequencer.run(() -> lanes.run(List.of(key), () -> guarded(answer, () -> currentItem(request, key, table).compose(
-        current -> apply(request, key, table, current, answer),
-        failure -> failure instanceof NotLocal
-            ? throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer)
-            : Future.failedFuture(failure)))));
+    // Room first, evaluation after: while a write waits for room, a failed log write can undo the
+    // change it would otherwise have been evaluated against.
+    sequencer.run(() -> lanes.run(List.of(key), () -> guarded(answer, () -> admitted().compose(admit -> {
+      if (!admit) {
+        answer.complete(ErrorResponses.of(THROTTLED));
+        return Future.succeededFuture();
+      }
+      return currentItem(request, key, table).compose(
+          current -> apply(request, key, table, current, answer),
+          failure -> failure instanceof NotLocal
+              ? throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer)
+              : Future.failedFuture(failure));
+    }))));
     return answer.future();
   }
 
@@ -376,15 +384,9 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     }
     ObjectNode keyAttributes = keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key"));
     LogRecord record = new LogRecord(key, keyAttributes, applied.item());
-    return admitted().map(admit -> {
-      if (!admit) {
-        answer.complete(ErrorResponses.of(THROTTLED));
-      } else {
-        append(record).onComplete(sequencer.then(done ->
-            answer.complete(done.succeeded() ? ApiResponse.ok(applied.response()) : ErrorResponses.of(NOT_DURABLE))));
-      }
-      return null;
-    });
+    append(record).onComplete(sequencer.then(done ->
+        answer.complete(done.succeeded() ? ApiResponse.ok(applied.response()) : ErrorResponses.of(NOT_DURABLE))));
+    return Future.succeededFuture();
   }
 
   /**

@@ -268,6 +268,33 @@ class WriteBackPathTest {
     assertThat(operationsSince(before)).containsExactly("PutItem");
   }
 
+  @Test
+  void updateItem_whenWaitingForRoomWhileTheWriteBeforeItFails_isNotBuiltOnTheFailedWrite() throws Exception {
+    deploy(600, Duration.ZERO);
+    await(put("x", "0"));
+    upstream.hold("BatchWriteItem");
+    Future<Void> flushing = path.flushed(null);
+    await().until(() -> upstream.operations().contains("BatchWriteItem"));
+    FailingDisk.StalledWrite stall = disk.stallNextWrite();
+    Future<ApiResponse> failing = put("a", "10", "p".repeat(400));
+    stall.awaitReached();
+    // Over half the budget: this one waits for the flush in flight.
+    Future<ApiResponse> increment = write("UpdateItem", "{\"TableName\":\"T\",\"Key\":{\"pk\":{\"S\":\"a\"}},"
+        + "\"UpdateExpression\":\"ADD v :one\",\"ExpressionAttributeValues\":{\":one\":{\"N\":\"1\"}},\"ReturnValues\":\"UPDATED_NEW\"}", "a");
+    awaitTakenIn();
+
+    disk.fill();
+    stall.release();
+    assertThat(await(failing).statusCode()).isEqualTo(500);
+    disk.free();
+    upstream.release();
+    await(flushing);
+
+    ApiResponse answer = await(increment);
+    assertThat(body(answer)).as("the increment counted a put that was refused").isEqualTo("{\"Attributes\":{\"v\":{\"N\":\"1\"}}}");
+    assertThat(dirtyItem("a")).isEqualTo(item("a", "1"));
+  }
+
   // ---- the dirty budget ----
 
   @Test
