@@ -99,6 +99,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private final LogOpener logOpener;
   private final LocalWrites engine = new LocalWrites(new ParsedExpressions(10_000));
   private final Map<ItemKey, DirtyEntry> dirty = new ConcurrentHashMap<>();
+  /** Per item, the durability of its newest change not yet on disk: an answer judged against that change waits for it. */
+  private final Map<ItemKey, Future<Void>> newestPending = new HashMap<>();
   private final List<FlushWaiter> waiters = new ArrayList<>();
   private final List<Promise<Void>> roundWaiters = new ArrayList<>();
   private final Counter coalesced;
@@ -372,7 +374,14 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         body.set("Item", failed.item());
         error = new ApiResponse(error.statusCode(), Buffer.buffer(JsonCodec.write(body)), -1, null);
       }
-      answer.complete(error);
+      Future<Void> basis = newestPending.get(key);
+      if (basis == null) {
+        answer.complete(error);
+      } else {
+        // Judged against a change a crash or a failed log write could still undo: answer only once it is kept.
+        ApiResponse judged = error;
+        basis.onComplete(sequencer.then(kept -> answer.complete(kept.succeeded() ? judged : ErrorResponses.of(NOT_DURABLE))));
+      }
       return Future.succeededFuture();
     }
     if (!(outcome instanceof WriteOutcome.Applied applied) || !indexKeysValid(table, applied.item()) || cachedOf(applied.item()) == null) {
@@ -422,6 +431,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       public void durable(long seq) {
         sequencer.run(() -> {
           outstanding--;
+          newestPending.remove(record.key(), durable.future());
           DirtyEntry.State previous = entry.durable();
           entry.madeDurable(seq);
           if (previous != null && !entry.flushedThrough(previous.seq()) && entry.flushing() != previous) {
@@ -440,6 +450,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       public void failed(long seq, IOException cause) {
         sequencer.run(() -> {
           outstanding--;
+          newestPending.remove(record.key(), durable.future());
           int was = entry.bytes();
           entry.failed(seq);
           dirtyBytes += entry.bytes() - was;
@@ -461,6 +472,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     });
     entry.logged(new DirtyEntry.State(seq, record.item(), cached, payload.length), nanoTime.getAsLong());
     dirtyBytes += entry.bytes() - before;
+    newestPending.put(record.key(), durable.future());
     return durable.future();
   }
 

@@ -206,6 +206,26 @@ class WriteBackPathTest {
   }
 
   @Test
+  void putItem_whenItsConditionFailsAgainstAChangeTheLogThenLoses_answersInternalServerError() throws Exception {
+    deploy(UNLIMITED, Duration.ZERO);
+    FailingDisk.StalledWrite stall = disk.stallNextWrite();
+    Future<ApiResponse> first = put("a", "1");
+    stall.awaitReached();
+    Future<ApiResponse> conditional = write("PutItem", "{\"TableName\":\"T\",\"Item\":{\"pk\":{\"S\":\"a\"},\"v\":{\"N\":\"5\"}},"
+        + "\"ConditionExpression\":\"attribute_not_exists(v)\",\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"}", "a");
+    // The conditional write is evaluated against the first one, which is not on disk yet.
+    awaitTakenIn();
+
+    disk.fill();
+    stall.release();
+
+    assertThat(await(first).statusCode()).isEqualTo(500);
+    ApiResponse answer = await(conditional);
+    assertThat(answer.statusCode()).as("answered from a state that never became durable: " + body(answer)).isEqualTo(500);
+    assertThat(type(answer)).isEqualTo(INTERNAL_SERVER_ERROR);
+  }
+
+  @Test
   void putItem_whenItsConditionFailsAgainstAChangeThatBecomesDurable_answersTheFailureOnceItIs() throws Exception {
     deploy(UNLIMITED, Duration.ZERO);
     FailingDisk.StalledWrite stall = disk.stallNextWrite();
