@@ -87,6 +87,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   /** Members of a BatchWriteItem that write-back answers itself; anything else goes to DynamoDB. */
   private static final Set<String> LOCAL_BATCH_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
   private static final int MAX_BATCH_WRITES = 25;
+  /** The longest a write waits for a flush round to make room: a round that cannot end (DynamoDB down) must not hold writers. */
+  private static final long ROOM_WAIT_MILLIS = 1000;
 
   private final ItemCache cache;
   private final QueryCache queries;
@@ -400,14 +402,24 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
 
   /**
    * Whether the writes may go on: at once below half the dirty budget; above it, after the flusher's
-   * next round (writers slow to its pace); false (throttle) if the budget is still exhausted then.
+   * round (writers slow to its pace), or a second if the round takes longer; false (throttle) if the
+   * budget is still exhausted then.
    */
   private Future<Boolean> admitted() {
     if (dirtyBytes <= config.maxDirtyBytes() / 2) {
       return Future.succeededFuture(true);
     }
     flushRound();
-    return untilRoundEnds().map(v -> dirtyBytes < config.maxDirtyBytes());
+    if (!flushing) {
+      return Future.succeededFuture(dirtyBytes < config.maxDirtyBytes());
+    }
+    Promise<Void> waited = Promise.promise();
+    long timer = vertx.setTimer(Math.min(ROOM_WAIT_MILLIS, config.flushInterval().toMillis()), id -> waited.tryComplete());
+    untilRoundEnds().onComplete(ended -> {
+      vertx.cancelTimer(timer);
+      waited.tryComplete();
+    });
+    return waited.future().map(v -> dirtyBytes < config.maxDirtyBytes());
   }
 
   /** Writes {@code work} to DynamoDB once the items are clean, holding their lanes until it is done. */

@@ -334,6 +334,20 @@ class WriteBackPathTest {
   }
 
   @Test
+  void writeItem_whenTheDirtyBudgetIsExhaustedAndDynamoDbIsDown_isThrottledRatherThanKeptWaiting() {
+    upstream.respondTo((operation, body) -> operation.equals("BatchWriteItem")
+        ? Answer.error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "down") : Answer.ok("{}"));
+    deploy(200, Duration.ZERO);
+    assertThat(await(put("a", "1", "p".repeat(300))).statusCode()).isEqualTo(200);
+    await().until(() -> upstream.operations().contains("BatchWriteItem"));
+
+    ApiResponse throttled = await(put("b", "2"));
+
+    assertThat(throttled.statusCode()).isEqualTo(400);
+    assertThat(type(throttled)).isEqualTo(THROTTLING);
+  }
+
+  @Test
   void writeItem_whenOverHalfTheBudgetAndTheFlushFreesIt_waitsForTheFlushAndIsAccepted() {
     deploy(400, Duration.ZERO);
     upstream.hold("BatchWriteItem");
