@@ -422,11 +422,55 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     return waited.future().map(v -> dirtyBytes < config.maxDirtyBytes());
   }
 
-  /** Writes {@code work} to DynamoDB once the items are clean, holding their lanes until it is done. */
+  /**
+   * Writes {@code work} to DynamoDB once the items are clean and their release is logged, holding
+   * their lanes until it is done.
+   */
   private Future<Void> throughDynamoDb(List<ItemKey> keys, Supplier<Future<ApiResponse>> work, Promise<ApiResponse> answer) {
     Map<ItemKey, Long> targets = new HashMap<>();
     keys.forEach(key -> targets.put(key, Long.MAX_VALUE));
-    return waitFor(targets).compose(v -> work.get()).onComplete(answer).mapEmpty();
+    return waitFor(targets).compose(v -> released(keys)).compose(
+        released -> work.get().onComplete(answer).mapEmpty(),
+        failure -> {
+          answer.complete(ErrorResponses.of(NOT_DURABLE));
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * Logs the release of the write-back items among {@code keys} before a write DynamoDB applies
+   * itself: their records in the log are flushed, but replaying them after that write (at the next
+   * start, since a segment is only deleted once sealed) would put the older state over it.
+   */
+  private Future<Void> released(List<ItemKey> keys) {
+    List<Future<Void>> durable = new ArrayList<>();
+    for (ItemKey key : keys) {
+      if (!writesBack.test(key.table())) {
+        continue;
+      }
+      Promise<Void> logged = Promise.promise();
+      log.append(LogRecord.release(key).encode(), new Durability() {
+        @Override
+        public void durable(long seq) {
+          sequencer.run(() -> {
+            outstanding--;
+            logged.complete();
+          });
+        }
+
+        @Override
+        public void failed(long seq, IOException cause) {
+          sequencer.run(() -> {
+            outstanding--;
+            logFailed(cause);
+            logged.fail(cause);
+          });
+        }
+      });
+      outstanding++;
+      durable.add(logged.future());
+    }
+    return Future.all(durable).mapEmpty();
   }
 
   /** Appends a change; the future completes once it is durable (and the item's state moved on). */
@@ -467,17 +511,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
           entry.failed(seq);
           dirtyBytes += entry.bytes() - was;
           removeIfClean(entry);
-          // An item the failure left clean lets its waiters go now, not at the next flush round.
-          settleWaiters();
           queries.endWrite(queryTicket, false);
-          if (!refusing) {
-            LOG.error("Write-back log failed; writes are refused until it recovers: {}", cause.toString());
-            refusing = true;
-          }
-          if (outstanding == 0) {
-            refusing = false;
-            log.resume();
-          }
+          logFailed(cause);
+          // An item the failure left clean lets its waiters go now, not at the next flush round; after
+          // logFailed, so what they log goes behind the log's resume when that is due.
+          settleWaiters();
           durable.fail(cause);
         });
       }
@@ -488,7 +526,26 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     return durable.future();
   }
 
+  /** A record did not reach the disk: refuse writes until every record appended before this failure has settled. */
+  private void logFailed(IOException cause) {
+    if (!refusing) {
+      LOG.error("Write-back log failed; writes are refused until it recovers: {}", cause.toString());
+      refusing = true;
+    }
+    if (outstanding == 0) {
+      refusing = false;
+      log.resume();
+    }
+  }
+
   private void replay(long seq, LogRecord record) {
+    if (record.released()) {
+      DirtyEntry released = dirty.remove(record.key());
+      if (released != null) {
+        dirtyBytes -= released.bytes();
+      }
+      return;
+    }
     DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
     byte[] payload = record.encode();
     CachedItem cached = cachedOf(record.item());

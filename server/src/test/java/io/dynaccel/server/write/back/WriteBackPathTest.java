@@ -269,7 +269,7 @@ class WriteBackPathTest {
   }
 
   @Test
-  void writeItem_whenALegacyWriteWaitsForAnItemWhoseLogWriteFails_goesToDynamoDbWithoutWaitingForAFlushRound() throws Exception {
+  void writeItem_whenALegacyWriteWaitsForAnItemWhoseLogWriteFails_isAnsweredWithoutWaitingForAFlushRound() throws Exception {
     deploy(UNLIMITED, Duration.ZERO);
     FailingDisk.StalledWrite stall = disk.stallNextWrite();
     Future<ApiResponse> first = put("a", "1");
@@ -283,9 +283,18 @@ class WriteBackPathTest {
     stall.release();
 
     assertThat(await(first).statusCode()).isEqualTo(500);
-    // The flush interval is an hour: only the failure itself can let the legacy write go on.
-    assertThat(await(legacy).statusCode()).isEqualTo(200);
-    assertThat(operationsSince(before)).containsExactly("PutItem");
+    // The flush interval is an hour: only the failure itself can let the legacy write go on. The disk
+    // is still full, so it cannot log the item's release and is refused before it reaches DynamoDB.
+    ApiResponse refused = await(legacy);
+    assertThat(refused.statusCode()).isEqualTo(500);
+    assertThat(type(refused)).isEqualTo(INTERNAL_SERVER_ERROR);
+    assertThat(operationsSince(before)).isEmpty();
+
+    disk.free();
+
+    assertThat(await(write("PutItem", "{\"TableName\":\"T\",\"Item\":{\"pk\":{\"S\":\"a\"},\"v\":{\"N\":\"2\"}},"
+        + "\"Expected\":{\"v\":{\"Exists\":false}}}", "a")).statusCode()).isEqualTo(200);
+    assertThat(operationsSince(before)).as("the item's current state, then the write").containsExactly("GetItem", "PutItem");
   }
 
   @Test
@@ -476,6 +485,24 @@ class WriteBackPathTest {
     assertThat(batchWrites().get(0).path("RequestItems").path("T").toString())
         .contains("{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"a\"},\"v\":{\"N\":\"7\"}}}}")
         .contains("{\"DeleteRequest\":{\"Key\":{\"pk\":{\"S\":\"gone\"}}}}");
+  }
+
+  @Test
+  void start_whenAnItemWentToDynamoDbItselfAfterItsLoggedStatesWereFlushed_doesNotReplayTheOlderState() {
+    deploy(UNLIMITED, Duration.ofSeconds(10));
+    await(put("a", "1"));
+    flush();
+    // A legacy write: DynamoDB applies it, the log never sees it.
+    ApiResponse legacy = await(write("PutItem", "{\"TableName\":\"T\",\"Item\":" + item("a", "2") + ","
+        + "\"Expected\":{\"v\":{\"Value\":{\"N\":\"1\"}}}}", "a"));
+    assertThat(legacy.statusCode()).isEqualTo(200);
+    int before = upstream.operations().size();
+
+    restart(UNLIMITED, Duration.ofSeconds(10));
+
+    assertThat(path.get(key("a"))).as("replayed a state older than an acknowledged write").isNull();
+    flush();
+    assertThat(operationsSince(before)).as("wrote the older state over the acknowledged one").doesNotContain("BatchWriteItem");
   }
 
   @Test

@@ -8,13 +8,26 @@ import io.dynaccel.server.protocol.JsonCodec;
 /**
  * One acknowledged write-back change as the log holds it: the item's whole state afterwards (a redo
  * record, so replaying it twice or coalescing it with later ones is harmless), and everything
- * needed to name and flush the item without asking DynamoDB for the table's schema.
+ * needed to name and flush the item without asking DynamoDB for the table's schema. Or the item's
+ * release: a write went to DynamoDB itself after every earlier change of the item was flushed, so
+ * replay must forget those changes rather than write them again over that newer state.
  *
  * @param key the item, as the caches name it
- * @param keyAttributes the item's key attributes, as a DeleteRequest names them
- * @param item the item afterwards, or null if the change leaves none
+ * @param keyAttributes the item's key attributes, as a DeleteRequest names them; null in a release
+ * @param item the item afterwards, or null if the change leaves none (or in a release)
+ * @param released whether this is the item's release rather than a change
  */
-public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item) {
+public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item, boolean released) {
+
+  /** A change of the item. */
+  public LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item) {
+    this(key, keyAttributes, item, false);
+  }
+
+  /** The release of the item from write-back: its earlier records are flushed and must not replay. */
+  public static LogRecord release(ItemKey key) {
+    return new LogRecord(key, null, null, true);
+  }
 
   /** The record's payload in the log. */
   public byte[] encode() {
@@ -22,6 +35,10 @@ public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item) 
     json.put("t", key.table());
     json.put("p", key.partition());
     json.put("s", key.sort());
+    if (released) {
+      json.put("r", true);
+      return JsonCodec.write(json);
+    }
     json.set("k", keyAttributes);
     json.set("i", item);
     return JsonCodec.write(json);
@@ -31,6 +48,9 @@ public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item) 
   public static LogRecord decode(byte[] payload) {
     JsonNode json = JsonCodec.read(payload);
     ItemKey key = new ItemKey(json.get("t").textValue(), json.get("p").textValue(), json.get("s").textValue());
+    if (json.path("r").asBoolean(false)) {
+      return release(key);
+    }
     JsonNode item = json.get("i");
     return new LogRecord(key, (ObjectNode) json.get("k"), item == null || item.isNull() ? null : (ObjectNode) item);
   }

@@ -48,6 +48,24 @@ class LogRecordTest {
   }
 
   @Test
+  void decode_whenRelease_returnsTheReleaseOfTheItem() {
+    LogRecord release = LogRecord.release(new ItemKey("Orders", "S:order#7", "N:3"));
+
+    LogRecord decoded = LogRecord.decode(release.encode());
+
+    assertThat(decoded).isEqualTo(release);
+    assertThat(decoded.released()).isTrue();
+    assertThat(decoded.keyAttributes()).isNull();
+  }
+
+  @Test
+  void decode_whenChange_isNoRelease() {
+    ObjectNode key = attributes("pk", "S", "x");
+
+    assertThat(LogRecord.decode(new LogRecord(new ItemKey("T", "S:x", null), key, null).encode()).released()).isFalse();
+  }
+
+  @Test
   void encode_whenEncodedTwice_isTheSameBytes() {
     ObjectNode key = attributes("pk", "S", "x");
     LogRecord record = new LogRecord(new ItemKey("T", "S:x", null), key, key.deepCopy());
