@@ -97,7 +97,9 @@ final class Accelerator {
         .route(new DirtyFirst(new NestingLimit(new TransactWriteItemsHandler(writes)), dirty), "TransactWriteItems")
         .route(new DirtyFirst(new PassThrough(upstream), dirty), "TransactGetItems")
         .route(new DirtyFirst(new StatementHandler(upstream, tableWrites), dirty), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
-        .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
+        // A table change comes after the writes acknowledged before it: a table deleted and created
+        // again must not receive the old one's dirty items.
+        .route(new DirtyFirst(new SchemaChangeHandler(schemas, tableWrites), dirty), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes(), up.region());
     this.vertx = vertx;
