@@ -58,7 +58,7 @@ class GracefulShutdownIT {
 
   private static Launch launch(String name, String... settings) {
     Path logDir = Path.of("target", "it-wal", name + "-" + System.currentTimeMillis());
-    return Launch.of(name, upstream.endpoint())
+    return Launch.of(name, upstream.emulator())
         .with(NodeProcess.STRATEGY.settings(logDir))
         .with("writeBack.fsync=always", "writeBack.flushInterval=1h", "writeBack.shutdownTimeout=" + SHUTDOWN_TIMEOUT.toSeconds() + "s")
         .with(settings);

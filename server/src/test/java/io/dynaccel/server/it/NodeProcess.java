@@ -2,6 +2,7 @@ package io.dynaccel.server.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.dynaccel.localstack.DynamoDbEmulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -94,9 +94,15 @@ final class NodeProcess implements AutoCloseable {
   record Launch(String name, URI upstream, String region, List<String> settings, Map<String, String> environment,
       OptionalLong fileSizeLimitBlocks) {
 
-    /** A node named {@code name} in front of {@code upstream}, with no settings of its own yet. */
-    static Launch of(String name, URI upstream) {
-      return new Launch(name, upstream, "us-east-1", List.of(), Map.of(), OptionalLong.empty());
+    /**
+     * A node named {@code name} in front of the emulator, with no settings of its own yet. It signs
+     * upstream with the emulator's credentials, given in the environment as a node in production
+     * gets its own, so nothing on the test machine (a profile file, the instance metadata service) is asked.
+     */
+    static Launch of(String name, DynamoDbEmulator emulator) {
+      return new Launch(name, emulator.endpoint(), emulator.region(), List.of(),
+          Map.of("AWS_ACCESS_KEY_ID", emulator.accessKeyId(), "AWS_SECRET_ACCESS_KEY", emulator.secretAccessKey()),
+          OptionalLong.empty());
     }
 
     /** This launch with more {@code key=value} settings; a later one wins. */
@@ -112,16 +118,6 @@ final class NodeProcess implements AutoCloseable {
 
     Launch named(String newName) {
       return new Launch(newName, upstream, region, settings, environment, fileSizeLimitBlocks);
-    }
-
-    Launch upstream(URI newUpstream) {
-      return new Launch(name, newUpstream, region, settings, environment, fileSizeLimitBlocks);
-    }
-
-    Launch environment(String variable, String value) {
-      Map<String, String> all = new LinkedHashMap<>(environment);
-      all.put(variable, value);
-      return new Launch(name, upstream, region, settings, Map.copyOf(all), fileSizeLimitBlocks);
     }
 
     /** This launch under {@code ulimit -f blocks}: no file the node writes may grow past {@code blocks} KiB. */
@@ -224,15 +220,6 @@ final class NodeProcess implements AutoCloseable {
   /** The node's API endpoint. */
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
-  }
-
-  /** The launch this node was started from, to start the next one like it. */
-  Launch launch() {
-    return launch;
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
   }
 
   /** The status of {@code GET /health}, or -1 when the node does not answer. */

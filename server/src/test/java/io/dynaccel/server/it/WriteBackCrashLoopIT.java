@@ -139,7 +139,7 @@ class WriteBackCrashLoopIT {
       }
     }
     Path logDir = Path.of("target", "it-wal", "crash-loop-" + System.currentTimeMillis());
-    Launch launch = Launch.of("crash-loop", upstream.endpoint())
+    Launch launch = Launch.of("crash-loop", upstream.emulator())
         .with(NodeProcess.STRATEGY.settings(logDir))
         .with("writeBack.fsync=always", "writeBack.flushInterval=200ms");
 
@@ -326,7 +326,8 @@ class WriteBackCrashLoopIT {
       }
     }
     if (allowed.stream().noneMatch(item -> Objects.equals(item, actual))) {
-      String description = key + ": DynamoDB holds " + actual + ", allowed " + allowed + " (" + attempts.size() + " writes)";
+      String description = key + ": DynamoDB holds " + describe(actual) + ", allowed "
+          + allowed.stream().map(WriteBackCrashLoopIT::describe).toList() + " (after " + attempts.size() + " writes)";
       (lastAcknowledged >= 0 ? lost : wrong).add(description);
     }
   }
@@ -344,6 +345,15 @@ class WriteBackCrashLoopIT {
       wrong.add(key + ": increments never sent, DynamoDB holds " + actual + " after " + record.acknowledged
           + " acknowledged and " + record.unknown + " unknown");
     }
+  }
+
+  private static String describe(Map<String, AttributeValue> item) {
+    if (item == null) {
+      return "no item";
+    }
+    Map<String, AttributeValue> shown = new LinkedHashMap<>(item);
+    shown.computeIfPresent("pad", (name, pad) -> AttributeValue.fromS(pad.s().length() + " x"));
+    return shown.toString();
   }
 
   private static Map<String, AttributeValue> newItem(String key, int cycle, int writer, long sequence) {

@@ -72,7 +72,7 @@ class WriteBackFullDiskIT {
   @Test
   void writes_whenTheLogCannotGrow_areRefusedWithDynamoDbShaped5xxAndNoAcknowledgedWriteIsLost() throws Exception {
     Path logDir = Path.of("target", "it-wal", "full-disk-" + System.currentTimeMillis());
-    Launch launch = Launch.of("full-disk-limited", upstream.endpoint())
+    Launch launch = Launch.of("full-disk-limited", upstream.emulator())
         .with(NodeProcess.STRATEGY.settings(logDir))
         // Nothing is flushed by time, so after the kill only the log can hold the acknowledged writes.
         .with("writeBack.fsync=always", "writeBack.flushInterval=1h", "writeBack.segmentBytes=16MiB")
