@@ -20,23 +20,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A write that cannot be made durable is refused, never acknowledged: with its log unable to
- * grow, a write-back node answers every write with a DynamoDB-shaped 5xx, keeps answering reads
- * with the acknowledged values, and after a restart where the log can grow again DynamoDB holds
- * every acknowledged write.
+ * A write that cannot be made durable is refused, never acknowledged: when its log cannot grow, a
+ * write-back node answers the write with a DynamoDB-shaped 5xx, keeps answering reads with the
+ * acknowledged values, and after a restart where the log can grow DynamoDB holds every
+ * acknowledged write and no value the node did not vouch for.
  *
  * <p>The full disk is {@code ulimit -f}: no file the node writes may grow past the limit, and a
- * write past it fails with "File too large" (the JVM ignores SIGXFSZ). The limit is per file, so
- * the log's segments are made larger than it: otherwise the log would move on to a new, empty
- * segment and never see a full disk.
+ * write past it fails with "File too large" (the JVM ignores SIGXFSZ). The limit is per file, not
+ * per disk, so segments are made larger than it (or the log would move on to a new, empty segment
+ * before it ever filled one), and a log that starts a fresh segment after a failure finds room
+ * again: a disk that <em>stays</em> full is a limit smaller than one record.
  */
 class WriteBackFullDiskIT {
 
   private static final String TABLE = "FullDisk";
-  /** 64 KiB: room for the first few dozen records of about 1 KiB. */
-  private static final long FILE_SIZE_LIMIT_BLOCKS = 64;
+  /** 64 KiB: room for a few dozen records of about 1 KiB each. */
+  private static final long ROOM_FOR_DOZENS = 64;
+  /** 1 KiB: no room for one record of a 2 KiB value. */
+  private static final long ROOM_FOR_NONE = 1;
   private static final int MAX_WRITES = 400;
-  /** How many more writes of each kind must fail once one has: a full disk stays full. */
   private static final int ROUNDS_WHILE_FULL = 3;
 
   @RegisterExtension static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
@@ -57,85 +59,144 @@ class WriteBackFullDiskIT {
   static final class KeyRecord {
     String acknowledged;
     final List<String> refusedSince = new ArrayList<>();
-    /** What a read through the node answered after the refusals. */
+    /** What a read through the node answered after the last write. */
     String seenThroughNode;
 
     void acknowledge(String value) {
       acknowledged = value;
       refusedSince.clear();
     }
+
+    List<String> allowed() {
+      List<String> allowed = new ArrayList<>();
+      allowed.add(acknowledged);
+      allowed.addAll(refusedSince);
+      return allowed;
+    }
   }
 
   private final Map<String, KeyRecord> keys = new LinkedHashMap<>();
   private final List<String> refusals = new ArrayList<>();
 
-  @Test
-  void writes_whenTheLogCannotGrow_areRefusedWithDynamoDbShaped5xxAndNoAcknowledgedWriteIsLost() throws Exception {
-    Path logDir = Path.of("target", "it-wal", "full-disk-" + System.currentTimeMillis());
-    Launch launch = Launch.of("full-disk-limited", upstream.emulator())
+  private static Launch launch(String name) {
+    Path logDir = Path.of("target", "it-wal", name + "-" + System.currentTimeMillis());
+    return Launch.of(name, upstream.emulator())
         .with(NodeProcess.STRATEGY.settings(logDir))
-        // Nothing is flushed by time, so after the kill only the log can hold the acknowledged writes.
-        .with("writeBack.fsync=always", "writeBack.flushInterval=1h", "writeBack.segmentBytes=16MiB")
-        .fileSizeLimit(FILE_SIZE_LIMIT_BLOCKS);
+        // Nothing is flushed by time, so after a kill only the log can hold the acknowledged writes.
+        .with("writeBack.fsync=always", "writeBack.flushInterval=1h", "writeBack.segmentBytes=16MiB");
+  }
 
-    int acknowledgedBeforeFull = 0;
-    try (NodeProcess limited = NodeProcess.start(launch)) {
+  @Test
+  void writes_whenTheLogFillsUp_areRefusedWithDynamoDbShaped5xxAndNoAcknowledgedWriteIsLost() throws Exception {
+    Launch launch = launch("full-disk-fills");
+    try (NodeProcess limited = NodeProcess.start(launch.fileSizeLimit(ROOM_FOR_DOZENS))) {
       URI node = limited.endpoint();
       int attempt = 0;
-      for (; attempt < MAX_WRITES; attempt++) {
-        if (!put(node, "k" + attempt, value("put", attempt))) {
-          break;
-        }
-        acknowledgedBeforeFull++;
+      while (attempt < MAX_WRITES && put(node, "k" + attempt, value("put", attempt, 1_000))) {
+        attempt++;
       }
+      int acknowledgedBeforeFull = attempt;
       boolean filled = attempt < MAX_WRITES;
+      // Every kind of write right after the first refusal, on acknowledged keys and new ones.
       for (int round = 0; round < ROUNDS_WHILE_FULL && filled; round++) {
-        int n = attempt + 1 + round;
-        assertThat(put(node, "k" + n, value("put", n))).as("PutItem on a full disk").isFalse();
-        assertThat(update(node, "k" + round, value("update", n))).as("UpdateItem on a full disk").isFalse();
-        assertThat(delete(node, "k" + (ROUNDS_WHILE_FULL + round))).as("DeleteItem on a full disk").isFalse();
-        assertThat(batch(node, "b" + n + "-1", "b" + n + "-2", value("batch", n))).as("BatchWriteItem on a full disk").isFalse();
+        int n = MAX_WRITES + round;
+        put(node, "k" + n, value("put", n, 1_000));
+        update(node, "k" + round, value("update", n, 1_000));
+        delete(node, "k" + (ROUNDS_WHILE_FULL + round));
+        batch(node, "b" + n + "-1", "b" + n + "-2", value("batch", n, 1_000));
+      }
+      // On through more segments than one: a log that cuts a failed tail and starts afresh fills again.
+      for (attempt++; attempt < MAX_WRITES; attempt++) {
+        put(node, "k" + attempt, value("put", attempt, 1_000));
       }
       System.out.printf("WriteBackFullDiskIT: strategy %s, limit %d KiB: %d writes acknowledged before the first refusal, %d refused: %s%n",
-          NodeProcess.STRATEGY, FILE_SIZE_LIMIT_BLOCKS, acknowledgedBeforeFull, refusals.size(),
-          refusals.isEmpty() ? "-" : refusals.get(0));
+          NodeProcess.STRATEGY, ROOM_FOR_DOZENS, acknowledgedBeforeFull, refusals.size(), refusals.isEmpty() ? "-" : refusals.get(0));
       if (NodeProcess.STRATEGY.writesBack()) {
-        assertThat(filled).as("a write refused within %d writes of about 1 KiB under a %d KiB limit", MAX_WRITES, FILE_SIZE_LIMIT_BLOCKS).isTrue();
+        assertThat(filled).as("a write refused within %d writes of about 1 KiB under a %d KiB limit", MAX_WRITES, ROOM_FOR_DOZENS).isTrue();
         assertThat(acknowledgedBeforeFull).as("writes acknowledged before the log filled").isGreaterThan(2 * ROUNDS_WHILE_FULL);
-        // Nothing was flushed: what the next start delivers comes from the log alone.
-        assertThat(keys.keySet()).allSatisfy(key -> assertThat(table.read(key)).as(key).isNull());
+        assertNothingFlushed();
       }
-
-      for (Map.Entry<String, KeyRecord> entry : keys.entrySet()) {
-        KeyRecord record = entry.getValue();
-        record.seenThroughNode = read(node, entry.getKey());
-        if (record.refusedSince.isEmpty()) {
-          assertThat(record.seenThroughNode).as("read through the full node of acknowledged key %s", entry.getKey())
-              .isEqualTo(record.acknowledged);
-        } else {
-          assertThat(allowed(record)).as("read through the full node of %s after refused writes", entry.getKey())
-              .contains(record.seenThroughNode);
-        }
-      }
-      // The torn tail the refused writes may have left is for the next start to cut.
+      assertReadsThroughNode(node);
+      // A torn tail the refused writes may have left is for the next start to cut.
       limited.kill9();
     }
+    assertDeliveredAfterRestart(launch.named("full-disk-fills-unlimited"));
+  }
 
-    try (NodeProcess unlimited = NodeProcess.start(launch.named("full-disk-unlimited").withoutFileSizeLimit())) {
-      assertThat(put(unlimited.endpoint(), "after-restart", value("put", MAX_WRITES + 1))).as("PutItem once the log can grow").isTrue();
-      if (NodeProcess.STRATEGY.writesBack()) {
-        unlimited.flush();
+  @Test
+  void writes_whileTheDiskStaysFull_keepBeingRefusedAndReadsAnswerTheAcknowledgedValues() throws Exception {
+    Launch launch = launch("full-disk-stays");
+    try (NodeProcess roomy = NodeProcess.start(launch)) {
+      for (int i = 0; i < 4 * ROUNDS_WHILE_FULL; i++) {
+        assertThat(put(roomy.endpoint(), "s" + i, value("put", i, 2_000))).as("PutItem with room in the log").isTrue();
       }
-      unlimited.terminate(Duration.ofSeconds(60));
+      roomy.kill9();
     }
+    try (NodeProcess full = NodeProcess.start(launch.named("full-disk-stays-limited").fileSizeLimit(ROOM_FOR_NONE))) {
+      URI node = full.endpoint();
+      assertReadsThroughNode(node);
+      for (int round = 0; round < ROUNDS_WHILE_FULL; round++) {
+        int n = 100 + round;
+        boolean put = put(node, "s-new" + n, value("put", n, 2_000));
+        boolean update = update(node, "s" + round, value("update", n, 2_000));
+        boolean delete = delete(node, "s" + (ROUNDS_WHILE_FULL + round));
+        boolean batch = batch(node, "s-batch" + n + "-1", "s-batch" + n + "-2", value("batch", n, 2_000));
+        if (NodeProcess.STRATEGY.writesBack()) {
+          assertThat(List.of(put, update, delete, batch)).as("PutItem, UpdateItem, DeleteItem, BatchWriteItem acknowledged in round %d on a full disk", round)
+              .containsOnly(false);
+        }
+      }
+      System.out.printf("WriteBackFullDiskIT: strategy %s, limit %d KiB: %d refused: %s%n",
+          NodeProcess.STRATEGY, ROOM_FOR_NONE, refusals.size(), refusals.isEmpty() ? "-" : refusals.get(0));
+      if (NodeProcess.STRATEGY.writesBack()) {
+        assertNothingFlushed();
+      }
+      assertReadsThroughNode(node);
+      full.kill9();
+    }
+    assertDeliveredAfterRestart(launch.named("full-disk-stays-unlimited"));
+  }
 
+  /** Writes that DynamoDB holds now were flushed, which the hour-long flush interval rules out. */
+  private void assertNothingFlushed() {
+    assertThat(keys.keySet()).allSatisfy(key -> assertThat(table.read(key)).as("%s in DynamoDB before any flush", key).isNull());
+  }
+
+  /**
+   * A consistent read of every key through the node answers the acknowledged value; after refused
+   * writes, the acknowledged value or a refused one (a 5xx leaves the outcome open, as DynamoDB's do).
+   */
+  private void assertReadsThroughNode(URI node) throws Exception {
+    for (Map.Entry<String, KeyRecord> entry : keys.entrySet()) {
+      KeyRecord record = entry.getValue();
+      record.seenThroughNode = read(node, entry.getKey());
+      if (record.refusedSince.isEmpty()) {
+        assertThat(record.seenThroughNode).as("read through the node of acknowledged key %s", entry.getKey()).isEqualTo(record.acknowledged);
+      } else {
+        assertThat(record.allowed()).as("read through the node of %s after refused writes", entry.getKey()).contains(record.seenThroughNode);
+      }
+    }
+  }
+
+  /**
+   * Starts a node without the limit on the same log, flushes and stops it; DynamoDB must then hold
+   * every acknowledged value, and a refused write's value only if the node had served it.
+   */
+  private void assertDeliveredAfterRestart(Launch unlimited) throws Exception {
+    try (NodeProcess node = NodeProcess.start(unlimited)) {
+      assertThat(put(node.endpoint(), "after-restart", value("put", 0, 10))).as("PutItem once the log can grow").isTrue();
+      if (NodeProcess.STRATEGY.writesBack()) {
+        node.flush();
+      }
+      node.terminate(Duration.ofSeconds(60));
+    }
     for (Map.Entry<String, KeyRecord> entry : keys.entrySet()) {
       KeyRecord record = entry.getValue();
       String stored = stored(entry.getKey());
       if (record.refusedSince.isEmpty()) {
         assertThat(stored).as("DynamoDB's value of acknowledged key %s", entry.getKey()).isEqualTo(record.acknowledged);
       } else {
-        assertThat(allowed(record)).as("DynamoDB's value of %s after refused writes", entry.getKey()).contains(stored);
+        assertThat(record.allowed()).as("DynamoDB's value of %s after refused writes", entry.getKey()).contains(stored);
         // A refused write's value that the node served must be one its log held (contract 3), so
         // it must survive; one it did not serve may still appear, as after DynamoDB's own 500s.
         if (!Objects.equals(record.seenThroughNode, record.acknowledged)) {
@@ -145,17 +206,8 @@ class WriteBackFullDiskIT {
     }
   }
 
-  /** The values a key may hold after refused writes: the acknowledged one, or that of a refused write. */
-  private static List<String> allowed(KeyRecord record) {
-    List<String> allowed = new ArrayList<>();
-    allowed.add(record.acknowledged);
-    allowed.addAll(record.refusedSince);
-    return allowed;
-  }
-
-  private static String value(String operation, int n) {
-    // About 1 KiB per record, so the limit is reached after a few dozen writes.
-    return operation + "-" + n + "-" + "x".repeat(1_000);
+  private static String value(String operation, int n, int size) {
+    return operation + "-" + n + "-" + "x".repeat(size);
   }
 
   private boolean put(URI node, String key, String value) throws Exception {
