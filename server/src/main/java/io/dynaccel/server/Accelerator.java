@@ -7,6 +7,9 @@ import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.api.DirtyFirst;
+import io.dynaccel.server.api.PassThrough;
+import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.metrics.DynaccelMetrics;
@@ -26,15 +29,23 @@ import io.dynaccel.server.write.SchemaChangeHandler;
 import io.dynaccel.server.write.StatementHandler;
 import io.dynaccel.server.write.TableWrites;
 import io.dynaccel.server.write.TransactWriteItemsHandler;
+import io.dynaccel.server.write.WriteContext;
+import io.dynaccel.server.write.WritePath;
+import io.dynaccel.server.write.WritePaths;
+import io.dynaccel.server.write.back.WriteBackPath;
+import io.dynaccel.server.write.through.WriteThroughPath;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The accelerator's parts wired together from configuration: upstream client, caches, handlers and
  * meters, shared by every HTTP front.
  */
-final class Accelerator implements AutoCloseable {
+final class Accelerator {
 
   /** How far DynamoDB's eventually consistent reads may lag a write. */
   private static final Duration CONSISTENCY_LAG = Duration.ofSeconds(1);
@@ -45,6 +56,8 @@ final class Accelerator implements AutoCloseable {
   private final AdminRoutes admin;
   private final Vertx vertx;
   private final long schemaRefreshTimer;
+  private final WriteBackPath writeBack;
+  private String writeBackDeployment;
 
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker) {
     UpstreamConfig up = config.upstream();
@@ -60,21 +73,37 @@ final class Accelerator implements AutoCloseable {
     TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
+    WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites);
+    WritePath writeThrough = new WriteThroughPath(writes, strategies);
+    Map<WriteStrategy, WritePath> byStrategy = new EnumMap<>(WriteStrategy.class);
+    byStrategy.put(WriteStrategy.WRITE_THROUGH, writeThrough);
+    byStrategy.put(WriteStrategy.INVALIDATE, writeThrough);
+    DirtyItems dirty = DirtyItems.NONE;
+    if (config.writesBack()) {
+      this.writeBack = new WriteBackPath(writes, writeThrough, table -> strategies.apply(table) == WriteStrategy.WRITE_BACK,
+          config.writeBack(), metrics.registry(), System::nanoTime);
+      byStrategy.put(WriteStrategy.WRITE_BACK, writeBack);
+      dirty = writeBack;
+    } else {
+      this.writeBack = null;
+    }
+    WritePaths paths = new WritePaths(strategies, byStrategy);
     OperationRouter router = new OperationRouter(upstream)
-        .route(new GetItemHandler(itemCache, schemas, upstream, shapes, metrics), "GetItem")
-        .route(new BatchGetItemHandler(itemCache, schemas, upstream, shapes, metrics), "BatchGetItem")
-        .route(new QueryHandler(queryCache, schemas, upstream, metrics), "Query", "Scan")
-        .route(new NestingLimit(new ItemWriteHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites)), "PutItem", "UpdateItem", "DeleteItem")
-        .route(new NestingLimit(new BatchWriteItemHandler(itemCache, queryCache, schemas, upstream, strategies, tableWrites)), "BatchWriteItem")
-        .route(new NestingLimit(new TransactWriteItemsHandler(itemCache, queryCache, schemas, upstream, tableWrites)), "TransactWriteItems")
-        .route(new StatementHandler(upstream, tableWrites), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
+        .route(new GetItemHandler(itemCache, dirty, schemas, upstream, shapes, metrics), "GetItem")
+        .route(new BatchGetItemHandler(itemCache, dirty, schemas, upstream, shapes, metrics), "BatchGetItem")
+        .route(new QueryHandler(queryCache, dirty, schemas, upstream, metrics), "Query", "Scan")
+        .route(new NestingLimit(new ItemWriteHandler(writes, paths)), "PutItem", "UpdateItem", "DeleteItem")
+        .route(new NestingLimit(new BatchWriteItemHandler(writes, paths)), "BatchWriteItem")
+        .route(new DirtyFirst(new NestingLimit(new TransactWriteItemsHandler(writes)), dirty), "TransactWriteItems")
+        .route(new DirtyFirst(new PassThrough(upstream), dirty), "TransactGetItems")
+        .route(new DirtyFirst(new StatementHandler(upstream, tableWrites), dirty), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes(), up.region());
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
-    this.admin = new AdminRoutes(itemCache, queryCache);
+    this.admin = new AdminRoutes(itemCache, queryCache, dirty);
   }
 
   ApiEndpoint api() {
@@ -90,9 +119,24 @@ final class Accelerator implements AutoCloseable {
   }
 
 
-  @Override
-  public void close() {
+  /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
+  Future<Void> start() {
+    if (writeBack == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(writeBack).map(id -> {
+      writeBackDeployment = id;
+      return null;
+    });
+  }
+
+  /** Stops the parts: write-back flushes what it can within its deadline and closes the log. */
+  Future<Void> close() {
     vertx.cancelTimer(schemaRefreshTimer);
-    upstream.close();
+    Future<Void> stopped = writeBackDeployment == null ? Future.succeededFuture() : vertx.undeploy(writeBackDeployment);
+    return stopped.eventually(() -> {
+      upstream.close();
+      return Future.succeededFuture();
+    });
   }
 }

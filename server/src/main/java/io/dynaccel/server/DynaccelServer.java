@@ -12,7 +12,13 @@ import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -46,10 +52,12 @@ public final class DynaccelServer {
   private final boolean ownsVertx;
   private final Accelerator accelerator;
   private final RefreshingCredentials credentials;
+  private final String frontsDeployment;
   private final int port;
 
-  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, int port) {
+  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, String frontsDeployment, int port) {
     this.vertx = vertx;
+    this.frontsDeployment = frontsDeployment;
     this.ownsVertx = ownsVertx;
     this.accelerator = accelerator;
     this.credentials = credentials;
@@ -67,28 +75,31 @@ public final class DynaccelServer {
   }
 
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
-    if (config.writesBack()) {
-      return Future.failedFuture(new ConfigException("tables.*.writeStrategy: write-back is not available yet; use write-through or invalidate"));
-    }
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
     return credentials.start().compose(v -> {
       Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker);
-      // A negative port makes Vert.x pick one random port that all fronts share.
-      int requested = config.server().port() == 0 ? -1 : config.server().port();
-      List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
-      Supplier<ServerVerticle> front = () -> {
-        ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin());
-        fronts.add(verticle);
-        return verticle;
-      };
-      return vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
-          .map(id -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, fronts.get(0).actualPort()));
+      return accelerator.start().compose(started -> deployFronts(vertx, ownsVertx, config, accelerator, credentials))
+          .onFailure(e -> accelerator.close());
     }).onFailure(e -> {
       credentials.close();
       if (ownsVertx) {
         vertx.close();
       }
     });
+  }
+
+  private static Future<DynaccelServer> deployFronts(Vertx vertx, boolean ownsVertx, DynaccelConfig config, Accelerator accelerator,
+      RefreshingCredentials credentials) {
+    // A negative port makes Vert.x pick one random port that all fronts share.
+    int requested = config.server().port() == 0 ? -1 : config.server().port();
+    List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
+    Supplier<ServerVerticle> front = () -> {
+      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin());
+      fronts.add(verticle);
+      return verticle;
+    };
+    return vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
+        .map(id -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, id, fronts.get(0).actualPort()));
   }
 
   /** The port the node listens on. */
@@ -101,11 +112,38 @@ public final class DynaccelServer {
     return accelerator.metrics();
   }
 
-  /** Stops the node and releases its resources. */
+  /**
+   * Stops the node: it stops accepting requests first, then write-back flushes what it can within
+   * its deadline (the rest stays in the log), then the resources are released.
+   */
   public Future<Void> close() {
-    credentials.close();
-    accelerator.close();
-    return ownsVertx ? vertx.close() : Future.succeededFuture();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    vertx.undeploy(frontsDeployment)
+        .eventually(accelerator::close)
+        .onComplete(stopped -> {
+          credentials.close();
+          if (!ownsVertx) {
+            closed.complete(null);
+          } else {
+            // Closed from outside Vert.x: a close future bound to one of its event loops would
+            // never complete, the loop being gone by then.
+            ForkJoinPool.commonPool().execute(() -> vertx.close().onComplete(done -> closed.complete(null)));
+          }
+        });
+    return Future.fromCompletionStage(closed);
+  }
+
+  /** SIGTERM: stop accepting, let write-back flush within its deadline, then let the JVM exit. */
+  private void stopOnSignal(Duration flushDeadline) {
+    LOG.info("Dynaccel stopping");
+    try {
+      close().toCompletionStage().toCompletableFuture().get(flushDeadline.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      LOG.info("Dynaccel stopped");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Dynaccel did not stop cleanly: {}", e.toString());
+    }
   }
 
   /** Runs a node until the process is stopped. */
@@ -125,8 +163,11 @@ public final class DynaccelServer {
     URI upstream = config.upstream().effectiveEndpoint();
     long began = System.nanoTime();
     start(config, credentialsFor(upstream))
-        .onSuccess(server -> LOG.info("Dynaccel listening on {}:{} in front of {} (ready in {} ms)",
-            config.server().host(), server.port(), upstream, (System.nanoTime() - began) / 1_000_000))
+        .onSuccess(server -> {
+          LOG.info("Dynaccel listening on {}:{} in front of {} (ready in {} ms)",
+              config.server().host(), server.port(), upstream, (System.nanoTime() - began) / 1_000_000);
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stopOnSignal(config.writeBack().shutdownTimeout()), "dynaccel-shutdown"));
+        })
         .onFailure(e -> {
           LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);
           System.exit(1);

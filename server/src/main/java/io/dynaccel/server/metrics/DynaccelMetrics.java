@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -90,6 +91,11 @@ public final class DynaccelMetrics {
     outcomeCounters
         .computeIfAbsent(finalKind + "|" + operation, k -> Counter.builder("dynaccel." + finalKind).tag("operation", operation).register(registry))
         .increment();
+  }
+
+  /** The registry every meter of the node is on, for parts that register their own. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The meters in Prometheus text exposition format. */

@@ -72,6 +72,11 @@ public final class DynamoDbException extends RuntimeException {
     return new DynamoDbException(DYNAMODB + "InternalServerError", message, 500, "message");
   }
 
+  /** DynamoDB's {@code ThrottlingException} (HTTP 400), which every AWS SDK retries with backoff. */
+  public static DynamoDbException throttling() {
+    return new DynamoDbException("com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.", 400, "message");
+  }
+
   /** A {@code ServiceUnavailable} (HTTP 503) with the given message. */
   public static DynamoDbException unavailable(String message) {
     return new DynamoDbException(CORAL_SERVICE + "ServiceUnavailableException", message, 503, "message");

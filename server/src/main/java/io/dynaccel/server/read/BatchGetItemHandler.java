@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.DirtyFirst;
 import io.dynaccel.server.api.PassThrough;
+import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
@@ -49,18 +51,20 @@ public final class BatchGetItemHandler implements OperationHandler {
       Set.of("Keys", "ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet");
 
   private final ItemCache cache;
+  private final DirtyItems dirty;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
-  private final PassThrough passThrough;
+  private final OperationHandler passThrough;
   private final ProjectionShapes shapes;
   private final DynaccelMetrics metrics;
 
   /** Creates the handler. */
-  public BatchGetItemHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
+  public BatchGetItemHandler(ItemCache cache, DirtyItems dirty, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
     this.cache = cache;
+    this.dirty = dirty;
     this.schemas = schemas;
     this.upstream = upstream;
-    this.passThrough = new PassThrough(upstream);
+    this.passThrough = new DirtyFirst(new PassThrough(upstream), dirty);
     this.shapes = shapes;
     this.metrics = metrics;
   }
@@ -115,7 +119,10 @@ public final class BatchGetItemHandler implements OperationHandler {
     int misses = 0;
     for (TableRead read : reads) {
       for (Map.Entry<ItemKey, JsonNode> key : read.keys.entrySet()) {
-        CachedItem cached = cache.get(key.getKey());
+        CachedItem cached = dirty.get(key.getKey());
+        if (cached == null) {
+          cached = cache.get(key.getKey());
+        }
         if (cached != null) {
           hits++;
           if (cached.exists()) {

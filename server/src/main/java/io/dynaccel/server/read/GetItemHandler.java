@@ -3,7 +3,9 @@ package io.dynaccel.server.read;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.api.OperationHandler;
+import io.dynaccel.server.api.DirtyFirst;
 import io.dynaccel.server.api.PassThrough;
+import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
@@ -13,6 +15,7 @@ import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
@@ -21,7 +24,8 @@ import java.util.Set;
 
 /**
  * GetItem, read-through: eventually consistent reads are answered from the item cache and filled
- * from DynamoDB on a miss (an absent item is cached too); every other read goes to DynamoDB as is.
+ * from DynamoDB on a miss (an absent item is cached too); every other read goes to DynamoDB as is,
+ * once DynamoDB holds every write-back change. A dirty write-back item is answered as logged.
  */
 public final class GetItemHandler implements OperationHandler {
 
@@ -30,18 +34,20 @@ public final class GetItemHandler implements OperationHandler {
           "ExpressionAttributeNames", "AttributesToGet");
 
   private final ItemCache cache;
+  private final DirtyItems dirty;
   private final TableSchemas schemas;
   private final UpstreamClient upstream;
-  private final PassThrough passThrough;
+  private final OperationHandler passThrough;
   private final ProjectionShapes shapes;
   private final DynaccelMetrics metrics;
 
   /** Creates the handler. */
-  public GetItemHandler(ItemCache cache, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
+  public GetItemHandler(ItemCache cache, DirtyItems dirty, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
     this.cache = cache;
+    this.dirty = dirty;
     this.schemas = schemas;
     this.upstream = upstream;
-    this.passThrough = new PassThrough(upstream);
+    this.passThrough = new DirtyFirst(new PassThrough(upstream), dirty);
     this.shapes = shapes;
     this.metrics = metrics;
   }
@@ -51,6 +57,16 @@ public final class GetItemHandler implements OperationHandler {
     ObjectNode json = request.json();
     String spelling = TableNames.spelling(json.get("TableName"));
     ReadOptions options = ReadOptions.parse(json, CACHEABLE_MEMBERS);
+    if (spelling != null && options == null && !dirty.isEmpty() && json.path("ConsistentRead").asBoolean(false)) {
+      // A dirty write-back item's acknowledged state is the most recent there is: a consistent
+      // read of it is answered from memory too.
+      ObjectNode eventual = json.deepCopy();
+      eventual.remove("ConsistentRead");
+      ReadOptions dirtyOptions = ReadOptions.parse(eventual, CACHEABLE_MEMBERS);
+      if (dirtyOptions != null) {
+        return schemas.lookup(spelling).compose(table -> consistentRead(request, table, dirtyOptions));
+      }
+    }
     if (spelling == null || options == null) {
       return passThrough.handle(request);
     }
@@ -66,7 +82,10 @@ public final class GetItemHandler implements OperationHandler {
       if (!shapes.isAccepted(options.shape())) {
         return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> shapes.accept(options.shape())));
       }
-      CachedItem cached = cache.get(key);
+      CachedItem cached = dirty.get(key);
+      if (cached == null) {
+        cached = cache.get(key);
+      }
       if (cached != null) {
         metrics.itemHits(1);
         return Future.succeededFuture(CachedAnswers.getItem(cached, options));
@@ -74,6 +93,16 @@ public final class GetItemHandler implements OperationHandler {
       metrics.itemMisses(1);
       return fill(json, key, options);
     });
+  }
+
+  private Future<ApiResponse> consistentRead(ApiRequest request, TableLookup table, ReadOptions options) {
+    ItemKey key = table.servable() ? table.metadata().key().keyOf(table.table(), request.json().get("Key")) : null;
+    CachedItem state = key == null ? null : dirty.get(key);
+    if (state == null || !options.answerableFor(table.metadata()) || !shapes.isAccepted(options.shape())) {
+      return passThrough.handle(request);
+    }
+    metrics.itemHits(1);
+    return Future.succeededFuture(CachedAnswers.getItem(state, options));
   }
 
   private Future<ApiResponse> fill(ObjectNode json, ItemKey key, ReadOptions options) {

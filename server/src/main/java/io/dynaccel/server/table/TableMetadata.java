@@ -1,31 +1,37 @@
 package io.dynaccel.server.table;
 
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What DescribeTable told about one table: its primary key, the key attributes of all its indexes,
  * and the identity of this incarnation of the table.
  *
  * @param key the table's primary key
- * @param keyAttributes the key attributes of the table and of every local and global secondary
- *     index; DynamoDB rejects projections that look inside any of them
+ * @param keyAttributeTypes the key attributes of the table and of every local and global secondary
+ *     index, with their types ({@code S}, {@code N} or {@code B}); DynamoDB rejects projections that
+ *     look inside any of them, and items whose value for one has another type
  * @param tableArn the table's ARN, which names the upstream's partition, region and account, or null
  *     if DynamoDB did not say
  * @param tableId DynamoDB's id of this incarnation of the table, or null
  * @param creationDateTime when this incarnation was created, as DynamoDB wrote it, or null
  */
-public record TableMetadata(KeySchema key, Set<String> keyAttributes, String tableArn, String tableId, String creationDateTime) {
+public record TableMetadata(KeySchema key, Map<String, String> keyAttributeTypes, String tableArn, String tableId, String creationDateTime) {
 
-  /** Copies the key attribute set, so a record can never change after it was learnt. */
+  /** Copies the key attribute map, so a record can never change after it was learnt. */
   public TableMetadata {
     Objects.requireNonNull(key, "key");
-    keyAttributes = Set.copyOf(keyAttributes);
+    keyAttributeTypes = Map.copyOf(keyAttributeTypes);
   }
 
   /** Whether an attribute is a key attribute of the table or of one of its indexes. */
   public boolean isAnyKeyAttribute(String name) {
-    return keyAttributes.contains(name);
+    return keyAttributeTypes.containsKey(name);
+  }
+
+  /** Whether the table has secondary indexes whose keys are attributes other than the table's own key. */
+  public boolean hasIndexKeys() {
+    return keyAttributeTypes.size() > key.size();
   }
 
   /**

@@ -13,8 +13,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -230,28 +231,25 @@ public final class TableSchemas {
         rangeName = element.path("AttributeName").asText();
       }
     }
-    String hashType = null;
-    String rangeType = null;
+    Map<String, String> definedTypes = new HashMap<>();
     for (JsonNode definition : table.path("AttributeDefinitions")) {
-      String name = definition.path("AttributeName").asText();
-      if (name.equals(hashName)) {
-        hashType = definition.path("AttributeType").asText();
-      } else if (name.equals(rangeName)) {
-        rangeType = definition.path("AttributeType").asText();
-      }
+      definedTypes.put(definition.path("AttributeName").asText(), definition.path("AttributeType").asText());
     }
+    String hashType = definedTypes.get(hashName);
+    String rangeType = rangeName == null ? null : definedTypes.get(rangeName);
     if (hashName == null || hashType == null || (rangeName != null && rangeType == null)) {
       throw new IllegalStateException("DescribeTable answered without a usable key schema: " + table);
     }
-    Set<String> keyAttributes = new HashSet<>();
-    keyAttributes.add(hashName);
+    Map<String, String> keyAttributes = new HashMap<>();
+    keyAttributes.put(hashName, hashType);
     if (rangeName != null) {
-      keyAttributes.add(rangeName);
+      keyAttributes.put(rangeName, rangeType);
     }
     for (String indexes : List.of("LocalSecondaryIndexes", "GlobalSecondaryIndexes")) {
       for (JsonNode index : table.path(indexes)) {
         for (JsonNode element : index.path("KeySchema")) {
-          keyAttributes.add(element.path("AttributeName").asText());
+          String name = element.path("AttributeName").asText();
+          keyAttributes.put(name, definedTypes.getOrDefault(name, ""));
         }
       }
     }

@@ -14,6 +14,7 @@ import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.write.internal.WriteOutcomes;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -35,13 +36,13 @@ public final class TransactWriteItemsHandler implements OperationHandler {
   private final TableWrites tableWrites;
 
   /** Creates the handler. */
-  public TransactWriteItemsHandler(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, TableWrites tableWrites) {
-    this.cache = cache;
-    this.queries = queries;
-    this.schemas = schemas;
-    this.upstream = upstream;
+  public TransactWriteItemsHandler(WriteContext context) {
+    this.cache = context.cache();
+    this.queries = context.queries();
+    this.schemas = context.schemas();
+    this.upstream = context.upstream();
     this.passThrough = new PassThrough(upstream);
-    this.tableWrites = tableWrites;
+    this.tableWrites = context.tableWrites();
   }
 
   @Override

@@ -59,7 +59,7 @@ class TableSchemasTest {
 
     assertThat(orders.reach()).isEqualTo(Reach.SERVABLE);
     assertThat(orders.metadata().key()).isEqualTo(new KeySchema("pk", "S", null, null));
-    assertThat(orders.metadata().keyAttributes()).containsExactlyInAnyOrder("pk", "lk", "gk");
+    assertThat(orders.metadata().keyAttributeTypes()).containsOnlyKeys("pk", "lk", "gk");
     assertThat(orders.metadata().tableArn()).isEqualTo(ARN);
     lookup("Orders");
     assertThat(described).containsExactly("Orders");

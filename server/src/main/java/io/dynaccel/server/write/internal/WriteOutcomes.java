@@ -1,4 +1,4 @@
-package io.dynaccel.server.write;
+package io.dynaccel.server.write.internal;
 
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.WriteTicket;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Settles the tickets of a write by what DynamoDB answered: applied, rejected, or unknown. One rule
  * for every write operation and both caches, so that none of them gets the failure cases wrong.
  */
-final class WriteOutcomes {
+public final class WriteOutcomes {
 
   private WriteOutcomes() {}
 
@@ -22,7 +22,7 @@ final class WriteOutcomes {
    *
    * @param applied what to do with the item tickets when DynamoDB applied the write (status 200)
    */
-  static void settle(ItemCache cache, Collection<WriteTicket> tickets, QueryCache queries, Collection<QueryWriteTicket> queryTickets,
+  public static void settle(ItemCache cache, Collection<WriteTicket> tickets, QueryCache queries, Collection<QueryWriteTicket> queryTickets,
       UpstreamResponse response, Consumer<Collection<WriteTicket>> applied) {
     // A 5xx from DynamoDB does not say whether the write was applied.
     boolean unknown = !response.ok() && !response.rejected();
@@ -40,7 +40,7 @@ final class WriteOutcomes {
   }
 
   /** Settles the tickets of a write that got no answer at all. */
-  static void settleFailure(ItemCache cache, Collection<WriteTicket> tickets, QueryCache queries, Collection<QueryWriteTicket> queryTickets, Throwable failure) {
+  public static void settleFailure(ItemCache cache, Collection<WriteTicket> tickets, QueryCache queries, Collection<QueryWriteTicket> queryTickets, Throwable failure) {
     boolean neverSent = failure instanceof UpstreamFailure upstream && !upstream.mayHaveArrived();
     tickets.forEach(neverSent ? cache::failWrite : cache::abandonWrite);
     queryTickets.forEach(ticket -> queries.endWrite(ticket, !neverSent));

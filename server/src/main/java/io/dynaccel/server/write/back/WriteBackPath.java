@@ -1,0 +1,630 @@
+package io.dynaccel.server.write.back;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynaccel.config.WriteBackConfig;
+import io.dynaccel.server.api.ErrorResponses;
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.DirtyItems;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.expression.LocalWrites;
+import io.dynaccel.server.expression.ParsedExpressions;
+import io.dynaccel.server.expression.WriteOutcome;
+import io.dynaccel.server.item.AttributeValues;
+import io.dynaccel.server.protocol.ApiRequest;
+import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.DynamoDbException;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryWriteTicket;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableMetadata;
+import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.wal.Durability;
+import io.dynaccel.server.wal.WalOptions;
+import io.dynaccel.server.wal.WriteAheadLog;
+import io.dynaccel.server.write.BatchWrite;
+import io.dynaccel.server.write.WriteContext;
+import io.dynaccel.server.write.WritePath;
+import io.dynaccel.server.write.back.internal.Backoff;
+import io.dynaccel.server.write.back.internal.BatchFlusher;
+import io.dynaccel.server.write.back.internal.DeadLetters;
+import io.dynaccel.server.write.back.internal.DirtyEntry;
+import io.dynaccel.server.write.back.internal.FlushItem;
+import io.dynaccel.server.write.back.internal.FlushOutcome;
+import io.dynaccel.server.write.back.internal.FlushResult;
+import io.dynaccel.server.write.back.internal.KeyLanes;
+import io.dynaccel.server.write.back.internal.LogRecord;
+import io.dynaccel.server.write.back.internal.Sequencer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Write-back: a write is evaluated locally against the item's current state, appended to the
+ * write-ahead log and acknowledged once the log has it on disk; the item is then dirty, answered
+ * from memory, and written to DynamoDB later by a flusher that coalesces each item's changes into
+ * its last state and writes them in BatchWriteItem calls.
+ *
+ * <p>All state lives on this verticle's context (the {@link Sequencer}): writes of one item are
+ * evaluated strictly in order ({@link KeyLanes}), each against the state the previous one left,
+ * logged or not; readers on other threads see only states already on disk. A write the engine does
+ * not evaluate, a batch that mixes strategies, and anything else that must reach DynamoDB itself
+ * first waits, in the item's lane, until the item is clean, then goes write-through.
+ *
+ * <p>Start-up replays the log before the node serves: the replayed states are dirty at once and
+ * the flusher resumes. Stopping flushes what it can within {@code shutdownTimeout}; the rest stays
+ * in the log for the next start.
+ */
+public final class WriteBackPath extends VerticleBase implements WritePath, DirtyItems {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBackPath.class);
+  private static final DynamoDbException THROTTLED = DynamoDbException.throttling();
+  private static final DynamoDbException NOT_DURABLE = DynamoDbException.internal(
+      "Internal server error: the write could not be made durable and was not applied");
+  /** Members of a BatchWriteItem that write-back answers itself; anything else goes to DynamoDB. */
+  private static final Set<String> LOCAL_BATCH_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
+  private static final int MAX_BATCH_WRITES = 25;
+
+  private final ItemCache cache;
+  private final QueryCache queries;
+  private final UpstreamClient upstream;
+  private final WritePath writeThrough;
+  private final Predicate<String> writesBack;
+  private final WriteBackConfig config;
+  private final MeterRegistry registry;
+  private final LongSupplier nanoTime;
+  private final LocalWrites engine = new LocalWrites(new ParsedExpressions(10_000));
+  private final Map<ItemKey, DirtyEntry> dirty = new ConcurrentHashMap<>();
+  private final List<FlushWaiter> waiters = new ArrayList<>();
+  private final List<Promise<Void>> roundWaiters = new ArrayList<>();
+  private final Counter coalesced;
+  private final Counter acknowledged;
+
+  private Sequencer sequencer;
+  private KeyLanes lanes;
+  private WriteAheadLog log;
+  private DeadLetters deadLetters;
+  private BatchFlusher flusher;
+  private long flushTimer;
+  private volatile long dirtyBytes;
+  private boolean flushing;
+  private boolean flushAgain;
+  private boolean stopping;
+  /** Records appended but not yet durable or failed. */
+  private long outstanding;
+  /** After a log failure: writes are refused until every record appended before it has settled. */
+  private boolean refusing;
+
+  /**
+   * Creates the path; it serves once deployed.
+   *
+   * @param context the caches and DynamoDB
+   * @param writeThrough the path writes take that must reach DynamoDB before they are acknowledged
+   * @param writesBack which tables are written back; a batch naming any other goes write-through
+   * @param config the log and flusher settings
+   * @param registry where the write-back meters go
+   * @param nanoTime the clock of flush ages
+   */
+  public WriteBackPath(WriteContext context, WritePath writeThrough, Predicate<String> writesBack, WriteBackConfig config,
+      MeterRegistry registry, LongSupplier nanoTime) {
+    this.cache = context.cache();
+    this.queries = context.queries();
+    this.upstream = context.upstream();
+    this.writeThrough = writeThrough;
+    this.writesBack = writesBack;
+    this.config = config;
+    this.registry = registry;
+    this.nanoTime = nanoTime;
+    this.coalesced = Counter.builder("dynaccel.writeback.coalesced")
+        .description("Write-back changes that never reached DynamoDB on their own because a later change of the item overtook them").register(registry);
+    this.acknowledged = Counter.builder("dynaccel.writeback.acknowledged")
+        .description("Write-back changes acknowledged once durable in the log").register(registry);
+    Gauge.builder("dynaccel.writeback.dirty.items", dirty, Map::size).description("Items whose acknowledged state DynamoDB does not hold yet").register(registry);
+    Gauge.builder("dynaccel.writeback.dirty.bytes", this, p -> p.dirtyBytes).description("Bytes of dirty items").baseUnit("bytes").register(registry);
+    Gauge.builder("dynaccel.writeback.oldest.unflushed", this, WriteBackPath::oldestUnflushedSeconds)
+        .description("Age of the oldest acknowledged write DynamoDB does not hold yet").baseUnit("seconds").register(registry);
+  }
+
+  @Override
+  public Future<?> start() {
+    sequencer = new Sequencer(context);
+    lanes = new KeyLanes(sequencer);
+    WalOptions options = new WalOptions(config.logDir(), config.fsync(), config.fsyncInterval(), config.groupCommitWait(), config.segmentBytes());
+    return vertx.executeBlocking(() -> WriteAheadLog.open(options, registry, record -> replay(record.seq(), LogRecord.decode(record.payload()))))
+        .map(opened -> {
+          log = opened;
+          deadLetters = new DeadLetters(vertx, config.logDir().resolve("dead-letters.jsonl"));
+          flusher = new BatchFlusher(vertx, upstream, deadLetters, Backoff.defaults(), registry);
+          if (!dirty.isEmpty()) {
+            LOG.info("Write-back log replayed: {} dirty items, {} bytes, to flush", dirty.size(), dirtyBytes);
+          }
+          flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> flushRound());
+          flushRound();
+          return opened;
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return sequencer.call(() -> {
+      vertx.cancelTimer(flushTimer);
+      if (config.shutdownTimeout().isZero()) {
+        return Future.succeededFuture();
+      }
+      return flushed(null).timeout(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture());
+    }).compose(v -> sequencer.call(() -> {
+      stopping = true;
+      flusher.stop();
+      if (!dirty.isEmpty()) {
+        LOG.warn("Write-back stopping with {} dirty items ({} bytes) not yet in DynamoDB; they stay in the log for the next start", dirty.size(), dirtyBytes);
+      }
+      return untilRoundEnds();
+    })).compose(v -> vertx.executeBlocking(() -> {
+      log.close();
+      deadLetters.close();
+      return null;
+    }));
+  }
+
+  // ---- reads ----
+
+  @Override
+  public CachedItem get(ItemKey key) {
+    DirtyEntry entry = dirty.get(key);
+    DirtyEntry.State state = entry == null ? null : entry.durable();
+    return state == null ? null : state.cached();
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return dirty.isEmpty();
+  }
+
+  @Override
+  public Future<Void> flushed(String table) {
+    return sequencer.call(() -> {
+      Map<ItemKey, Long> targets = new HashMap<>();
+      for (DirtyEntry entry : dirty.values()) {
+        DirtyEntry.State state = entry.durable();
+        if ((table == null || entry.key().table().equals(table)) && state != null && !entry.flushedThrough(state.seq())) {
+          targets.put(entry.key(), state.seq());
+        }
+      }
+      return waitFor(targets);
+    });
+  }
+
+  // ---- writes ----
+
+  @Override
+  public Future<ApiResponse> writeItem(ApiRequest request, ItemKey key, TableMetadata table) {
+    Promise<ApiResponse> answer = Promise.promise();
+    sequencer.run(() -> lanes.run(List.of(key), () -> guarded(answer, () -> currentItem(request, key, table).compose(
+        current -> apply(request, key, table, current, answer),
+        failure -> failure instanceof NotLocal
+            ? throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer)
+            : Future.failedFuture(failure)))));
+    return answer.future();
+  }
+
+  @Override
+  public Future<ApiResponse> writeBatch(ApiRequest request, List<BatchWrite> writes) {
+    Promise<ApiResponse> answer = Promise.promise();
+    List<ItemKey> keys = writes.stream().map(BatchWrite::key).toList();
+    sequencer.run(() -> lanes.run(keys, () -> guarded(answer, () -> {
+      List<LogRecord> records = localBatch(request, writes);
+      if (records == null) {
+        return throughDynamoDb(keys, () -> writeThrough.writeBatch(request, writes), answer);
+      }
+      if (refusing) {
+        answer.complete(ErrorResponses.of(NOT_DURABLE));
+        return Future.succeededFuture();
+      }
+      return admitted().map(admit -> {
+        if (!admit) {
+          answer.complete(ErrorResponses.of(THROTTLED));
+          return null;
+        }
+        List<Future<Void>> durable = new ArrayList<>();
+        for (LogRecord record : records) {
+          durable.add(append(record));
+        }
+        Future.join(durable).onComplete(sequencer.then(done -> answer.complete(done.succeeded()
+            ? ApiResponse.ok(JsonCodec.object().set("UnprocessedItems", JsonCodec.object()))
+            : ErrorResponses.of(NOT_DURABLE))));
+        return null;
+      });
+    })));
+    return answer.future();
+  }
+
+  /** Runs one step of a write in its lane; whatever goes wrong in it fails the write's answer, never the lane. */
+  private static Future<Void> guarded(Promise<ApiResponse> answer, Supplier<Future<Void>> step) {
+    Future<Void> done;
+    try {
+      done = step.get();
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.onFailure(answer::tryFail);
+  }
+
+  /**
+   * The batch's records when write-back can answer it as DynamoDB would: only write-back tables,
+   * no reports asked for, distinct items, and every put one the engine accepts; else null.
+   */
+  private List<LogRecord> localBatch(ApiRequest request, List<BatchWrite> writes) {
+    ObjectNode json = request.json();
+    for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+      if (!LOCAL_BATCH_MEMBERS.contains(it.next())) {
+        return null;
+      }
+    }
+    if (!json.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")
+        || !json.path("ReturnItemCollectionMetrics").asText("NONE").equals("NONE")
+        || writes.isEmpty() || writes.size() > MAX_BATCH_WRITES) {
+      return null;
+    }
+    Set<ItemKey> seen = new HashSet<>();
+    List<LogRecord> records = new ArrayList<>();
+    for (BatchWrite write : writes) {
+      if (!seen.add(write.key()) || !writesBack.test(write.key().table())) {
+        return null;
+      }
+      KeySchema schema = write.table().key();
+      if (write.isDelete()) {
+        ObjectNode key = (ObjectNode) write.writeRequest().path("DeleteRequest").get("Key");
+        ObjectNode delete = JsonCodec.object().put("TableName", write.key().table());
+        delete.set("Key", key);
+        if (!(engine.deleteItem(delete, schema, null) instanceof WriteOutcome.Applied)) {
+          return null;
+        }
+        records.add(new LogRecord(write.key(), key, null));
+      } else {
+        ObjectNode item = (ObjectNode) write.writeRequest().path("PutRequest").get("Item");
+        ObjectNode put = JsonCodec.object().put("TableName", write.key().table());
+        put.set("Item", item);
+        if (!(engine.putItem(put, schema, null) instanceof WriteOutcome.Applied applied)
+            || !indexKeysValid(write.table(), applied.item()) || cachedOf(applied.item()) == null) {
+          return null;
+        }
+        records.add(new LogRecord(write.key(), keyAttributes(schema, item), applied.item()));
+      }
+    }
+    return records;
+  }
+
+  /** The item's newest state: logged, else cached, else read from DynamoDB with a consistent read. */
+  private Future<ObjectNode> currentItem(ApiRequest request, ItemKey key, TableMetadata table) {
+    DirtyEntry entry = dirty.get(key);
+    DirtyEntry.State newest = entry == null ? null : entry.newest();
+    if (newest != null) {
+      return Future.succeededFuture(newest.item());
+    }
+    CachedItem cached = cache.get(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached.exists()
+          ? (ObjectNode) JsonCodec.read(cached.getItemResponse(), cached.itemOffset(), cached.itemLength()) : null);
+    }
+    ObjectNode fetch = JsonCodec.object().put("TableName", key.table());
+    fetch.set("Key", keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key")));
+    fetch.put("ConsistentRead", true);
+    return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).map(response -> {
+      if (!response.ok()) {
+        // DynamoDB will not read the item; let it answer the write itself.
+        throw new NotLocal();
+      }
+      JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
+      return item instanceof ObjectNode found ? found : null;
+    });
+  }
+
+  /** Evaluates the write against {@code current} and logs it; the returned future frees the item's lane. */
+  private Future<Void> apply(ApiRequest request, ItemKey key, TableMetadata table, ObjectNode current, Promise<ApiResponse> answer) {
+    WriteOutcome outcome = switch (request.operation()) {
+      case "PutItem" -> engine.putItem(request.json(), table.key(), current);
+      case "UpdateItem" -> engine.updateItem(request.json(), table.key(), current);
+      default -> engine.deleteItem(request.json(), table.key(), current);
+    };
+    if (outcome instanceof WriteOutcome.Failed failed) {
+      ApiResponse error = ErrorResponses.of(failed.error());
+      if (failed.item() != null) {
+        ObjectNode body = (ObjectNode) JsonCodec.read(error.body().getBytes());
+        body.set("Item", failed.item());
+        error = new ApiResponse(error.statusCode(), Buffer.buffer(JsonCodec.write(body)), -1, null);
+      }
+      answer.complete(error);
+      return Future.succeededFuture();
+    }
+    if (!(outcome instanceof WriteOutcome.Applied applied) || !indexKeysValid(table, applied.item()) || cachedOf(applied.item()) == null) {
+      return throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer);
+    }
+    if (refusing) {
+      answer.complete(ErrorResponses.of(NOT_DURABLE));
+      return Future.succeededFuture();
+    }
+    ObjectNode keyAttributes = keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key"));
+    LogRecord record = new LogRecord(key, keyAttributes, applied.item());
+    return admitted().map(admit -> {
+      if (!admit) {
+        answer.complete(ErrorResponses.of(THROTTLED));
+      } else {
+        append(record).onComplete(sequencer.then(done ->
+            answer.complete(done.succeeded() ? ApiResponse.ok(applied.response()) : ErrorResponses.of(NOT_DURABLE))));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Whether the writes may go on: at once below half the dirty budget; above it, after the flusher's
+   * next round (writers slow to its pace); false (throttle) if the budget is still exhausted then.
+   */
+  private Future<Boolean> admitted() {
+    if (dirtyBytes <= config.maxDirtyBytes() / 2) {
+      return Future.succeededFuture(true);
+    }
+    flushRound();
+    return untilRoundEnds().map(v -> dirtyBytes < config.maxDirtyBytes());
+  }
+
+  /** Writes {@code work} to DynamoDB once the items are clean, holding their lanes until it is done. */
+  private Future<Void> throughDynamoDb(List<ItemKey> keys, Supplier<Future<ApiResponse>> work, Promise<ApiResponse> answer) {
+    Map<ItemKey, Long> targets = new HashMap<>();
+    keys.forEach(key -> targets.put(key, Long.MAX_VALUE));
+    return waitFor(targets).compose(v -> work.get()).onComplete(answer).mapEmpty();
+  }
+
+  /** Appends a change; the future completes once it is durable (and the item's state moved on). */
+  private Future<Void> append(LogRecord record) {
+    Promise<Void> durable = Promise.promise();
+    DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
+    CachedItem cached = cachedOf(record.item());
+    byte[] payload = record.encode();
+    QueryWriteTicket queryTicket = queries.beginWrite(record.key().table(), record.key().partition());
+    int before = entry.bytes();
+    outstanding++;
+    long seq = log.append(payload, new Durability() {
+      @Override
+      public void durable(long seq) {
+        sequencer.run(() -> {
+          outstanding--;
+          DirtyEntry.State previous = entry.durable();
+          entry.madeDurable(seq);
+          if (previous != null && !entry.flushedThrough(previous.seq()) && entry.flushing() != previous) {
+            coalesced.increment();
+          }
+          acknowledged.increment();
+          queries.endWrite(queryTicket, false);
+          durable.complete();
+          if (dirtyBytes >= config.flushBytes() || !waiters.isEmpty()) {
+            flushRound();
+          }
+        });
+      }
+
+      @Override
+      public void failed(long seq, IOException cause) {
+        sequencer.run(() -> {
+          outstanding--;
+          int was = entry.bytes();
+          entry.failed(seq);
+          dirtyBytes += entry.bytes() - was;
+          removeIfClean(entry);
+          queries.endWrite(queryTicket, false);
+          if (!refusing) {
+            LOG.error("Write-back log failed; writes are refused until it recovers: {}", cause.toString());
+            refusing = true;
+          }
+          if (outstanding == 0) {
+            refusing = false;
+            log.resume();
+          }
+          durable.fail(cause);
+        });
+      }
+    });
+    entry.logged(new DirtyEntry.State(seq, record.item(), cached, payload.length), nanoTime.getAsLong());
+    dirtyBytes += entry.bytes() - before;
+    return durable.future();
+  }
+
+  private void replay(long seq, LogRecord record) {
+    DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
+    byte[] payload = record.encode();
+    CachedItem cached = cachedOf(record.item());
+    int before = entry.bytes();
+    entry.logged(new DirtyEntry.State(seq, record.item(), cached, payload.length), nanoTime.getAsLong());
+    entry.madeDurable(seq);
+    dirtyBytes += entry.bytes() - before;
+  }
+
+  // ---- flushing ----
+
+  /** Starts a flush of every item with a durable state DynamoDB does not hold, unless one runs. */
+  private void flushRound() {
+    if (flushing) {
+      flushAgain = true;
+      return;
+    }
+    if (stopping) {
+      return;
+    }
+    List<FlushItem> items = new ArrayList<>();
+    for (DirtyEntry entry : dirty.values()) {
+      DirtyEntry.State state = entry.flushable();
+      if (state != null) {
+        ItemKey key = entry.key();
+        entry.flushStarted(state, cache.beginWrite(key), queries.beginWrite(key.table(), key.partition()));
+        items.add(new FlushItem(key, key.table(), entry.keyAttributes(), state.item(), state.seq()));
+      }
+    }
+    if (items.isEmpty()) {
+      endRound();
+      return;
+    }
+    flushing = true;
+    flusher.flush(items).onComplete(sequencer.then(done -> {
+      flushing = false;
+      done.result().forEach(this::flushEnded);
+      log.checkpoint(dirty.values().stream().mapToLong(DirtyEntry::oldestUnflushedSeq).min().orElse(Long.MAX_VALUE));
+      endRound();
+      if (flushAgain || dirtyBytes >= config.flushBytes() || !waiters.isEmpty()) {
+        flushAgain = false;
+        flushRound();
+      }
+    }));
+  }
+
+  private void flushEnded(FlushOutcome outcome) {
+    DirtyEntry entry = dirty.get(outcome.item().key());
+    DirtyEntry.State state = entry.flushing();
+    switch (outcome.result()) {
+      case WRITTEN -> {
+        cache.completeWrite(entry.flushTicket(), state.cached());
+        queries.endWrite(entry.flushQueryTicket(), false);
+      }
+      default -> {
+        // Dead-lettered, or given up at shutdown: DynamoDB does not hold this state, so no stale copy of the item may stay cached.
+        cache.abandonWrite(entry.flushTicket());
+        queries.endWrite(entry.flushQueryTicket(), true);
+      }
+    }
+    entry.flushEnded(outcome.result() != FlushResult.ABANDONED, nanoTime.getAsLong());
+    removeIfClean(entry);
+  }
+
+  private void removeIfClean(DirtyEntry entry) {
+    if (entry.clean()) {
+      dirty.remove(entry.key());
+      dirtyBytes -= entry.bytes();
+    }
+  }
+
+  private void endRound() {
+    settleWaiters();
+    List<Promise<Void>> ended = new ArrayList<>(roundWaiters);
+    roundWaiters.clear();
+    ended.forEach(Promise::complete);
+  }
+
+  private Future<Void> untilRoundEnds() {
+    if (!flushing) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> ended = Promise.promise();
+    roundWaiters.add(ended);
+    return ended.future();
+  }
+
+  /**
+   * Completes once each item is flushed through its target sequence number ({@link Long#MAX_VALUE}:
+   * until it is clean, pending changes included).
+   */
+  private Future<Void> waitFor(Map<ItemKey, Long> targets) {
+    FlushWaiter waiter = new FlushWaiter(targets, Promise.promise());
+    if (waiter.settled(dirty)) {
+      return Future.succeededFuture();
+    }
+    waiters.add(waiter);
+    flushRound();
+    return waiter.done().future();
+  }
+
+  private void settleWaiters() {
+    waiters.removeIf(waiter -> {
+      if (waiter.settled(dirty)) {
+        waiter.done().complete();
+        return true;
+      }
+      return false;
+    });
+  }
+
+  private double oldestUnflushedSeconds() {
+    long now = nanoTime.getAsLong();
+    return dirty.values().stream().mapToLong(DirtyEntry::unflushedSinceNanos).map(since -> now - since).max().orElse(0) / 1e9;
+  }
+
+  /** A table's items with index keys of the declared type, which only DynamoDB's own answer can reject otherwise. */
+  private static boolean indexKeysValid(TableMetadata table, ObjectNode item) {
+    if (item == null || !table.hasIndexKeys()) {
+      return true;
+    }
+    for (Map.Entry<String, String> attribute : table.keyAttributeTypes().entrySet()) {
+      JsonNode value = item.get(attribute.getKey());
+      if (value == null) {
+        continue;
+      }
+      JsonNode typed = value.get(attribute.getValue());
+      if (value.size() != 1 || typed == null || (typed.isTextual() && typed.textValue().isEmpty())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The state of an item as readers get it, or null if it holds a number outside our grammar (such
+   * as {@code "+5"}, which DynamoDB accepts but we do not canonicalise): DynamoDB must store that one.
+   */
+  private static CachedItem cachedOf(ObjectNode item) {
+    if (item == null) {
+      return CachedItem.absent();
+    }
+    try {
+      return CachedItem.present(JsonCodec.write(AttributeValues.normalizeItem(item)));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static ObjectNode keyAttributes(KeySchema schema, JsonNode source) {
+    ObjectNode key = JsonCodec.object();
+    key.set(schema.hashName(), source.get(schema.hashName()));
+    if (schema.rangeName() != null) {
+      key.set(schema.rangeName(), source.get(schema.rangeName()));
+    }
+    return key;
+  }
+
+  /** A read of the current item DynamoDB refused: the write is left to DynamoDB. */
+  private static final class NotLocal extends RuntimeException {
+    NotLocal() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Someone waiting for items to be flushed through given sequence numbers. */
+  private record FlushWaiter(Map<ItemKey, Long> targets, Promise<Void> done) {
+
+    boolean settled(Map<ItemKey, DirtyEntry> dirty) {
+      targets.entrySet().removeIf(target -> {
+        DirtyEntry entry = dirty.get(target.getKey());
+        return entry == null || (target.getValue() == Long.MAX_VALUE ? entry.clean() : entry.flushedThrough(target.getValue()));
+      });
+      return targets.isEmpty();
+    }
+  }
+}
