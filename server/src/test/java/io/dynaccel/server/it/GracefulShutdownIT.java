@@ -66,19 +66,19 @@ class GracefulShutdownIT {
 
   @Test
   void sigterm_withDirtyWrites_flushesThemAllAndExitsZeroWithinTheDeadline() throws Exception {
+    Exit exit;
     try (NodeProcess node = NodeProcess.start(launch("shutdown-flushes"))) {
       writeItems(node, "flushed");
       assertHeldByDynamoDb("flushed", NodeProcess.STRATEGY.writesBack() ? 0 : ITEMS);
-
-      Exit exit = node.terminate(SHUTDOWN_TIMEOUT.plus(EXIT_SLACK));
-      System.out.printf("GracefulShutdownIT: strategy %s, %d dirty items, exited %d after %d ms%n",
-          NodeProcess.STRATEGY, ITEMS, exit.status(), exit.took().toMillis());
-      if (NodeProcess.STRATEGY.writesBack()) {
-        // A write-through node on a main without graceful shutdown dies of the signal (143).
-        assertThat(exit.status()).as("exit status after a complete flush").isZero();
-      }
+      exit = node.terminate(SHUTDOWN_TIMEOUT.plus(EXIT_SLACK));
     }
+    System.out.printf("GracefulShutdownIT: strategy %s, %d dirty items, exited %d after %d ms, DynamoDB holds %d%n",
+        NodeProcess.STRATEGY, ITEMS, exit.status(), exit.took().toMillis(), heldByDynamoDb("flushed"));
     assertHeldByDynamoDb("flushed", ITEMS);
+    if (NodeProcess.STRATEGY.writesBack()) {
+      // A write-through node on a main without graceful shutdown dies of the signal (143).
+      assertThat(exit.status()).as("exit status after a complete flush").isZero();
+    }
   }
 
   @Test

@@ -37,12 +37,11 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcess implements AutoCloseable {
 
   /**
-   * The write strategy the process-level tests put every table under, from
-   * {@code -Ddynaccel.it.writeStrategy}: {@code write-back}, or {@code write-through} (the default
-   * until main has write-back) to check the harness against a strategy whose writes are in
-   * DynamoDB before they are acknowledged.
+   * The write strategy the process-level tests put every table under: {@code write-back} by
+   * default, {@code -Ddynaccel.it.writeStrategy=write-through} to check the harness itself against
+   * a strategy whose writes are in DynamoDB before they are acknowledged.
    */
-  static final Strategy STRATEGY = Strategy.parse(System.getProperty("dynaccel.it.writeStrategy", "write-through"));
+  static final Strategy STRATEGY = Strategy.parse(System.getProperty("dynaccel.it.writeStrategy", "write-back"));
 
   /** The write strategies these tests know how to configure. */
   enum Strategy {
