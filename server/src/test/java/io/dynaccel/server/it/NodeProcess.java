@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.dynaccel.localstack.DynamoDbEmulator;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The node runs {@code io.dynaccel.server.DynaccelServer} from the test's own class path with
  * the JVM that runs the test, on a loopback port chosen before it starts (two HTTP fronts cannot
- * share a port-0 bind). Its stdout and stderr go through a pipe to {@code target/it-nodes/<name>.log}:
- * a pipe, because a file-size limit would also cut a log file the node wrote itself.
+ * share a port-0 bind). Its stdout and stderr go through a pipe to {@code target/it-nodes/<name>.log}.
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -133,9 +129,9 @@ final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path output;
-  private final Thread copier;
+  private final Process copier;
 
-  private NodeProcess(Launch launch, Process process, int port, Path output, Thread copier) {
+  private NodeProcess(Launch launch, Process process, int port, Path output, Process copier) {
     this.launch = launch;
     this.process = process;
     this.port = port;
@@ -171,9 +167,12 @@ final class NodeProcess implements AutoCloseable {
     Path output = OUTPUT_DIR.resolve(launch.name() + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(OUTPUT_DIR.toFile());
     builder.environment().putAll(launch.environment());
-    Process process = builder.start();
-    Thread copier = copy(process.getInputStream(), output);
-    NodeProcess node = new NodeProcess(launch, process, port, output, copier);
+    // A cat of its own writes the output file: the node's own writes would count against its
+    // file-size limit, and a pipe read in this JVM loses the node's last lines (its shutdown) when
+    // the process exits, because the JDK closes the stream under a blocked reader.
+    ProcessBuilder cat = new ProcessBuilder("cat").redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+    List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder, cat));
+    NodeProcess node = new NodeProcess(launch, pipeline.get(0), port, output, pipeline.get(1));
     try {
       node.awaitReady();
     } catch (RuntimeException | Error e) {
@@ -181,24 +180,6 @@ final class NodeProcess implements AutoCloseable {
       throw e;
     }
     return node;
-  }
-
-  private static Thread copy(InputStream from, Path to) throws IOException {
-    OutputStream file = Files.newOutputStream(to, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-    Thread copier = new Thread(() -> {
-      try (from; file) {
-        byte[] buffer = new byte[8192];
-        for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
-          file.write(buffer, 0, n);
-          file.flush();
-        }
-      } catch (IOException e) {
-        // The node is gone; what it wrote so far is in the file.
-      }
-    }, "node-output-" + to.getFileName());
-    copier.setDaemon(true);
-    copier.start();
-    return copier;
   }
 
   private void awaitReady() {
@@ -290,7 +271,8 @@ final class NodeProcess implements AutoCloseable {
     try {
       boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (exited) {
-        copier.join(TimeUnit.SECONDS.toMillis(5));
+        // The node's end closes the pipe; once cat has written the rest, the output file is complete.
+        copier.waitFor(5, TimeUnit.SECONDS);
       }
       return exited;
     } catch (InterruptedException e) {
