@@ -185,6 +185,7 @@ final class NodeProcess implements AutoCloseable {
   private void awaitReady() {
     await("node " + launch.name() + " healthy").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
       if (!process.isAlive()) {
+        awaitExit(KILL_TIMEOUT); // and the output file's last lines
         throw new IllegalStateException("node " + launch.name() + " exited with " + process.exitValue() + " before it was healthy:\n" + outputTail());
       }
       return health() == 200;
