@@ -386,7 +386,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       return Future.succeededFuture(true);
     }
     flushRound();
-    return untilRoundEnds().map(v -> dirtyBytes < config.maxDirtyBytes());
+    // A round can take long while DynamoDB is down or throttling; the writer waits for it no longer
+    // than a flush interval (at most a second), then is admitted or throttled by what is dirty.
+    long wait = Math.min(config.flushInterval().toMillis(), 1_000);
+    return untilRoundEnds().timeout(wait, TimeUnit.MILLISECONDS).otherwiseEmpty()
+        .map(v -> dirtyBytes < config.maxDirtyBytes());
   }
 
   /** Writes {@code work} to DynamoDB once the items are clean, holding their lanes until it is done. */
