@@ -87,8 +87,6 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   /** Members of a BatchWriteItem that write-back answers itself; anything else goes to DynamoDB. */
   private static final Set<String> LOCAL_BATCH_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
   private static final int MAX_BATCH_WRITES = 25;
-  /** The longest a write waits for a flush round to make room: a round that cannot end (DynamoDB down) must not hold writers. */
-  private static final long ROOM_WAIT_MILLIS = 1000;
 
   private final ItemCache cache;
   private final QueryCache queries;
@@ -410,16 +408,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       return Future.succeededFuture(true);
     }
     flushRound();
-    if (!flushing) {
-      return Future.succeededFuture(dirtyBytes < config.maxDirtyBytes());
-    }
-    Promise<Void> waited = Promise.promise();
-    long timer = vertx.setTimer(Math.min(ROOM_WAIT_MILLIS, config.flushInterval().toMillis()), id -> waited.tryComplete());
-    untilRoundEnds().onComplete(ended -> {
-      vertx.cancelTimer(timer);
-      waited.tryComplete();
-    });
-    return waited.future().map(v -> dirtyBytes < config.maxDirtyBytes());
+    // A round can take long while DynamoDB is down or throttling; the writer waits for it no longer
+    // than a flush interval (at most a second), then is admitted or throttled by what is dirty.
+    long wait = Math.min(config.flushInterval().toMillis(), 1_000);
+    return untilRoundEnds().timeout(wait, TimeUnit.MILLISECONDS).otherwiseEmpty()
+        .map(v -> dirtyBytes < config.maxDirtyBytes());
   }
 
   /**
