@@ -116,6 +116,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private boolean flushing;
   private boolean flushAgain;
   private boolean stopping;
+  /** The latest release logged; waiters for a flush are answered once it is durable. */
+  private Future<Void> lastRelease = Future.succeededFuture();
   /** Records appended but not yet durable or failed. */
   private long outstanding;
   /** After a log failure: writes are refused until every record appended before it has settled. */
@@ -438,32 +440,40 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private Future<Void> released(List<ItemKey> keys) {
     List<Future<Void>> durable = new ArrayList<>();
     for (ItemKey key : keys) {
-      if (!writesBack.test(key.table())) {
-        continue;
+      if (writesBack.test(key.table())) {
+        durable.add(release(key));
       }
-      Promise<Void> logged = Promise.promise();
-      log.append(LogRecord.release(key).encode(), new Durability() {
-        @Override
-        public void durable(long seq) {
-          sequencer.run(() -> {
-            outstanding--;
-            logged.complete();
-          });
-        }
-
-        @Override
-        public void failed(long seq, IOException cause) {
-          sequencer.run(() -> {
-            outstanding--;
-            logFailed(cause);
-            logged.fail(cause);
-          });
-        }
-      });
-      outstanding++;
-      durable.add(logged.future());
     }
     return Future.all(durable).mapEmpty();
+  }
+
+  /**
+   * Logs that DynamoDB holds everything of {@code key} the log has (or that a write goes to DynamoDB
+   * itself next), so replay forgets the item's earlier records. The future completes once durable.
+   */
+  private Future<Void> release(ItemKey key) {
+    Promise<Void> logged = Promise.promise();
+    outstanding++;
+    log.append(LogRecord.release(key).encode(), new Durability() {
+      @Override
+      public void durable(long seq) {
+        sequencer.run(() -> {
+          outstanding--;
+          logged.complete();
+        });
+      }
+
+      @Override
+      public void failed(long seq, IOException cause) {
+        sequencer.run(() -> {
+          outstanding--;
+          logFailed(cause);
+          logged.fail(cause);
+        });
+      }
+    });
+    lastRelease = logged.future();
+    return lastRelease;
   }
 
   /** Appends a change; the future completes once it is durable (and the item's state moved on). */
@@ -600,14 +610,20 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       }
     }
     entry.flushEnded(outcome.result() != FlushResult.ABANDONED, nanoTime.getAsLong());
-    removeIfClean(entry);
+    if (removeIfClean(entry) && !stopping) {
+      // DynamoDB holds (or dead-lettered) all the log has of the item: a restart must not write
+      // those records again over what TransactWriteItems, PartiQL or another client writes next.
+      release(entry.key());
+    }
   }
 
-  private void removeIfClean(DirtyEntry entry) {
+  private boolean removeIfClean(DirtyEntry entry) {
     // By identity and once: a failed log write settles each undone change of the item, and every one of them looks here.
     if (entry.clean() && dirty.remove(entry.key(), entry)) {
       dirtyBytes -= entry.bytes();
+      return true;
     }
+    return false;
   }
 
   private void endRound() {
@@ -641,9 +657,12 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   }
 
   private void settleWaiters() {
+    Future<Void> released = lastRelease;
     waiters.removeIf(waiter -> {
       if (waiter.settled(dirty)) {
-        waiter.done().complete();
+        // Whoever waited goes to DynamoDB next: the release of what it waited for must be on disk
+        // first, or a restart would flush those records again over what it writes.
+        released.onComplete(done -> waiter.done().complete());
         return true;
       }
       return false;

@@ -506,6 +506,22 @@ class WriteBackPathTest {
   }
 
   @Test
+  void start_whenEveryLoggedStateWasFlushed_writesNothingAgain() {
+    deploy(UNLIMITED, Duration.ofSeconds(10));
+    await(put("a", "1"));
+    await(put("b", "2"));
+    flush();
+    int before = upstream.operations().size();
+
+    restart(UNLIMITED, Duration.ofSeconds(10));
+
+    assertThat(path.get(key("a"))).as("replayed a state DynamoDB already holds").isNull();
+    flush();
+    // Another client may have written the items since: the restart must not write the old states over it.
+    assertThat(operationsSince(before)).doesNotContain("BatchWriteItem");
+  }
+
+  @Test
   void stop_whenShutdownTimeoutIsZero_leavesEveryAcknowledgedWriteInTheLog() throws Exception {
     deploy(UNLIMITED, Duration.ZERO);
     for (int i = 0; i < 20; i++) {
