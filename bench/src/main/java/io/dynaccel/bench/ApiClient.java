@@ -26,6 +26,8 @@ final class ApiClient implements AutoCloseable {
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setDefaultHost(endpoint.getHost()).setDefaultPort(endpoint.getPort()).setKeepAlive(true).setTcpNoDelay(true))
         .with(new PoolOptions().setHttp1MaxSize(connections))
+        // A killed node resets its connections; the calls on them fail and are counted, the reset needs no log line.
+        .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
         .build();
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -99,13 +100,18 @@ public final class StrategyBenchmark {
         String.join(" ", NODE_JVM), Runtime.version());
     System.out.printf(Locale.ROOT, "Write-back logs and node output: %s (file system %s)%n%n",
         workDirectory.toAbsolutePath(), Files.getFileStore(workDirectory).type());
+    System.out.printf("Load average (1, 5, 15 min) at the start: %s%n", loadAverage());
     List<Row> rows = new ArrayList<>();
     rows.add(measure("direct DynamoDB (baseline)", "direct", null));
     rows.add(measure("write-through", "write-through", List.of("tables.*.writeStrategy=write-through")));
     rows.add(measure("invalidate", "invalidate", List.of("tables.*.writeStrategy=invalidate")));
     rows.add(measure("write-back fsync always", "wb-always", List.of("tables.*.writeStrategy=write-back", "writeBack.fsync=always")));
     rows.add(measure("write-back fsync interval", "wb-interval", List.of("tables.*.writeStrategy=write-back", "writeBack.fsync=interval")));
+    WriteLatencyRun.Result control = control();
     print(rows);
+    System.out.printf(Locale.ROOT, "%nControl (the stale-read check finds stale reads where there are some): writers straight to DynamoDB, the reader%n"
+        + "  through a write-through node whose cache they bypass: %,d of %,d reads stale%n", control.stale(), control.reads());
+    System.out.printf("%nLoad average (1, 5, 15 min) at the end: %s%n", loadAverage());
   }
 
   private Row measure(String label, String name, List<String> strategy) throws Exception {
@@ -125,7 +131,7 @@ public final class StrategyBenchmark {
       endpoint = node.endpoint();
     }
     try (ApiClient client = new ApiClient(vertx, endpoint, writers + 1)) {
-      WriteLatencyRun.Result latency = WriteLatencyRun.run(vertx, client, latencyTable, writers, warmUp, measured);
+      WriteLatencyRun.Result latency = WriteLatencyRun.run(vertx, client, client, latencyTable, writers, warmUp, measured);
       CounterRun.Result counters = CounterRun.run(vertx, client, counterTable, writers, INCREMENTS);
       if (node != null) {
         node.flush();
@@ -144,25 +150,70 @@ public final class StrategyBenchmark {
     }
   }
 
-  /** The node's fsync count, mean and maximum so far, from its Prometheus meters; null if it has no log. */
+  /** A short latency run whose writes bypass the node the reader reads through: its stale reads show that the check can fail. */
+  private WriteLatencyRun.Result control() throws Exception {
+    System.out.println("measuring the control ...");
+    String table = "control-latency";
+    BlockingCalls.createTable(dynamoDb.endpoint(), table);
+    try (NodeProcess node = NodeProcess.start(NODE_JVM, proxy.endpoint(), List.of("tables.*.writeStrategy=write-through"), workDirectory.resolve("control.log"));
+        ApiClient direct = new ApiClient(vertx, proxy.endpoint(), writers);
+        ApiClient cached = new ApiClient(vertx, node.endpoint(), 1)) {
+      return WriteLatencyRun.run(vertx, direct, cached, table, writers, Duration.ofSeconds(1), Duration.ofSeconds(3));
+    }
+  }
+
+  /**
+   * The node's fsyncs so far from its Prometheus meters: count, mean, the histogram bucket that holds
+   * the 99th percentile, and the maximum; null if it has no write-back log.
+   */
   private static String fsyncs(URI node) throws IOException, InterruptedException {
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.resolve("/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-    Map<String, Double> values = new java.util.HashMap<>();
-    metrics.lines().filter(line -> line.startsWith("dynaccel_writeback_fsync_seconds_"))
-        .forEach(line -> values.merge(line.substring(0, line.indexOf(' ')).replaceAll("\\{.*", ""),
-            Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum));
-    Double count = values.get("dynaccel_writeback_fsync_seconds_count");
-    if (count == null || count == 0) {
+    String prefix = "dynaccel_writeback_fsync_seconds";
+    double count = 0;
+    double sum = 0;
+    double max = 0;
+    TreeMap<Double, Double> buckets = new TreeMap<>();
+    for (String line : metrics.lines().filter(l -> l.startsWith(prefix)).toList()) {
+      double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith(prefix + "_count")) {
+        count = value;
+      } else if (line.startsWith(prefix + "_sum")) {
+        sum = value;
+      } else if (line.startsWith(prefix + "_max")) {
+        max = value;
+      } else if (line.startsWith(prefix + "_bucket") && !line.contains("le=\"+Inf\"")) {
+        int le = line.indexOf("le=\"") + 4;
+        buckets.put(Double.parseDouble(line.substring(le, line.indexOf('"', le))), value);
+      }
+    }
+    if (count == 0) {
       return null;
     }
-    return String.format(Locale.ROOT, "%,.0f fsyncs, mean %.3f ms, max %.3f ms", count,
-        values.get("dynaccel_writeback_fsync_seconds_sum") / count * 1000, values.get("dynaccel_writeback_fsync_seconds_max") * 1000);
+    double p99 = max;
+    for (Map.Entry<Double, Double> bucket : buckets.entrySet()) {
+      if (bucket.getValue() >= 0.99 * count) {
+        p99 = Math.min(max, bucket.getKey());
+        break;
+      }
+    }
+    return String.format(Locale.ROOT, "%,.0f fsyncs, mean %.3f ms, p99 <= %.3f ms (histogram bucket), max %.3f ms",
+        count, sum / count * 1000, p99 * 1000, max * 1000);
+  }
+
+  /** The load average of the machine, which two shared cores make part of every figure. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private void print(List<Row> rows) {
     Row direct = rows.get(0);
-    String format = "%-27s %17s %13s %17s %13s %17s %22s %22s%n";
+    String format = "%-27s  %17s  %13s  %19s  %13s  %17s  %20s  %20s%n";
     System.out.printf("%n" + format, "", "PutItem p50/p99", "vs direct", "UpdateItem p50/p99", "vs direct", "stale reads", "acknowledged writes", "upstream writes for");
     System.out.printf(format, "strategy", "ms", "p50 / p99", "ms", "p50 / p99", "(of reads)", "lost after kill -9", "10,000 increments");
     for (Row row : rows) {
