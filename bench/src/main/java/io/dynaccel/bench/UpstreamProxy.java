@@ -129,6 +129,10 @@ final class UpstreamProxy implements AutoCloseable {
 
   private Future<Void> hold() {
     long nanos = minDelayNanos + ThreadLocalRandom.current().nextLong(maxDelayNanos - minDelayNanos + 1);
+    if (nanos == 0) {
+      // Vert.x refuses a timer of no delay.
+      return Future.succeededFuture();
+    }
     return vertx.timer(nanos, TimeUnit.NANOSECONDS).mapEmpty();
   }
 
