@@ -28,9 +28,11 @@ import java.util.stream.IntStream;
  *
  * <p>Each strategy gets its own node, a JVM process of its own started from the benchmark's class
  * path, so that it can be killed like a crashed server; its heap settings are printed with the
- * results. Run with {@code bench/run.sh strategies} from the repository root (it builds first).
- * Options: {@code --seconds N} measured seconds of the latency run (default 10), {@code --writers N}
- * concurrent writers (4), {@code --kills N} kill cycles per node (3).
+ * results. Latency is measured in interleaved rounds (each strategy in turn, repeated) and the median
+ * round of each stands, so that load from elsewhere on a shared machine does not decide a ratio.
+ * Run with {@code bench/run.sh strategies} from the repository root (it builds first). Options:
+ * {@code --seconds N} measured seconds per latency round (default 5), {@code --rounds N} (3),
+ * {@code --writers N} concurrent writers (4), {@code --kills N} kill cycles per node (3).
  */
 public final class StrategyBenchmark {
 
@@ -39,6 +41,10 @@ public final class StrategyBenchmark {
   private static final Duration MAX_DELAY = Duration.ofMillis(2);
   private static final long INCREMENTS = 10_000;
   private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(1);
+  /** Load before the first round, for the JIT of every node and of the client. */
+  private static final Duration WARM_UP = Duration.ofSeconds(3);
+  /** Load before each round's measured period, after another node had the machine. */
+  private static final Duration ROUND_WARM_UP = Duration.ofSeconds(1);
 
   private final Dynalite dynamoDb;
   private final UpstreamProxy proxy;
@@ -46,31 +52,35 @@ public final class StrategyBenchmark {
   private final Path workDirectory;
   private final int writers;
   private final int kills;
+  private final int rounds;
   private final Duration warmUp;
   private final Duration measured;
 
   private StrategyBenchmark(Dynalite dynamoDb, UpstreamProxy proxy, Vertx vertx, Path workDirectory, int writers, int kills,
-      Duration warmUp, Duration measured) {
+      int rounds, Duration warmUp, Duration measured) {
     this.dynamoDb = dynamoDb;
     this.proxy = proxy;
     this.vertx = vertx;
     this.workDirectory = workDirectory;
     this.writers = writers;
     this.kills = kills;
+    this.rounds = rounds;
     this.warmUp = warmUp;
     this.measured = measured;
   }
 
   /** Runs every strategy and prints the table. */
   public static void main(String[] args) throws Exception {
-    double seconds = 10;
+    double seconds = 5;
     int writers = 4;
     int kills = 3;
+    int rounds = 3;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
         case "--writers" -> writers = Integer.parseInt(args[i + 1]);
         case "--kills" -> kills = Integer.parseInt(args[i + 1]);
+        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -83,8 +93,7 @@ public final class StrategyBenchmark {
     try (Dynalite dynamoDb = Dynalite.onFreePort()) {
       dynamoDb.start();
       try (UpstreamProxy proxy = UpstreamProxy.start(dynamoDb.endpoint(), MIN_DELAY, MAX_DELAY)) {
-        new StrategyBenchmark(dynamoDb, proxy, vertx, workDirectory, writers, kills,
-            LoadGenerator.seconds(Math.max(2, seconds / 3)), LoadGenerator.seconds(seconds)).run();
+        new StrategyBenchmark(dynamoDb, proxy, vertx, workDirectory, writers, kills, rounds, WARM_UP, LoadGenerator.seconds(seconds)).run();
       }
     } finally {
       LoadGenerator.await(vertx.close());
@@ -92,8 +101,9 @@ public final class StrategyBenchmark {
   }
 
   private void run() throws Exception {
-    System.out.printf(Locale.ROOT, "Dynaccel write strategies: %d writers + 1 reader, %s warm-up + %s measured latency run, %d cores%n",
-        writers, warmUp, measured, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "Dynaccel write strategies: %d writers + 1 reader; latency: %s warm-up, then %d interleaved rounds of %s + %s measured "
+            + "per strategy, the median round (by PutItem p99 + UpdateItem p99) stands; %d cores%n",
+        writers, warmUp, rounds, ROUND_WARM_UP, measured, Runtime.getRuntime().availableProcessors());
     System.out.printf(Locale.ROOT, "Upstream for every row: dynalite behind a proxy holding each request and each answer %s%n",
         proxy.delays());
     System.out.printf(Locale.ROOT, "Node: its own JVM per strategy: java %s -cp <bench jar> io.dynaccel.server.DynaccelServer (JDK %s, default GC)%n",
@@ -101,53 +111,71 @@ public final class StrategyBenchmark {
     System.out.printf(Locale.ROOT, "Write-back logs and node output: %s (file system %s)%n%n",
         workDirectory.toAbsolutePath(), Files.getFileStore(workDirectory).type());
     System.out.printf("Load average (1, 5, 15 min) at the start: %s%n", loadAverage());
-    List<Row> rows = new ArrayList<>();
-    rows.add(measure("direct DynamoDB (baseline)", "direct", null));
-    rows.add(measure("write-through", "write-through", List.of("tables.*.writeStrategy=write-through")));
-    rows.add(measure("invalidate", "invalidate", List.of("tables.*.writeStrategy=invalidate")));
-    rows.add(measure("write-back fsync always", "wb-always", List.of("tables.*.writeStrategy=write-back", "writeBack.fsync=always")));
-    rows.add(measure("write-back fsync interval", "wb-interval", List.of("tables.*.writeStrategy=write-back", "writeBack.fsync=interval")));
-    WriteLatencyRun.Result control = control();
-    print(rows);
-    System.out.printf(Locale.ROOT, "%nControl (the stale-read check finds stale reads where there are some): writers straight to DynamoDB, the reader%n"
-        + "  through a write-through node whose cache they bypass: %,d of %,d reads stale%n", control.stale(), control.reads());
-    System.out.printf("%nLoad average (1, 5, 15 min) at the end: %s%n", loadAverage());
+    List<Contender> contenders = new ArrayList<>();
+    try {
+      contenders.add(contender("direct DynamoDB (baseline)", "direct", null));
+      contenders.add(contender("write-through", "write-through", List.of("tables.*.writeStrategy=write-through")));
+      contenders.add(contender("invalidate", "invalidate", List.of("tables.*.writeStrategy=invalidate")));
+      contenders.add(contender("write-back fsync always", "wb-always", List.of("tables.*.writeStrategy=write-back", "writeBack.fsync=always")));
+      contenders.add(contender("write-back fsync interval", "wb-interval", List.of("tables.*.writeStrategy=write-back", "writeBack.fsync=interval")));
+      System.out.println("latency: warming up every node and the client ...");
+      for (Contender contender : contenders) {
+        WriteLatencyRun.run(vertx, contender.client, contender.client, contender.latencyTable(), writers, Duration.ZERO, warmUp);
+      }
+      // Interleaved rounds: a moment of load from elsewhere on the machine hits one round of one
+      // strategy, and the median round keeps it from deciding a ratio.
+      for (int round = 1; round <= rounds; round++) {
+        System.out.printf("latency: round %d of %d ...%n", round, rounds);
+        for (Contender contender : contenders) {
+          contender.rounds.add(WriteLatencyRun.run(vertx, contender.client, contender.client, contender.latencyTable(), writers, ROUND_WARM_UP, measured));
+        }
+      }
+      List<Row> rows = new ArrayList<>();
+      for (Contender contender : contenders) {
+        rows.add(measureWrites(contender));
+      }
+      WriteLatencyRun.Result control = control();
+      print(rows);
+      System.out.printf(Locale.ROOT, "%nControl (the stale-read check finds stale reads where there are some): writers straight to DynamoDB, the reader%n"
+          + "  through a write-through node whose cache they bypass: %,d of %,d reads stale%n", control.stale(), control.reads());
+      System.out.printf("%nLoad average (1, 5, 15 min) at the end: %s%n", loadAverage());
+    } finally {
+      for (Contender contender : contenders) {
+        contender.close();
+      }
+    }
   }
 
-  private Row measure(String label, String name, List<String> strategy) throws Exception {
-    System.out.printf("measuring %s ...%n", label);
-    String latencyTable = name + "-latency";
-    String counterTable = name + "-counters";
-    String killTable = name + "-kill";
-    for (String table : List.of(latencyTable, counterTable, killTable)) {
+  private Contender contender(String label, String name, List<String> strategy) throws Exception {
+    for (String table : List.of(name + "-latency", name + "-counters", name + "-kill")) {
       BlockingCalls.createTable(dynamoDb.endpoint(), table);
     }
-    NodeProcess node = null;
-    URI endpoint = proxy.endpoint();
-    if (strategy != null) {
-      List<String> settings = new ArrayList<>(strategy);
-      settings.add("writeBack.logDir=" + workDirectory.resolve(name + "-wal").toAbsolutePath());
-      node = NodeProcess.start(NODE_JVM, proxy.endpoint(), settings, workDirectory.resolve(name + ".log"));
-      endpoint = node.endpoint();
+    if (strategy == null) {
+      return new Contender(label, name, null, new ApiClient(vertx, proxy.endpoint(), writers + 1));
     }
-    try (ApiClient client = new ApiClient(vertx, endpoint, writers + 1)) {
-      WriteLatencyRun.Result latency = WriteLatencyRun.run(vertx, client, client, latencyTable, writers, warmUp, measured);
-      CounterRun.Result counters = CounterRun.run(vertx, client, counterTable, writers, INCREMENTS);
-      if (node != null) {
-        node.flush();
-      }
-      long counted = BlockingCalls.consistentNumbers(dynamoDb.endpoint(), counterTable,
-          IntStream.range(0, WriteLatencyRun.COUNTERS).mapToObj(CounterRun::counter).toList(), key -> "n").values().stream()
-          .mapToLong(Long::longValue).sum();
-      String fsyncs = node == null ? null : fsyncs(node.endpoint());
-      KillRun.Result killed = node == null ? null
-          : KillRun.run(vertx, node, client, dynamoDb.endpoint(), killTable, writers, kills, LOAD_BEFORE_KILL);
-      return new Row(label, latency, counters, counted, proxy.writeItems(counterTable), proxy.writeCalls(counterTable), killed, fsyncs);
-    } finally {
-      if (node != null) {
-        node.close();
-      }
+    System.out.printf("starting the %s node ...%n", label);
+    List<String> settings = new ArrayList<>(strategy);
+    settings.add("writeBack.logDir=" + workDirectory.resolve(name + "-wal").toAbsolutePath());
+    NodeProcess node = NodeProcess.start(NODE_JVM, proxy.endpoint(), settings, workDirectory.resolve(name + ".log"));
+    return new Contender(label, name, node, new ApiClient(vertx, node.endpoint(), writers + 1));
+  }
+
+  /** The counter workload, then the kill cycles. */
+  private Row measureWrites(Contender contender) throws Exception {
+    System.out.printf("counters and kill -9: %s ...%n", contender.label);
+    String counterTable = contender.name + "-counters";
+    CounterRun.Result counters = CounterRun.run(vertx, contender.client, counterTable, writers, INCREMENTS);
+    NodeProcess node = contender.node;
+    if (node != null) {
+      node.flush();
     }
+    long counted = BlockingCalls.consistentNumbers(dynamoDb.endpoint(), counterTable,
+        IntStream.range(0, WriteLatencyRun.COUNTERS).mapToObj(CounterRun::counter).toList(), key -> "n").values().stream()
+        .mapToLong(Long::longValue).sum();
+    String fsyncs = node == null ? null : fsyncs(node.endpoint());
+    KillRun.Result killed = node == null ? null
+        : KillRun.run(vertx, node, contender.client, dynamoDb.endpoint(), contender.name + "-kill", writers, kills, LOAD_BEFORE_KILL);
+    return new Row(contender.label, contender.rounds, counters, counted, proxy.writeItems(counterTable), proxy.writeCalls(counterTable), killed, fsyncs);
   }
 
   /** A short latency run whose writes bypass the node the reader reads through: its stale reads show that the check can fail. */
@@ -213,24 +241,26 @@ public final class StrategyBenchmark {
 
   private void print(List<Row> rows) {
     Row direct = rows.get(0);
-    String format = "%-27s  %17s  %13s  %19s  %13s  %17s  %20s  %20s%n";
-    System.out.printf("%n" + format, "", "PutItem p50/p99", "vs direct", "UpdateItem p50/p99", "vs direct", "stale reads", "acknowledged writes", "upstream writes for");
-    System.out.printf(format, "strategy", "ms", "p50 / p99", "ms", "p50 / p99", "(of reads)", "lost after kill -9", "10,000 increments");
+    String format = "%-27s  %17s  %13s  %19s  %13s  %18s  %20s  %20s%n";
+    System.out.printf("%n" + format, "", "PutItem p50/p99", "vs direct", "UpdateItem p50/p99", "vs direct", "stale reads, all", "acknowledged writes", "upstream writes for");
+    System.out.printf(format, "strategy", "ms", "p50 / p99", "ms", "p50 / p99", "rounds (of reads)", "lost after kill -9", "10,000 increments");
     for (Row row : rows) {
       WriteLatencyRun.Result latency = row.latency();
       System.out.printf(format, row.label(),
           millis(latency.puts()), ratio(latency.puts(), direct.latency().puts()),
           millis(latency.updates()), ratio(latency.updates(), direct.latency().updates()),
-          String.format(Locale.ROOT, "%,d of %,d", latency.stale(), latency.reads()),
+          String.format(Locale.ROOT, "%,d of %,d", row.stale(), row.reads()),
           row.killed() == null ? "n/a (no node)" : String.format(Locale.ROOT, "%,d of %,d", row.killed().lost(), row.killed().acknowledged()),
           String.format(Locale.ROOT, "%,d (%.2f%%)", row.upstreamItems(), 100.0 * row.upstreamItems() / INCREMENTS));
     }
     System.out.printf("%nDetails%n");
     for (Row row : rows) {
       WriteLatencyRun.Result latency = row.latency();
-      System.out.printf(Locale.ROOT, "  %s: latency run %,d puts and %,d increments measured, %,d writes and %,d reads not answered 200; "
-              + "counters %.1f s, %,d refused and resent, DynamoDB's sum %,d of %,d%s, %,d items in %,d write calls%n",
-          row.label(), latency.puts().requests(), latency.updates().requests(), latency.writeErrors(), latency.readErrors(),
+      System.out.printf(Locale.ROOT, "  %s: median round %,d puts and %,d increments measured; PutItem/UpdateItem p99 per round %s ms; "
+              + "%,d writes and %,d reads not answered 200 in all rounds%n",
+          row.label(), latency.puts().requests(), latency.updates().requests(), row.p99s(),
+          row.rounds().stream().mapToLong(WriteLatencyRun.Result::writeErrors).sum(), row.rounds().stream().mapToLong(WriteLatencyRun.Result::readErrors).sum());
+      System.out.printf(Locale.ROOT, "    counters: %.1f s, %,d refused and resent, DynamoDB's sum %,d of %,d%s, %,d items in %,d write calls%n",
           row.counters().seconds(), row.counters().refused(), row.counterSum(), INCREMENTS, row.counterSum() == INCREMENTS ? "" : " (MISMATCH)",
           row.upstreamItems(), row.upstreamCalls());
       if (row.killed() != null) {
@@ -273,15 +303,67 @@ public final class StrategyBenchmark {
     return String.format(Locale.ROOT, "%.2fx / %.2fx", result.millis(50) / direct.millis(50), result.millis(99) / direct.millis(99));
   }
 
+  /** One benchmarked strategy: its node (none for direct DynamoDB) and a client of what is measured. */
+  private static final class Contender implements AutoCloseable {
+    private final String label;
+    private final String name;
+    private final NodeProcess node;
+    private final ApiClient client;
+    private final List<WriteLatencyRun.Result> rounds = new ArrayList<>();
+
+    Contender(String label, String name, NodeProcess node, ApiClient client) {
+      this.label = label;
+      this.name = name;
+      this.node = node;
+      this.client = client;
+    }
+
+    String latencyTable() {
+      return name + "-latency";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      client.close();
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
   /**
    * One strategy's figures.
    *
+   * @param rounds the latency rounds
    * @param counterSum the counters' sum in DynamoDB after the counter run (and a flush)
    * @param upstreamItems writes of the counter run that reached DynamoDB, items inside batches counted one by one
    * @param upstreamCalls write calls of the counter run that reached DynamoDB
    * @param killed the kill cycles, or null for the direct baseline
    * @param fsyncs the log's fsync figures, or null without a write-back log
    */
-  private record Row(String label, WriteLatencyRun.Result latency, CounterRun.Result counters, long counterSum,
-      long upstreamItems, long upstreamCalls, KillRun.Result killed, String fsyncs) {}
+  private record Row(String label, List<WriteLatencyRun.Result> rounds, CounterRun.Result counters, long counterSum,
+      long upstreamItems, long upstreamCalls, KillRun.Result killed, String fsyncs) {
+
+    /** The round with the median PutItem p99 + UpdateItem p99. */
+    WriteLatencyRun.Result latency() {
+      List<WriteLatencyRun.Result> sorted = new ArrayList<>(rounds);
+      sorted.sort(java.util.Comparator.comparingDouble(r -> r.puts().millis(99) + r.updates().millis(99)));
+      return sorted.get(sorted.size() / 2);
+    }
+
+    /** Reads answered in every round. */
+    long reads() {
+      return rounds.stream().mapToLong(WriteLatencyRun.Result::reads).sum();
+    }
+
+    /** Stale reads in every round. */
+    long stale() {
+      return rounds.stream().mapToLong(WriteLatencyRun.Result::stale).sum();
+    }
+
+    /** Each round's PutItem and UpdateItem p99, for the details. */
+    String p99s() {
+      return rounds.stream().map(r -> String.format(Locale.ROOT, "%.3f/%.3f", r.puts().millis(99), r.updates().millis(99))).toList().toString();
+    }
+  }
 }
