@@ -4,12 +4,17 @@
 # Usage: bench/run.sh [--seconds N] [--connections N]     (from anywhere; takes about 2-3 minutes)
 # Microbenchmarks:   bench/run.sh jmh [JMH options]        e.g. bench/run.sh jmh -f 1 -wi 3 -i 5
 # Memory footprint:  bench/run.sh memory
+# Write strategies:  bench/run.sh strategies [--seconds N] [--rounds N] [--writers N] [--kills N]   (about 5 minutes)
+#   direct DynamoDB, write-through, invalidate, write-back fsync always and interval, one run, one upstream
+#   (dynalite behind a proxy adding 1-2 ms each way): write p50/p99 against direct, stale reads of a
+#   concurrent reader, acknowledged writes lost after kill -9 of the node, upstream writes for 10,000 increments
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package -pl bench -am
 jar=bench/target/dynaccel-bench.jar
 case "${1:-}" in
   jmh) shift; exec java -jar "$jar" "$@" ;;
+  strategies) shift; exec java -Xms1g -Xmx1g -cp "$jar" io.dynaccel.bench.StrategyBenchmark "$@" ;;
   memory) shift; exec java -Xms6g -Xmx6g -cp "$jar" io.dynaccel.bench.MemoryFootprint "$@" ;;
   *) exec java -Xms2g -Xmx2g -cp "$jar" io.dynaccel.bench.LoadBenchmark "$@" ;;
 esac
