@@ -59,7 +59,13 @@ final class Accelerator {
   private final WriteBackPath writeBack;
   private String writeBackDeployment;
 
-  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker) {
+  /**
+   * Wires the parts.
+   *
+   * @param writesBack whether the write-back path runs: some table is written back, or the write-back
+   *     log holds records from an earlier run that must be replayed and flushed
+   */
+  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack) {
     UpstreamConfig up = config.upstream();
     this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials);
     Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
@@ -79,7 +85,7 @@ final class Accelerator {
     byStrategy.put(WriteStrategy.WRITE_THROUGH, writeThrough);
     byStrategy.put(WriteStrategy.INVALIDATE, writeThrough);
     DirtyItems dirty = DirtyItems.NONE;
-    if (config.writesBack()) {
+    if (writesBack) {
       this.writeBack = new WriteBackPath(writes, writeThrough, table -> strategies.apply(table) == WriteStrategy.WRITE_BACK,
           config.writeBack(), metrics.registry(), System::nanoTime);
       byStrategy.put(WriteStrategy.WRITE_BACK, writeBack);

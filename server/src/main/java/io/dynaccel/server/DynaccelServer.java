@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
+import io.dynaccel.server.wal.WriteAheadLog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -76,8 +78,10 @@ public final class DynaccelServer {
 
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
-    return credentials.start().compose(v -> {
-      Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker);
+    Path logDir = config.writeBack().logDir();
+    return credentials.start().compose(v -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir))).compose(logExists -> {
+      // A log left by write-back tables must be replayed and flushed even if none is written back now.
+      Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists);
       return accelerator.start().compose(started -> deployFronts(vertx, ownsVertx, config, accelerator, credentials))
           .onFailure(e -> accelerator.close());
     }).onFailure(e -> {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -120,6 +121,25 @@ public final class WriteAheadLog implements AutoCloseable {
         .register(registry));
     this.thread = new Thread(this::run, "dynaccel-wal");
     thread.setDaemon(true);
+  }
+
+  /**
+   * Whether {@code directory} holds a log: any segment file, whatever it contains. Blocking I/O.
+   *
+   * @throws IOException if the directory exists but cannot be listed
+   */
+  public static boolean existsIn(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return false;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        if (Segment.firstSeqOf(entry) >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -176,6 +176,16 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
           flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> flushRound());
           flushRound();
           return opened;
+        })
+        .compose(opened -> {
+          long strays = dirty.keySet().stream().filter(key -> !writesBack.test(key.table())).count();
+          if (strays == 0) {
+            return Future.succeededFuture();
+          }
+          // Their tables are no longer written back: their writes will not wait in these items' lanes,
+          // so DynamoDB must hold the logged states before the node serves.
+          LOG.info("Write-back log holds {} items of tables no longer written back; flushing them before serving", strays);
+          return flushed(null);
         });
   }
 
