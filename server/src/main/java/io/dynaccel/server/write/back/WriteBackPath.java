@@ -327,6 +327,10 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       return Future.succeededFuture(cached.exists()
           ? (ObjectNode) JsonCodec.read(cached.getItemResponse(), cached.itemOffset(), cached.itemLength()) : null);
     }
+    if (independentOfCurrent(request)) {
+      // Nothing to read: the write is acknowledged from the log alone, as BatchWriteItem's are, even while DynamoDB is unreachable.
+      return Future.succeededFuture(null);
+    }
     ObjectNode fetch = JsonCodec.object().put("TableName", key.table());
     fetch.set("Key", keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key")));
     fetch.put("ConsistentRead", true);
@@ -338,6 +342,20 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
       return item instanceof ObjectNode found ? found : null;
     });
+  }
+
+  /**
+   * Whether the write's outcome and answer are the same whatever the item holds: a PutItem or
+   * DeleteItem without a condition whose ReturnValues is NONE (anything the engine does not
+   * evaluate, such as legacy parameters, it refuses whatever the item holds).
+   */
+  private static boolean independentOfCurrent(ApiRequest request) {
+    ObjectNode json = request.json();
+    JsonNode returnValues = json.get("ReturnValues");
+    JsonNode condition = json.get("ConditionExpression");
+    return (request.operation().equals("PutItem") || request.operation().equals("DeleteItem"))
+        && (condition == null || condition.isNull())
+        && (returnValues == null || returnValues.isNull() || "NONE".equals(returnValues.textValue()));
   }
 
   /** Evaluates the write against {@code current} and logs it; the returned future frees the item's lane. */
@@ -379,14 +397,29 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
 
   /**
    * Whether the writes may go on: at once below half the dirty budget; above it, after the flusher's
-   * next round (writers slow to its pace); false (throttle) if the budget is still exhausted then.
+   * round ends or one flush interval has passed, whichever comes first (writers slow to its pace,
+   * and a round that cannot end while DynamoDB is unreachable does not hold them); false (throttle)
+   * if the budget is still exhausted then.
    */
   private Future<Boolean> admitted() {
     if (dirtyBytes <= config.maxDirtyBytes() / 2) {
       return Future.succeededFuture(true);
     }
     flushRound();
-    return untilRoundEnds().map(v -> dirtyBytes < config.maxDirtyBytes());
+    if (!flushing) {
+      return Future.succeededFuture(dirtyBytes < config.maxDirtyBytes());
+    }
+    Promise<Void> waited = Promise.promise();
+    roundWaiters.add(waited);
+    long timer = vertx.setTimer(config.flushInterval().toMillis(), id -> sequencer.run(() -> {
+      if (roundWaiters.remove(waited)) {
+        waited.complete();
+      }
+    }));
+    return waited.future().map(v -> {
+      vertx.cancelTimer(timer);
+      return dirtyBytes < config.maxDirtyBytes();
+    });
   }
 
   /** Writes {@code work} to DynamoDB once the items are clean, holding their lanes until it is done. */
