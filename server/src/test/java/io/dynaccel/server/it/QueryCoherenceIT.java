@@ -82,6 +82,15 @@ class QueryCoherenceIT {
         "cache.itemTtl=150ms", "cache.negativeTtl=150ms", "cache.queryTtl=150ms"};
   }
 
+  /** How many calls may fail because DynamoDB did not answer within the node's 500 ms request timeout: none here (see CoherenceIT). */
+  int toleratedUpstreamTimeouts() {
+    return 0;
+  }
+
+  private static boolean isUpstreamTimeout(String error) {
+    return error.contains("did not answer within 500 ms");
+  }
+
   @BeforeAll
   void start() throws Exception {
     node = ProxiedAccelerator.start(upstream.emulator(), nodeSettings());
@@ -297,7 +306,9 @@ class QueryCoherenceIT {
         hitCount, missCount, hitCount / Math.max(1, hitCount + missCount),
         node.metric("dynaccel_query_cache_hits_total"), node.metric("dynaccel_scan_cache_hits_total"), node.proxy().acceptedConnections());
 
-    assertThat(errors).as("errors during the run").isEmpty();
+    List<String> timeouts = errors.stream().filter(QueryCoherenceIT::isUpstreamTimeout).toList();
+    assertThat(errors.stream().filter(e -> !isUpstreamTimeout(e)).toList()).as("errors during the run").isEmpty();
+    assertThat(timeouts).as("upstream timeouts during the run").hasSizeLessThanOrEqualTo(toleratedUpstreamTimeouts());
     assertThat(puts.get() + updates.get() + deletes.get() + batches.get()).isGreaterThan(300);
     assertThat(queries.get()).isGreaterThan(300);
     assertThat(scans.get()).isGreaterThan(50);

@@ -14,11 +14,12 @@ class WriteBackCoherenceIT extends CoherenceIT {
   @TempDir static Path logDir;
 
   /**
-   * With write-back, runs on this shared machine see a few upstream calls, the flusher's and the
-   * readers' in flight at the same moment, take longer than 500 ms through the proxy (about 5 to
-   * 11 per run of about 10,000 calls, in one or two bursts); write-through runs beside them saw none.
-   * The cause is not found yet (it is not the log's fsync: fsync interval shows the same); until it
-   * is, they are counted and capped here rather than failing the coherence check they do not touch.
+   * Upstream calls that take longer than the node's 500 ms through the shuffling proxy: on this
+   * shared machine (load average 9 to 14 on 2 cores) they come in bursts, with or without
+   * write-back (in one run 2 in CoherenceIT and 24 in QueryCoherenceIT, both write-through; 0 to 11
+   * per write-back run). They are no coherence violation (a write that failed so is recorded with
+   * an unknown outcome, a read so is not recorded), so the write-back runs count and cap them
+   * rather than fail the check they do not touch; the write-through runs stay as strict as before.
    */
   @Override
   int toleratedUpstreamTimeouts() {
