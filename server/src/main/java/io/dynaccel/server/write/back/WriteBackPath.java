@@ -57,6 +57,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   /** Members of a BatchWriteItem that write-back answers itself; anything else goes to DynamoDB. */
   private static final Set<String> LOCAL_BATCH_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
   private static final int MAX_BATCH_WRITES = 25;
+  /** A name in an update expression's path followed by a dereference: {@code a.}, {@code #n[}. */
+  private static final Pattern NESTED_PATH_ELEMENT = Pattern.compile("(#?[A-Za-z0-9_]+)\\s*[.\\[]");
 
   private final ItemCache cache;
   private final QueryCache queries;
@@ -345,6 +349,25 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   }
 
   /**
+   * Whether an UpdateItem may name a path inside an index key attribute ({@code SET gk.x = :v},
+   * {@code REMOVE gk[0]}): DynamoDB refuses that before it looks at the item ("Key attributes must
+   * be scalars; ... IndexKey: gk"), which the engine, knowing no indexes, cannot tell. Every name
+   * followed by {@code .} or {@code [} counts, wherever it stands in a path, so this errs only
+   * towards asking DynamoDB.
+   */
+  private static boolean pathsInsideIndexKey(ObjectNode request, TableMetadata table) {
+    Matcher nested = NESTED_PATH_ELEMENT.matcher(request.path("UpdateExpression").asText(""));
+    JsonNode names = request.path("ExpressionAttributeNames");
+    while (nested.find()) {
+      String name = nested.group(1);
+      if (table.isAnyKeyAttribute(name.startsWith("#") ? names.path(name).asText(name) : name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether the write's outcome and answer are the same whatever the item holds: a PutItem or
    * DeleteItem without a condition whose ReturnValues is NONE (anything the engine does not
    * evaluate, such as legacy parameters, it refuses whatever the item holds).
@@ -360,6 +383,9 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
 
   /** Evaluates the write against {@code current} and logs it; the returned future frees the item's lane. */
   private Future<Void> apply(ApiRequest request, ItemKey key, TableMetadata table, ObjectNode current, Promise<ApiResponse> answer) {
+    if (request.operation().equals("UpdateItem") && table.hasIndexKeys() && pathsInsideIndexKey(request.json(), table)) {
+      return throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer);
+    }
     WriteOutcome outcome = switch (request.operation()) {
       case "PutItem" -> engine.putItem(request.json(), table.key(), current);
       case "UpdateItem" -> engine.updateItem(request.json(), table.key(), current);
