@@ -12,8 +12,9 @@ public enum WriteStrategy {
   /** The write goes to DynamoDB first; on success the cached item is evicted so the next read fetches it. */
   INVALIDATE,
   /**
-   * The cache is updated and the write is forwarded to DynamoDB asynchronously: lowest latency, but an
-   * acknowledged write can be lost if the accelerator stops before forwarding it.
+   * The write is evaluated locally and acknowledged once its record is durable in the local
+   * write-ahead log ({@link WriteBackConfig}); DynamoDB is written later, in coalesced batches. The
+   * log is replayed at start-up, so a crash loses no acknowledged write.
    */
   WRITE_BACK;
 

@@ -87,7 +87,7 @@ final class Accelerator {
     } else {
       this.writeBack = null;
     }
-    WritePaths paths = new WritePaths(strategies, byStrategy);
+    WritePaths paths = new WritePaths(strategies, byStrategy, dirty);
     OperationRouter router = new OperationRouter(upstream)
         .route(new GetItemHandler(itemCache, dirty, schemas, upstream, shapes, metrics), "GetItem")
         .route(new BatchGetItemHandler(itemCache, dirty, schemas, upstream, shapes, metrics), "BatchGetItem")
@@ -97,7 +97,7 @@ final class Accelerator {
         .route(new DirtyFirst(new NestingLimit(new TransactWriteItemsHandler(writes)), dirty), "TransactWriteItems")
         .route(new DirtyFirst(new PassThrough(upstream), dirty), "TransactGetItems")
         .route(new DirtyFirst(new StatementHandler(upstream, tableWrites), dirty), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
-        .route(new SchemaChangeHandler(schemas, tableWrites), "CreateTable", "DeleteTable", "UpdateTable",
+        .route(new DirtyFirst(new SchemaChangeHandler(schemas, tableWrites), dirty), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes(), up.region());
     this.vertx = vertx;

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,9 @@ final class ServerVerticle extends VerticleBase {
   private final ApiEndpoint api;
   private final DynaccelMetrics metrics;
   private final AdminRoutes admin;
+  /** How long a stopping front waits for requests in flight: longer than any write-back ack, short enough for a SIGTERM deadline. */
+  private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
+
   private HttpServer server;
 
   ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin) {
@@ -58,6 +63,15 @@ final class ServerVerticle extends VerticleBase {
 
   private static boolean isOperatorPath(String path) {
     return path != null && path.length() > 1 && (path.equals("/health") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/"));
+  }
+
+  /**
+   * Stops accepting and lets requests in flight finish, closing each connection once it is idle;
+   * connections still busy after the grace period are closed.
+   */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(IN_FLIGHT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The port this front listens on. */

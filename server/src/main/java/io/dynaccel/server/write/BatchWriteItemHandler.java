@@ -72,7 +72,7 @@ public final class BatchWriteItemHandler implements OperationHandler {
       }
       if (unnamed) {
         // Some write names no key we can read, yet DynamoDB might accept it: guard whole tables.
-        return context.tableWrites().write(guarded, request);
+        return paths.beforeUnnamedWrite().compose(v -> context.tableWrites().write(guarded, request));
       }
       List<TableLookup> tables = lookups.stream().map(Future::result).toList();
       return paths.forBatch(guarded).writeBatch(request, writes)

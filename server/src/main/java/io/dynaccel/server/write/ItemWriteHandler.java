@@ -40,7 +40,7 @@ public final class ItemWriteHandler implements OperationHandler {
     return context.schemas().lookup(spelling).compose(table -> {
       if (table.reach() == TableLookup.Reach.UNKNOWN) {
         // DynamoDB would not describe the table, yet it may take the write: guard the whole table.
-        return context.tableWrites().write(List.of(table.table()), request);
+        return paths.beforeUnnamedWrite().compose(v -> context.tableWrites().write(List.of(table.table()), request));
       }
       if (!table.cached()) {
         // No such table here, or another account's: nothing cached can change; DynamoDB answers.
@@ -49,7 +49,7 @@ public final class ItemWriteHandler implements OperationHandler {
       ItemKey key = keyOf(request.operation(), table.table(), table.metadata().key(), json);
       if (key == null) {
         // We cannot name the key, yet DynamoDB might accept the write: guard the whole table.
-        return context.tableWrites().write(List.of(table.table()), request);
+        return paths.beforeUnnamedWrite().compose(v -> context.tableWrites().write(List.of(table.table()), request));
       }
       return paths.forTable(table.table()).writeItem(request, key, table.metadata())
           .andThen(ApiResponse.whenOk(() -> context.schemas().accept(table)));

@@ -1,6 +1,8 @@
 package io.dynaccel.server.write;
 
 import io.dynaccel.config.WriteStrategy;
+import io.dynaccel.server.cache.DirtyItems;
+import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,16 +13,27 @@ public final class WritePaths {
 
   private final Function<String, WriteStrategy> strategies;
   private final Map<WriteStrategy, WritePath> paths;
+  private final DirtyItems dirty;
 
   /**
    * Creates the choice.
    *
    * @param strategies each table's configured strategy
    * @param paths the path of every configured strategy
+   * @param dirty what write-back holds that DynamoDB does not yet
    */
-  public WritePaths(Function<String, WriteStrategy> strategies, Map<WriteStrategy, WritePath> paths) {
+  public WritePaths(Function<String, WriteStrategy> strategies, Map<WriteStrategy, WritePath> paths, DirtyItems dirty) {
     this.strategies = strategies;
     this.paths = new EnumMap<>(paths);
+    this.dirty = dirty;
+  }
+
+  /**
+   * Completes when a write whose items cannot be named may go to DynamoDB: once DynamoDB holds every
+   * write-back change acknowledged so far, which a later flush would otherwise write over it.
+   */
+  public Future<Void> beforeUnnamedWrite() {
+    return dirty.isEmpty() ? Future.succeededFuture() : dirty.flushed(null);
   }
 
   /** The path of a table's writes. */

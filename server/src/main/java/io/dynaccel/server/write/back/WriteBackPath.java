@@ -423,9 +423,9 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
 
   /**
    * Whether the writes may go on: at once below half the dirty budget; above it, after the flusher's
-   * round ends or one flush interval has passed, whichever comes first (writers slow to its pace,
-   * and a round that cannot end while DynamoDB is unreachable does not hold them); false (throttle)
-   * if the budget is still exhausted then.
+   * round ends or a flush interval (at most a second) has passed, whichever comes first (writers
+   * slow to its pace, and a round that cannot end while DynamoDB is unreachable does not hold
+   * them); false (throttle) if the budget is still exhausted then.
    */
   private Future<Boolean> admitted() {
     if (dirtyBytes <= config.maxDirtyBytes() / 2) {
@@ -435,9 +435,12 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     if (!flushing) {
       return Future.succeededFuture(dirtyBytes < config.maxDirtyBytes());
     }
+    // A round can take long while DynamoDB is down or throttling; the writer waits for it no longer
+    // than a flush interval (at most a second), then is admitted or throttled by what is dirty. The
+    // timer completes the wait on the sequencer, so the write goes on there whichever ends first.
     Promise<Void> waited = Promise.promise();
     roundWaiters.add(waited);
-    long timer = vertx.setTimer(config.flushInterval().toMillis(), id -> sequencer.run(() -> {
+    long timer = vertx.setTimer(Math.min(config.flushInterval().toMillis(), 1_000), id -> sequencer.run(() -> {
       if (roundWaiters.remove(waited)) {
         waited.complete();
       }
