@@ -37,8 +37,13 @@ final class AcceleratorFixture implements AutoCloseable {
 
   /** Starts a node in front of the emulator, with extra {@code --set key=value} settings. */
   static AcceleratorFixture start(DynamoDbEmulator upstream, String... settings) throws Exception {
+    return start(upstream.endpoint(), upstream.region(), settings);
+  }
+
+  /** Starts a node in front of any DynamoDB endpoint (a proxy of the emulator, say), with extra settings. */
+  static AcceleratorFixture start(URI upstream, String region, String... settings) throws Exception {
     List<String> args = new ArrayList<>(List.of("--port", "0", "--instances", "2", "--host", "127.0.0.1",
-        "--upstream", upstream.endpoint().toString(), "--region", upstream.region()));
+        "--upstream", upstream.toString(), "--region", region));
     for (String setting : settings) {
       args.add("--set");
       args.add(setting);

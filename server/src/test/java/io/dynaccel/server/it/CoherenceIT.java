@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,7 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * Contract 1 under load: many readers and overlapping writers of a few keys, through an accelerator
  * whose upstream answers come back in shuffled order, never see a value older than a write that was
  * acknowledged before the read began.
+ *
+ * <p>{@link WriteBackCoherenceIT} runs the same history with every table written back.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoherenceIT {
 
   private static final String TABLE = "Coherence";
@@ -54,16 +58,38 @@ class CoherenceIT {
   private static DynamoDbAsyncClient client;
   private static DynamoDbClient direct;
 
+  /**
+   * The node's {@code --set} settings: a short request timeout, so write guards expire within a quiet
+   * phase, and short TTLs, so readers keep filling.
+   */
+  String[] nodeSettings() {
+    return new String[] {"upstream.requestTimeout=500ms", "cache.itemTtl=150ms", "cache.negativeTtl=150ms"};
+  }
+
+  /**
+   * How many calls may fail because DynamoDB (through the shuffling proxy) did not answer within
+   * the node's 500 ms request timeout: none here. Such a call is no coherence violation (a write
+   * that failed so is recorded with an unknown outcome, a read so is not recorded), but it is
+   * counted and capped, so that a run that mostly fails cannot pass.
+   */
+  int toleratedUpstreamTimeouts() {
+    return 0;
+  }
+
+  private static boolean isUpstreamTimeout(String error) {
+    return error.contains("did not answer within 500 ms");
+  }
+
   @BeforeAll
-  static void start() throws Exception {
-    node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=500ms", "cache.itemTtl=150ms", "cache.negativeTtl=150ms");
+  void start() throws Exception {
+    node = ProxiedAccelerator.start(upstream.emulator(), nodeSettings());
     client = node.asyncClient(node.endpoint(), 64, Duration.ofSeconds(30));
     direct = node.syncClient(upstream.endpoint(), Duration.ofSeconds(30));
     ProxiedAccelerator.createTable(direct, TABLE);
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (node != null) {
       node.close();
     }
@@ -204,14 +230,17 @@ class CoherenceIT {
         errors.size(), result.stale().size(), result.phantoms().size(), hits, misses, hits / Math.max(1, hits + misses),
         node.proxy().acceptedConnections());
 
-    assertThat(errors).as("errors during the run").isEmpty();
+    List<String> timeouts = errors.stream().filter(CoherenceIT::isUpstreamTimeout).toList();
+    assertThat(errors.stream().filter(e -> !isUpstreamTimeout(e)).toList()).as("errors during the run").isEmpty();
+    assertThat(timeouts).as("upstream timeouts during the run").hasSizeLessThanOrEqualTo(toleratedUpstreamTimeouts());
     assertThat(puts.get() + updates.get() + deletes.get()).isGreaterThan(300);
     assertThat(result.reads()).isGreaterThan(1000);
     assertThat(misses).as("the run must exercise fills, not only hits").isGreaterThan(100);
     assertThat(result.stale()).as(result.summary(10)).isEmpty();
     assertThat(result.phantoms()).as(result.summary(10)).isEmpty();
 
-    // At rest, the accelerator answers what DynamoDB holds.
+    // At rest (write-back changes flushed), the accelerator answers what DynamoDB holds.
+    assertThat(node.flushWriteBack(Duration.ofSeconds(30)).statusCode()).isEqualTo(200);
     for (int i = 0; i < KEYS; i++) {
       String key = key(i);
       String stored = valueOf(direct.getItem(b -> b.tableName(TABLE).key(keyOf(key)).consistentRead(true)).item());

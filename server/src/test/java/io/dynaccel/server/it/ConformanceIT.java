@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * values, after the normalisation {@link ConformanceCorpus} documents. The corpus is sent twice in the recorded order,
  * first with an empty cache and then with the cache the first pass filled, and both passes must answer as dynalite
  * did: an answer never depends on what the cache holds. Record the corpus again with {@link ConformanceRecorder}.
+ * {@link WriteBackConformanceIT} replays it with every table written back.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConformanceIT {
 
   private static final int SHOWN_CHARACTERS = 400;
@@ -41,14 +44,19 @@ class ConformanceIT {
 
   private static AcceleratorFixture fixture;
 
+  /** The node's {@code --set} settings; none here, so every table has the default strategy. */
+  String[] nodeSettings() {
+    return new String[0];
+  }
+
   @BeforeAll
-  static void start() throws Exception {
+  void start() throws Exception {
     ConformanceTables.create(new SignedJsonClient(upstream.endpoint()));
-    fixture = AcceleratorFixture.start(upstream.emulator());
+    fixture = AcceleratorFixture.start(upstream.emulator(), nodeSettings());
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     fixture.close();
   }
 
@@ -58,24 +66,39 @@ class ConformanceIT {
     SignedJsonClient client = new SignedJsonClient(fixture.endpoint());
     List<String> differences = new ArrayList<>();
     Map<String, Integer> perFamily = new TreeMap<>();
+    Map<String, Integer> departures = new TreeMap<>();
     for (String pass : List.of("cold", "warm")) {
       long started = System.nanoTime();
       for (Entry entry : corpus) {
-        String difference = difference(entry, client.call(entry.request().operation(), entry.request().request()));
-        if (difference != null) {
+        HttpResponse<String> actual = client.call(entry.request().operation(), entry.request().request());
+        String difference = difference(entry, actual);
+        String departure = difference == null ? null : departure(entry, actual);
+        if (departure != null) {
+          departures.merge(departure, 1, Integer::sum);
+        } else if (difference != null) {
           differences.add(pass + " " + difference);
           perFamily.merge(pass + " " + entry.request().family(), 1, Integer::sum);
         }
       }
       System.out.printf("ConformanceIT: %s pass, %d cases in %d ms%n", pass, corpus.size(), (System.nanoTime() - started) / 1_000_000);
     }
-    Path report = Path.of("target", "conformance-differences.txt");
+    Path report = Path.of("target", getClass().getSimpleName() + "-differences.txt");
     Files.createDirectories(report.getParent());
     Files.writeString(report, String.join("\n", differences) + "\n", StandardCharsets.UTF_8);
-    System.out.printf("ConformanceIT: %d differences over two passes of %d cases, per pass and family %s; all in %s%n",
-        differences.size(), corpus.size(), perFamily, report.toAbsolutePath());
+    System.out.printf("ConformanceIT: %d differences over two passes of %d cases, per pass and family %s; all in %s; "
+            + "departures from dynalite (DynamoDB followed) %s%n",
+        differences.size(), corpus.size(), perFamily, report.toAbsolutePath(), departures);
 
     assertThat(differences).as("answers through the accelerator that differ from dynalite's recorded ones").isEmpty();
+  }
+
+  /**
+   * The name of the documented way dynalite departs from DynamoDB that explains why {@code actual}
+   * differs from the recorded answer, or null if none does: none here, where dynalite answers
+   * every call behind the node.
+   */
+  String departure(Entry entry, HttpResponse<String> actual) throws IOException {
+    return null;
   }
 
   private static List<Entry> corpus() throws IOException {

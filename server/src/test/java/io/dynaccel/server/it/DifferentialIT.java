@@ -12,12 +12,16 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sends the same random calls to one DynamoDB directly and to a second, identical one through the
  * accelerator, and compares the answers one by one: status, items, number formatting and errors.
+ * At the end both DynamoDBs must hold the same items. {@link WriteBackDifferentialIT} runs the same
+ * calls with every table written back.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DifferentialIT {
 
   private static final int OPERATIONS = 3000;
@@ -33,9 +37,14 @@ class DifferentialIT {
   private static URI accelerated;
   private final Random random = new Random(20261127L);
 
+  /** The node's {@code --set} settings; none here, so every table has the default strategy. */
+  String[] nodeSettings() {
+    return new String[0];
+  }
+
   @BeforeAll
-  static void start() throws Exception {
-    fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
+  void start() throws Exception {
+    fixture = AcceleratorFixture.start(acceleratedUpstream.emulator(), nodeSettings());
     direct = directUpstream.endpoint();
     accelerated = fixture.endpoint();
     String create = "{\"TableName\":\"Diff\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"
@@ -47,7 +56,7 @@ class DifferentialIT {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     fixture.close();
   }
 
@@ -59,10 +68,13 @@ class DifferentialIT {
       differential.send(call.operation, call.body);
     }
     List<String> differences = differential.differences();
-    System.out.printf("DifferentialIT: %d calls, %d DynamoDB errors among them, %d differences, item cache hits %.0f, misses %.0f%n",
-        OPERATIONS, differential.errors(), differences.size(), fixture.metric("dynaccel_item_cache_hits_total"), fixture.metric("dynaccel_item_cache_misses_total"));
+    System.out.printf("DifferentialIT: %d calls, %d DynamoDB errors among them, %d differences, item cache hits %.0f, misses %.0f, "
+            + "departures from dynalite (DynamoDB followed) %s%n",
+        OPERATIONS, differential.errors(), differences.size(), fixture.metric("dynaccel_item_cache_hits_total"),
+        fixture.metric("dynaccel_item_cache_misses_total"), differential.departures());
     assertThat(differences).isEmpty();
     assertThat(fixture.metric("dynaccel_item_cache_hits_total")).isPositive();
+    assertThat(differential.storedDifferences(acceleratedUpstream.endpoint(), TABLE)).isEmpty();
   }
 
   private record Call(String operation, String body) {}

@@ -132,7 +132,7 @@ class ExpressionDifferentialIT {
     Map<String, Integer> outcomes = new TreeMap<>();
     int errors = 0;
     int conditionFailures = 0;
-    for (int i = 0; i < CASES; i++) {
+    for (int i = 0; i < cases(); i++) {
       Case c = nextCase(i);
       counts.merge(c.operation, 1, Integer::sum);
       c.constructs.forEach(k -> counts.merge(k, 1, Integer::sum));
@@ -159,11 +159,7 @@ class ExpressionDifferentialIT {
       }
       HttpResponse<String> remote = call(c.operation, request.toString());
       ObjectNode after = (ObjectNode) JSON.readTree(call("GetItem", "{\"TableName\":\"Expr\",\"ConsistentRead\":true,\"Key\":" + key + "}").body()).get("Item");
-      WriteOutcome local = switch (c.operation) {
-        case "PutItem" -> engine.putItem(request, KEYS, start);
-        case "UpdateItem" -> engine.updateItem(request, KEYS, start);
-        default -> engine.deleteItem(request, KEYS, start);
-      };
+      WriteOutcome local = evaluate(c.operation, request, start, key);
       JsonNode remoteBody = remote.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(remote.body());
       if (remote.statusCode() != 200) {
         errors++;
@@ -179,12 +175,29 @@ class ExpressionDifferentialIT {
       }
     }
     System.out.printf("ExpressionDifferentialIT: %d cases, %d errors from dynalite (%d failed conditions locally), %d unexplained differences%n",
-        CASES, errors, conditionFailures, differences.size());
+        cases(), errors, conditionFailures, differences.size());
     System.out.println("ExpressionDifferentialIT: cases per construct " + counts);
     System.out.println("ExpressionDifferentialIT: departures from dynalite (DynamoDB followed) " + departures);
     outcomes.forEach((m, n) -> System.out.printf("ExpressionDifferentialIT: outcome %5d  %s%n", n, m));
     differences.stream().limit(15).forEach(System.out::println);
     assertThat(differences).isEmpty();
+  }
+
+  /** How many random cases to run. */
+  int cases() {
+    return CASES;
+  }
+
+  /**
+   * What DynamoDB should make of the write, from the item {@code start} (null: none) at {@code key}:
+   * here the engine's own verdict; {@link WriteBackExpressionDifferentialIT} asks a write-back node.
+   */
+  WriteOutcome evaluate(String operation, ObjectNode request, ObjectNode start, ObjectNode key) throws Exception {
+    return switch (operation) {
+      case "PutItem" -> engine.putItem(request, KEYS, start);
+      case "UpdateItem" -> engine.updateItem(request, KEYS, start);
+      default -> engine.deleteItem(request, KEYS, start);
+    };
   }
 
   // ----- comparison --------------------------------------------------------------------------

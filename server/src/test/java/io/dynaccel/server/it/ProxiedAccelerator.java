@@ -5,6 +5,9 @@ import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.localstack.DynamoDbEmulator;
 import io.dynaccel.server.DynaccelServer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,7 @@ final class ProxiedAccelerator implements AutoCloseable {
   private final DelayingProxy proxy;
   private final DynaccelServer server;
   private final List<AutoCloseable> clients = new ArrayList<>();
+  private final HttpClient admin = HttpClient.newHttpClient();
 
   private ProxiedAccelerator(DelayingProxy proxy, DynaccelServer server) {
     this.proxy = proxy;
@@ -126,6 +130,15 @@ final class ProxiedAccelerator implements AutoCloseable {
 
   private static RetryStrategy noRetries() {
     return AwsRetryStrategy.doNotRetry();
+  }
+
+  /**
+   * Asks the node to flush its write-back changes: the answer comes once DynamoDB holds every one
+   * acknowledged before the call (at once without write-back tables).
+   */
+  HttpResponse<String> flushWriteBack(Duration timeout) throws Exception {
+    return admin.send(HttpRequest.newBuilder(endpoint().resolve("/admin/write-back/flush")).timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of a meter in the node's Prometheus text (summed over tags), 0 if absent. */

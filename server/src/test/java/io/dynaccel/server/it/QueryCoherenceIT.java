@@ -21,6 +21,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,7 +51,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * cached and refilled during the quiet phase, so the first writes of a hot phase meet cached results
  * and fills in flight. The two partitions' phases are offset, so a partition's cached Query results
  * live on while the other partition (and with it every Scan) is being written.
+ *
+ * <p>{@link WriteBackQueryCoherenceIT} runs the same history with every table written back.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryCoherenceIT {
 
   private static final String TABLE = "QueryCoherence";
@@ -69,10 +73,27 @@ class QueryCoherenceIT {
   private static DynamoDbAsyncClient client;
   private static DynamoDbClient direct;
 
+  /**
+   * The node's {@code --set} settings: a short request timeout, so write guards expire within a quiet
+   * phase, and short TTLs, so readers keep filling.
+   */
+  String[] nodeSettings() {
+    return new String[] {"upstream.requestTimeout=500ms",
+        "cache.itemTtl=150ms", "cache.negativeTtl=150ms", "cache.queryTtl=150ms"};
+  }
+
+  /** How many calls may fail because DynamoDB did not answer within the node's 500 ms request timeout: none here (see CoherenceIT). */
+  int toleratedUpstreamTimeouts() {
+    return 0;
+  }
+
+  private static boolean isUpstreamTimeout(String error) {
+    return error.contains("did not answer within 500 ms");
+  }
+
   @BeforeAll
-  static void start() throws Exception {
-    node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=500ms",
-        "cache.itemTtl=150ms", "cache.negativeTtl=150ms", "cache.queryTtl=150ms");
+  void start() throws Exception {
+    node = ProxiedAccelerator.start(upstream.emulator(), nodeSettings());
     client = node.asyncClient(node.endpoint(), 64, Duration.ofSeconds(30));
     direct = node.syncClient(upstream.endpoint(), Duration.ofSeconds(30));
     direct.createTable(b -> b.tableName(TABLE)
@@ -88,7 +109,7 @@ class QueryCoherenceIT {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (node != null) {
       node.close();
     }
@@ -285,7 +306,9 @@ class QueryCoherenceIT {
         hitCount, missCount, hitCount / Math.max(1, hitCount + missCount),
         node.metric("dynaccel_query_cache_hits_total"), node.metric("dynaccel_scan_cache_hits_total"), node.proxy().acceptedConnections());
 
-    assertThat(errors).as("errors during the run").isEmpty();
+    List<String> timeouts = errors.stream().filter(QueryCoherenceIT::isUpstreamTimeout).toList();
+    assertThat(errors.stream().filter(e -> !isUpstreamTimeout(e)).toList()).as("errors during the run").isEmpty();
+    assertThat(timeouts).as("upstream timeouts during the run").hasSizeLessThanOrEqualTo(toleratedUpstreamTimeouts());
     assertThat(puts.get() + updates.get() + deletes.get() + batches.get()).isGreaterThan(300);
     assertThat(queries.get()).isGreaterThan(300);
     assertThat(scans.get()).isGreaterThan(50);
@@ -293,7 +316,8 @@ class QueryCoherenceIT {
     assertThat(result.stale()).as(result.summary(10)).isEmpty();
     assertThat(result.phantoms()).as(result.summary(10)).isEmpty();
 
-    // At rest, the accelerator answers what DynamoDB holds.
+    // At rest (write-back changes flushed), the accelerator answers what DynamoDB holds.
+    assertThat(node.flushWriteBack(Duration.ofSeconds(30)).statusCode()).isEqualTo(200);
     for (String partition : PARTITIONS) {
       QueryRequest request = query(partition, 0);
       var stored = direct.query(request.toBuilder().consistentRead(true).build()).items();

@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -28,8 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * of earlier pages), often in bursts without writes between them, so that a query cache answers
  * many of them; the writes in between (PutItem, UpdateItem, DeleteItem, BatchWriteItem) move items
  * in and out of the base table's partitions, a local and two global secondary indexes, so a cache
- * that keeps a result a write changed, or confuses two requests, answers differently.
+ * that keeps a result a write changed, or confuses two requests, answers differently. At the end
+ * both DynamoDBs must hold the same items. {@link WriteBackQueryDifferentialIT} runs the same calls
+ * with every table written back.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryDifferentialIT {
 
   private static final int OPERATIONS = Integer.getInteger("querydiff.calls", 3600);
@@ -66,9 +70,14 @@ class QueryDifferentialIT {
   private static URI accelerated;
   private final Random random = new Random(20261203L);
 
+  /** The node's {@code --set} settings: a short request timeout, so write guards expire within a quiet run. */
+  String[] nodeSettings() {
+    return new String[] {"upstream.requestTimeout=500ms"};
+  }
+
   @BeforeAll
-  static void start() throws Exception {
-    fixture = AcceleratorFixture.start(acceleratedUpstream.emulator(), "upstream.requestTimeout=500ms");
+  void start() throws Exception {
+    fixture = AcceleratorFixture.start(acceleratedUpstream.emulator(), nodeSettings());
     direct = directUpstream.endpoint();
     accelerated = fixture.endpoint();
     String create = "{\"TableName\":\"" + TABLE + "\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":["
@@ -97,7 +106,7 @@ class QueryDifferentialIT {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (fixture != null) {
       fixture.close();
     }
@@ -195,15 +204,17 @@ class QueryDifferentialIT {
     System.out.printf("QueryDifferentialIT: %d calls %s, %d DynamoDB errors among them, %d differences; "
             + "%d reads repeated with no write since their last sending; "
             + "dynaccel_query_cache_hits_total %.0f, dynaccel_query_cache_misses_total %.0f, "
-            + "dynaccel_scan_cache_hits_total %.0f, dynaccel_scan_cache_misses_total %.0f%n",
+            + "dynaccel_scan_cache_hits_total %.0f, dynaccel_scan_cache_misses_total %.0f; "
+            + "departures from dynalite (DynamoDB followed) %s%n",
         differential.calls(), counts, differential.errors(), differences.size(), repeatsWithoutWrite,
-        queryHits, queryMisses, scanHits, scanMisses);
+        queryHits, queryMisses, scanHits, scanMisses, differential.departures());
     assertThat(differences).as(String.join("\n", differences.subList(0, Math.min(10, differences.size())))).isEmpty();
     assertThat(differential.calls()).isGreaterThanOrEqualTo(2000);
     assertThat(repeatsWithoutWrite).as("identical reads with no write between them, that a cache could answer").isGreaterThan(300);
     assertThat(counts.getOrDefault("continued Query", 0) + counts.getOrDefault("continued Scan", 0)).isGreaterThan(100);
     assertThat(queryHits + queryMisses).as("Query calls counted by the node").isPositive();
     assertThat(scanHits + scanMisses).as("Scan calls counted by the node").isPositive();
+    assertThat(differential.storedDifferences(acceleratedUpstream.endpoint(), TABLE, OTHER, NUMERIC)).isEmpty();
   }
 
   /** One API call: the operation and its JSON body. */

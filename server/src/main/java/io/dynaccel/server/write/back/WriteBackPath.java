@@ -59,6 +59,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +89,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   /** Members of a BatchWriteItem that write-back answers itself; anything else goes to DynamoDB. */
   private static final Set<String> LOCAL_BATCH_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
   private static final int MAX_BATCH_WRITES = 25;
+  /** A name in an update expression's path followed by a dereference: {@code a.}, {@code #n[}. */
+  private static final Pattern NESTED_PATH_ELEMENT = Pattern.compile("(#?[A-Za-z0-9_]+)\\s*[.\\[]");
 
   private final ItemCache cache;
   private final QueryCache queries;
@@ -359,6 +363,10 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       return Future.succeededFuture(cached.exists()
           ? (ObjectNode) JsonCodec.read(cached.getItemResponse(), cached.itemOffset(), cached.itemLength()) : null);
     }
+    if (independentOfCurrent(request)) {
+      // Nothing to read: the write is acknowledged from the log alone, as BatchWriteItem's are, even while DynamoDB is unreachable.
+      return Future.succeededFuture(null);
+    }
     ObjectNode fetch = JsonCodec.object().put("TableName", key.table());
     fetch.set("Key", keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key")));
     fetch.put("ConsistentRead", true);
@@ -372,8 +380,44 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     });
   }
 
+  /**
+   * Whether an UpdateItem may name a path inside an index key attribute ({@code SET gk.x = :v},
+   * {@code REMOVE gk[0]}): DynamoDB refuses that before it looks at the item ("Key attributes must
+   * be scalars; ... IndexKey: gk"), which the engine, knowing no indexes, cannot tell. Every name
+   * followed by {@code .} or {@code [} counts, wherever it stands in a path, so this errs only
+   * towards asking DynamoDB.
+   */
+  private static boolean pathsInsideIndexKey(ObjectNode request, TableMetadata table) {
+    Matcher nested = NESTED_PATH_ELEMENT.matcher(request.path("UpdateExpression").asText(""));
+    JsonNode names = request.path("ExpressionAttributeNames");
+    while (nested.find()) {
+      String name = nested.group(1);
+      if (table.isAnyKeyAttribute(name.startsWith("#") ? names.path(name).asText(name) : name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the write's outcome and answer are the same whatever the item holds: a PutItem or
+   * DeleteItem without a condition whose ReturnValues is NONE (anything the engine does not
+   * evaluate, such as legacy parameters, it refuses whatever the item holds).
+   */
+  private static boolean independentOfCurrent(ApiRequest request) {
+    ObjectNode json = request.json();
+    JsonNode returnValues = json.get("ReturnValues");
+    JsonNode condition = json.get("ConditionExpression");
+    return (request.operation().equals("PutItem") || request.operation().equals("DeleteItem"))
+        && (condition == null || condition.isNull())
+        && (returnValues == null || returnValues.isNull() || "NONE".equals(returnValues.textValue()));
+  }
+
   /** Evaluates the write against {@code current} and logs it; the returned future frees the item's lane. */
   private Future<Void> apply(ApiRequest request, ItemKey key, TableMetadata table, ObjectNode current, Promise<ApiResponse> answer) {
+    if (request.operation().equals("UpdateItem") && table.hasIndexKeys() && pathsInsideIndexKey(request.json(), table)) {
+      return throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer);
+    }
     WriteOutcome outcome = switch (request.operation()) {
       case "PutItem" -> engine.putItem(request.json(), table.key(), current);
       case "UpdateItem" -> engine.updateItem(request.json(), table.key(), current);
@@ -412,19 +456,32 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
 
   /**
    * Whether the writes may go on: at once below half the dirty budget; above it, after the flusher's
-   * round (writers slow to its pace), or a second if the round takes longer; false (throttle) if the
-   * budget is still exhausted then.
+   * round ends or a flush interval (at most a second) has passed, whichever comes first (writers
+   * slow to its pace, and a round that cannot end while DynamoDB is unreachable does not hold
+   * them); false (throttle) if the budget is still exhausted then.
    */
   private Future<Boolean> admitted() {
     if (dirtyBytes <= config.maxDirtyBytes() / 2) {
       return Future.succeededFuture(true);
     }
     flushRound();
+    if (!flushing) {
+      return Future.succeededFuture(dirtyBytes < config.maxDirtyBytes());
+    }
     // A round can take long while DynamoDB is down or throttling; the writer waits for it no longer
-    // than a flush interval (at most a second), then is admitted or throttled by what is dirty.
-    long wait = Math.min(config.flushInterval().toMillis(), 1_000);
-    return untilRoundEnds().timeout(wait, TimeUnit.MILLISECONDS).otherwiseEmpty()
-        .map(v -> dirtyBytes < config.maxDirtyBytes());
+    // than a flush interval (at most a second), then is admitted or throttled by what is dirty. The
+    // timer completes the wait on the sequencer, so the write goes on there whichever ends first.
+    Promise<Void> waited = Promise.promise();
+    roundWaiters.add(waited);
+    long timer = vertx.setTimer(Math.min(config.flushInterval().toMillis(), 1_000), id -> sequencer.run(() -> {
+      if (roundWaiters.remove(waited)) {
+        waited.complete();
+      }
+    }));
+    return waited.future().map(v -> {
+      vertx.cancelTimer(timer);
+      return dirtyBytes < config.maxDirtyBytes();
+    });
   }
 
   /**
