@@ -8,17 +8,13 @@ import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
-import io.dynaccel.server.expression.LocalWrites;
-import io.dynaccel.server.expression.ParsedExpressions;
 import io.dynaccel.server.expression.WriteOutcome;
-import io.dynaccel.server.item.AttributeValues;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryWriteTicket;
-import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableMetadata;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.dynaccel.server.wal.Durability;
@@ -36,6 +32,7 @@ import io.dynaccel.server.write.back.internal.FlushItem;
 import io.dynaccel.server.write.back.internal.FlushOutcome;
 import io.dynaccel.server.write.back.internal.FlushResult;
 import io.dynaccel.server.write.back.internal.KeyLanes;
+import io.dynaccel.server.write.back.internal.LocalChanges;
 import io.dynaccel.server.write.back.internal.LogRecord;
 import io.dynaccel.server.write.back.internal.Sequencer;
 import io.micrometer.core.instrument.Counter;
@@ -48,19 +45,14 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +78,6 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private static final DynamoDbException THROTTLED = DynamoDbException.throttling();
   private static final DynamoDbException NOT_DURABLE = DynamoDbException.internal(
       "Internal server error: the write could not be made durable and was not applied");
-  /** Members of a BatchWriteItem that write-back answers itself; anything else goes to DynamoDB. */
-  private static final Set<String> LOCAL_BATCH_MEMBERS = Set.of("RequestItems", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
-  private static final int MAX_BATCH_WRITES = 25;
-  /** A name in an update expression's path followed by a dereference: {@code a.}, {@code #n[}. */
-  private static final Pattern NESTED_PATH_ELEMENT = Pattern.compile("(#?[A-Za-z0-9_]+)\\s*[.\\[]");
 
   private final ItemCache cache;
   private final QueryCache queries;
@@ -101,7 +88,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private final MeterRegistry registry;
   private final LongSupplier nanoTime;
   private final LogOpener logOpener;
-  private final LocalWrites engine = new LocalWrites(new ParsedExpressions(10_000));
+  private final LocalChanges changes;
   private final Map<ItemKey, DirtyEntry> dirty = new ConcurrentHashMap<>();
   /** Per item, the durability of its newest change not yet on disk: an answer judged against that change waits for it. */
   private final Map<ItemKey, Future<Void>> newestPending = new HashMap<>();
@@ -151,6 +138,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     this.upstream = context.upstream();
     this.writeThrough = writeThrough;
     this.writesBack = writesBack;
+    this.changes = new LocalChanges(writesBack);
     this.config = config;
     this.registry = registry;
     this.nanoTime = nanoTime;
@@ -269,7 +257,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     Promise<ApiResponse> answer = Promise.promise();
     List<ItemKey> keys = writes.stream().map(BatchWrite::key).toList();
     sequencer.run(() -> lanes.run(keys, () -> guarded(answer, () -> {
-      List<LogRecord> records = localBatch(request, writes);
+      List<LogRecord> records = changes.batch(request, writes);
       if (records == null) {
         return throughDynamoDb(keys, () -> writeThrough.writeBatch(request, writes), answer);
       }
@@ -306,51 +294,6 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     return done.onFailure(answer::tryFail);
   }
 
-  /**
-   * The batch's records when write-back can answer it as DynamoDB would: only write-back tables,
-   * no reports asked for, distinct items, and every put one the engine accepts; else null.
-   */
-  private List<LogRecord> localBatch(ApiRequest request, List<BatchWrite> writes) {
-    ObjectNode json = request.json();
-    for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
-      if (!LOCAL_BATCH_MEMBERS.contains(it.next())) {
-        return null;
-      }
-    }
-    if (!json.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")
-        || !json.path("ReturnItemCollectionMetrics").asText("NONE").equals("NONE")
-        || writes.isEmpty() || writes.size() > MAX_BATCH_WRITES) {
-      return null;
-    }
-    Set<ItemKey> seen = new HashSet<>();
-    List<LogRecord> records = new ArrayList<>();
-    for (BatchWrite write : writes) {
-      if (!seen.add(write.key()) || !writesBack.test(write.key().table())) {
-        return null;
-      }
-      KeySchema schema = write.table().key();
-      if (write.isDelete()) {
-        ObjectNode key = (ObjectNode) write.writeRequest().path("DeleteRequest").get("Key");
-        ObjectNode delete = JsonCodec.object().put("TableName", write.key().table());
-        delete.set("Key", key);
-        if (!(engine.deleteItem(delete, schema, null) instanceof WriteOutcome.Applied)) {
-          return null;
-        }
-        records.add(new LogRecord(write.key(), key, null));
-      } else {
-        ObjectNode item = (ObjectNode) write.writeRequest().path("PutRequest").get("Item");
-        ObjectNode put = JsonCodec.object().put("TableName", write.key().table());
-        put.set("Item", item);
-        if (!(engine.putItem(put, schema, null) instanceof WriteOutcome.Applied applied)
-            || !indexKeysValid(write.table(), applied.item()) || cachedOf(applied.item()) == null) {
-          return null;
-        }
-        records.add(new LogRecord(write.key(), keyAttributes(schema, item), applied.item()));
-      }
-    }
-    return records;
-  }
-
   /** The item's newest state: logged, else cached, else read from DynamoDB with a consistent read. */
   private Future<ObjectNode> currentItem(ApiRequest request, ItemKey key, TableMetadata table) {
     DirtyEntry entry = dirty.get(key);
@@ -363,12 +306,12 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       return Future.succeededFuture(cached.exists()
           ? (ObjectNode) JsonCodec.read(cached.getItemResponse(), cached.itemOffset(), cached.itemLength()) : null);
     }
-    if (independentOfCurrent(request)) {
+    if (LocalChanges.independentOfCurrent(request)) {
       // Nothing to read: the write is acknowledged from the log alone, as BatchWriteItem's are, even while DynamoDB is unreachable.
       return Future.succeededFuture(null);
     }
     ObjectNode fetch = JsonCodec.object().put("TableName", key.table());
-    fetch.set("Key", keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key")));
+    fetch.set("Key", LocalChanges.keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key")));
     fetch.put("ConsistentRead", true);
     return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).map(response -> {
       if (!response.ok()) {
@@ -380,56 +323,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     });
   }
 
-  /**
-   * Whether an UpdateItem may name a path inside an index key attribute ({@code SET gk.x = :v},
-   * {@code REMOVE gk[0]}): DynamoDB refuses that before it looks at the item ("Key attributes must
-   * be scalars; ... IndexKey: gk"), which the engine, knowing no indexes, cannot tell. Every name
-   * followed by {@code .} or {@code [} counts, wherever it stands in a path, so this errs only
-   * towards asking DynamoDB.
-   */
-  private static boolean pathsInsideIndexKey(ObjectNode request, TableMetadata table) {
-    Matcher nested = NESTED_PATH_ELEMENT.matcher(request.path("UpdateExpression").asText(""));
-    JsonNode names = request.path("ExpressionAttributeNames");
-    while (nested.find()) {
-      String name = nested.group(1);
-      if (table.isAnyKeyAttribute(name.startsWith("#") ? names.path(name).asText(name) : name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether the write's outcome and answer are the same whatever the item holds: a PutItem or
-   * DeleteItem without a condition whose ReturnValues is NONE (anything the engine does not
-   * evaluate, such as legacy parameters, it refuses whatever the item holds).
-   */
-  private static boolean independentOfCurrent(ApiRequest request) {
-    ObjectNode json = request.json();
-    JsonNode returnValues = json.get("ReturnValues");
-    JsonNode condition = json.get("ConditionExpression");
-    return (request.operation().equals("PutItem") || request.operation().equals("DeleteItem"))
-        && (condition == null || condition.isNull())
-        && (returnValues == null || returnValues.isNull() || "NONE".equals(returnValues.textValue()));
-  }
-
   /** Evaluates the write against {@code current} and logs it; the returned future frees the item's lane. */
   private Future<Void> apply(ApiRequest request, ItemKey key, TableMetadata table, ObjectNode current, Promise<ApiResponse> answer) {
-    if (request.operation().equals("UpdateItem") && table.hasIndexKeys() && pathsInsideIndexKey(request.json(), table)) {
-      return throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer);
-    }
-    WriteOutcome outcome = switch (request.operation()) {
-      case "PutItem" -> engine.putItem(request.json(), table.key(), current);
-      case "UpdateItem" -> engine.updateItem(request.json(), table.key(), current);
-      default -> engine.deleteItem(request.json(), table.key(), current);
-    };
+    WriteOutcome outcome = changes.evaluate(request, table, current);
     if (outcome instanceof WriteOutcome.Failed failed) {
-      ApiResponse error = ErrorResponses.of(failed.error());
-      if (failed.item() != null) {
-        ObjectNode body = (ObjectNode) JsonCodec.read(error.body().getBytes());
-        body.set("Item", failed.item());
-        error = new ApiResponse(error.statusCode(), Buffer.buffer(JsonCodec.write(body)), -1, null);
-      }
+      ApiResponse error = LocalChanges.answer(failed);
       Future<Void> basis = newestPending.get(key);
       if (basis == null) {
         answer.complete(error);
@@ -440,14 +338,14 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       }
       return Future.succeededFuture();
     }
-    if (!(outcome instanceof WriteOutcome.Applied applied) || !indexKeysValid(table, applied.item()) || cachedOf(applied.item()) == null) {
+    if (!(outcome instanceof WriteOutcome.Applied applied)) {
       return throughDynamoDb(List.of(key), () -> writeThrough.writeItem(request, key, table), answer);
     }
     if (refusing) {
       answer.complete(ErrorResponses.of(NOT_DURABLE));
       return Future.succeededFuture();
     }
-    ObjectNode keyAttributes = keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key"));
+    ObjectNode keyAttributes = LocalChanges.keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key"));
     LogRecord record = new LogRecord(key, keyAttributes, applied.item());
     append(record).onComplete(sequencer.then(done ->
         answer.complete(done.succeeded() ? ApiResponse.ok(applied.response()) : ErrorResponses.of(NOT_DURABLE))));
@@ -547,7 +445,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private Future<Void> append(LogRecord record) {
     Promise<Void> durable = Promise.promise();
     DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
-    CachedItem cached = cachedOf(record.item());
+    CachedItem cached = LocalChanges.cachedOf(record.item());
     byte[] payload = record.encode();
     QueryWriteTicket queryTicket = queries.beginWrite(record.key().table(), record.key().partition());
     int before = entry.bytes();
@@ -618,7 +516,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     }
     DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
     byte[] payload = record.encode();
-    CachedItem cached = cachedOf(record.item());
+    CachedItem cached = LocalChanges.cachedOf(record.item());
     int before = entry.bytes();
     entry.logged(new DirtyEntry.State(seq, record.item(), cached, payload.length), nanoTime.getAsLong());
     entry.madeDurable(seq);
@@ -739,48 +637,6 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private double oldestUnflushedSeconds() {
     long now = nanoTime.getAsLong();
     return dirty.values().stream().mapToLong(DirtyEntry::unflushedSinceNanos).map(since -> now - since).max().orElse(0) / 1e9;
-  }
-
-  /** A table's items with index keys of the declared type, which only DynamoDB's own answer can reject otherwise. */
-  private static boolean indexKeysValid(TableMetadata table, ObjectNode item) {
-    if (item == null || !table.hasIndexKeys()) {
-      return true;
-    }
-    for (Map.Entry<String, String> attribute : table.keyAttributeTypes().entrySet()) {
-      JsonNode value = item.get(attribute.getKey());
-      if (value == null) {
-        continue;
-      }
-      JsonNode typed = value.get(attribute.getValue());
-      if (value.size() != 1 || typed == null || (typed.isTextual() && typed.textValue().isEmpty())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * The state of an item as readers get it, or null if it holds a number outside our grammar (such
-   * as {@code "+5"}, which DynamoDB accepts but we do not canonicalise): DynamoDB must store that one.
-   */
-  private static CachedItem cachedOf(ObjectNode item) {
-    if (item == null) {
-      return CachedItem.absent();
-    }
-    try {
-      return CachedItem.present(JsonCodec.write(AttributeValues.normalizeItem(item)));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static ObjectNode keyAttributes(KeySchema schema, JsonNode source) {
-    ObjectNode key = JsonCodec.object();
-    key.set(schema.hashName(), source.get(schema.hashName()));
-    if (schema.rangeName() != null) {
-      key.set(schema.rangeName(), source.get(schema.rangeName()));
-    }
-    return key;
   }
 
   /** Opens the write-ahead log, replaying its records to the consumer first. */
