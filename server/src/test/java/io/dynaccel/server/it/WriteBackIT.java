@@ -9,11 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,9 @@ class WriteBackIT {
   void start() throws Exception {
     node = startNode();
     call(upstream.endpoint(), "DeleteTable", "{\"TableName\":\"" + TABLE + "\"}");
+    // dynalite deletes a table in the background: a CreateTable before it is gone is refused.
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        call(upstream.endpoint(), "DescribeTable", "{\"TableName\":\"" + TABLE + "\"}").body().contains("ResourceNotFoundException"));
     Differential.createTable(node, upstream.endpoint(), Differential.hashTable(TABLE, "pk", "S"));
   }
 
