@@ -274,9 +274,10 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         for (LogRecord record : records) {
           durable.add(append(record));
         }
-        Future.join(durable).onComplete(sequencer.then(done -> answer.complete(done.succeeded()
+        // Durability is settled on the sequencer, so the answer goes out from there without another hop.
+        Future.join(durable).onComplete(done -> answer.complete(done.succeeded()
             ? ApiResponse.ok(JsonCodec.object().set("UnprocessedItems", JsonCodec.object()))
-            : ErrorResponses.of(NOT_DURABLE))));
+            : ErrorResponses.of(NOT_DURABLE)));
         return null;
       });
     })));
@@ -334,7 +335,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       } else {
         // Judged against a change a crash or a failed log write could still undo: answer only once it is kept.
         ApiResponse judged = error;
-        basis.onComplete(sequencer.then(kept -> answer.complete(kept.succeeded() ? judged : ErrorResponses.of(NOT_DURABLE))));
+        basis.onComplete(kept -> answer.complete(kept.succeeded() ? judged : ErrorResponses.of(NOT_DURABLE)));
       }
       return Future.succeededFuture();
     }
@@ -347,8 +348,9 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     }
     ObjectNode keyAttributes = LocalChanges.keyAttributes(table.key(), request.operation().equals("PutItem") ? request.json().get("Item") : request.json().get("Key"));
     LogRecord record = new LogRecord(key, keyAttributes, applied.item());
-    append(record).onComplete(sequencer.then(done ->
-        answer.complete(done.succeeded() ? ApiResponse.ok(applied.response()) : ErrorResponses.of(NOT_DURABLE))));
+    // Settled on the sequencer, like every durability outcome: the answer goes out without another hop.
+    append(record).onComplete(done ->
+        answer.complete(done.succeeded() ? ApiResponse.ok(applied.response()) : ErrorResponses.of(NOT_DURABLE)));
     return Future.succeededFuture();
   }
 
@@ -441,7 +443,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     return lastRelease;
   }
 
-  /** Appends a change; the future completes once it is durable (and the item's state moved on). */
+  /** Appends a change; the future completes on the sequencer once it is durable (and the item's state moved on). */
   private Future<Void> append(LogRecord record) {
     Promise<Void> durable = Promise.promise();
     DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
