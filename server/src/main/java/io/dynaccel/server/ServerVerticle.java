@@ -8,9 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**

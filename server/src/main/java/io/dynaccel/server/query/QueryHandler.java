@@ -1,8 +1,8 @@
 package io.dynaccel.server.query;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.DirtyFirst;
+import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.metrics.DynaccelMetrics;

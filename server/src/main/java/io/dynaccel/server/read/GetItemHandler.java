@@ -2,11 +2,11 @@ package io.dynaccel.server.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.DirtyFirst;
+import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.PassThrough;
-import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cache.ItemKey;
