@@ -243,6 +243,15 @@ final class Differential {
         + "\"KeySchema\":[{\"AttributeName\":\"" + key + "\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
   }
 
+  /** Creates each table of {@code createBodies} on every one of {@code endpoints}, as {@link #createTable} does. */
+  static void createTables(AcceleratorFixture fixture, List<URI> endpoints, String... createBodies) throws Exception {
+    for (URI endpoint : endpoints) {
+      for (String createBody : createBodies) {
+        createTable(fixture, endpoint, createBody);
+      }
+    }
+  }
+
   /**
    * Creates a table with a raw CreateTable body and waits until the table and all its indexes are
    * ACTIVE (dynalite keeps them CREATING for a moment).

@@ -46,9 +46,7 @@ class HttpFidelityIT {
     direct = directUpstream.endpoint();
     accelerated = fixture.endpoint();
     String create = Differential.hashTable("Fidelity", "id", "S");
-    for (URI endpoint : List.of(direct, accelerated)) {
-      Differential.createTable(fixture, endpoint, create);
-    }
+    Differential.createTables(fixture, List.of(direct, accelerated), create);
   }
 
   @AfterAll

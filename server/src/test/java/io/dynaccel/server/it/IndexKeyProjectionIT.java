@@ -48,10 +48,7 @@ class IndexKeyProjectionIT {
         + "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"byG\",\"KeySchema\":[{\"AttributeName\":\"gk\",\"KeyType\":\"HASH\"}],"
         + "\"Projection\":{\"ProjectionType\":\"ALL\"}}]}";
     String plain = "{\"TableName\":\"Plain\"," + attributes + "]," + key + ",\"BillingMode\":\"PAY_PER_REQUEST\"}";
-    for (URI endpoint : List.of(direct, accelerated)) {
-      Differential.createTable(fixture, endpoint, indexed);
-      Differential.createTable(fixture, endpoint, plain);
-    }
+    Differential.createTables(fixture, List.of(direct, accelerated), indexed, plain);
     differential = new Differential(fixture, direct, accelerated);
     differential.send("PutItem", "{\"TableName\":\"Indexed\",\"Item\":" + ITEM + "}");
     differential.send("PutItem", "{\"TableName\":\"Plain\",\"Item\":" + ITEM + "}");

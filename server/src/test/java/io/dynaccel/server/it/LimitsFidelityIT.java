@@ -42,9 +42,7 @@ class LimitsFidelityIT {
     fixture = AcceleratorFixture.start(acceleratedUpstream.emulator());
     for (String table : List.of("Limits", "Big", "BigCold")) {
       String create = Differential.hashTable(table, "pk", "S");
-      for (URI upstream : List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint())) {
-        Differential.createTable(fixture, upstream, create);
-      }
+      Differential.createTables(fixture, List.of(directUpstream.endpoint(), acceleratedUpstream.endpoint()), create);
     }
   }
 

@@ -98,11 +98,7 @@ class QueryDifferentialIT {
     String createNumeric = "{\"TableName\":\"" + NUMERIC + "\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":["
         + "{\"AttributeName\":\"pk\",\"AttributeType\":\"N\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"S\"}],"
         + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}]}";
-    for (URI endpoint : List.of(direct, accelerated)) {
-      Differential.createTable(fixture, endpoint, create);
-      Differential.createTable(fixture, endpoint, createOther);
-      Differential.createTable(fixture, endpoint, createNumeric);
-    }
+    Differential.createTables(fixture, List.of(direct, accelerated), create, createOther, createNumeric);
   }
 
   @AfterAll

@@ -36,9 +36,7 @@ class SchemaRefreshIT {
   /** Creates the table on both upstreams and caches an item, a query and a scan of it through the node. */
   private static Differential warmedUp(AcceleratorFixture fixture, String table) throws Exception {
     Differential differential = new Differential(fixture, directUpstream.endpoint(), fixture.endpoint());
-    for (URI endpoint : List.of(directUpstream.endpoint(), fixture.endpoint())) {
-      Differential.createTable(fixture, endpoint, Differential.hashTable(table, "pk", "S"));
-    }
+    Differential.createTables(fixture, List.of(directUpstream.endpoint(), fixture.endpoint()), Differential.hashTable(table, "pk", "S"));
     differential.send("PutItem", "{\"TableName\":\"" + table + "\",\"Item\":{\"pk\":{\"S\":\"a\"},\"v\":{\"S\":\"old\"}}}");
     for (int i = 0; i < 2; i++) {
       differential.send("GetItem", get(table, "{\"pk\":{\"S\":\"a\"}}"));

@@ -38,9 +38,7 @@ class TableArnFidelityIT {
     URI direct = directUpstream.endpoint();
     URI accelerated = fixture.endpoint();
     String create = Differential.hashTable("Arns", "pk", "S");
-    for (URI endpoint : List.of(direct, accelerated)) {
-      Differential.createTable(fixture, endpoint, create);
-    }
+    Differential.createTables(fixture, List.of(direct, accelerated), create);
     differential = new Differential(fixture, direct, accelerated);
     differential.send("PutItem", "{\"TableName\":\"Arns\",\"Item\":" + ITEM + "}");
     ownArn = Differential.JSON.readTree(fixture.call(acceleratedUpstream.endpoint(), "DynamoDB_20120810.DescribeTable",

@@ -36,9 +36,7 @@ class TableNameFidelityIT {
     URI direct = directUpstream.endpoint();
     URI accelerated = fixture.endpoint();
     String create = Differential.hashTable("Names", "pk", "S");
-    for (URI endpoint : List.of(direct, accelerated)) {
-      Differential.createTable(fixture, endpoint, create);
-    }
+    Differential.createTables(fixture, List.of(direct, accelerated), create);
     differential = new Differential(fixture, direct, accelerated);
     differential.send("PutItem", "{\"TableName\":\"Names\",\"Item\":" + ITEM + "}");
   }
