@@ -35,7 +35,7 @@ public interface DirtyItems {
 
   /**
    * Completes once every write acknowledged before the call, to {@code table} or (null) to any
-   * table, is in DynamoDB.
+   * table, is in DynamoDB: at once, with no hop to another thread, while nothing is dirty.
    */
   Future<Void> flushed(String table);
 }

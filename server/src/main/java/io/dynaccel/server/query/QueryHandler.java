@@ -48,7 +48,7 @@ public final class QueryHandler implements OperationHandler {
     if (spelling == null || !ReadOptions.cacheableRead(json)) {
       return passThrough.handle(request);
     }
-    return schemas.lookup(spelling).compose(table -> dirty.isEmpty() || !table.cached()
+    return schemas.lookup(spelling).compose(table -> !table.cached()
         ? serve(request, spelling, table)
         // DynamoDB must hold the table's acknowledged write-back changes before it answers for them.
         : dirty.flushed(table.table()).compose(v -> serve(request, spelling, table)));

@@ -33,7 +33,7 @@ public final class WritePaths {
    * write-back change acknowledged so far, which a later flush would otherwise write over it.
    */
   public Future<Void> beforeUnnamedWrite() {
-    return dirty.isEmpty() ? Future.succeededFuture() : dirty.flushed(null);
+    return dirty.flushed(null);
   }
 
   /** The path of a table's writes. */

@@ -193,6 +193,11 @@ public final class LocalChanges {
     }
   }
 
+  /** The key attributes a PutItem's item or an UpdateItem's or DeleteItem's key names. */
+  public static ObjectNode keyAttributes(ApiRequest request, KeySchema schema) {
+    return keyAttributes(schema, request.json().get(request.operation().equals("PutItem") ? "Item" : "Key"));
+  }
+
   /** The key attributes of an item or a key, as a DeleteRequest or GetItem names them. */
   public static ObjectNode keyAttributes(KeySchema schema, JsonNode source) {
     ObjectNode key = JsonCodec.object();
