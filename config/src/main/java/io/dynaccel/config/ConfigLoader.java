@@ -18,6 +18,18 @@ import java.util.Objects;
  * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s }
  * writeBack: { logDir: dynaccel-wal, fsync: always, fsyncInterval: 1s, groupCommitWait: 0ms, segmentBytes: 64MiB,
  *             flushInterval: 1s, flushBytes: 4MiB, maxDirtyBytes: 64MiB, shutdownTimeout: 30s }
+ * auth:
+ *   mode: sigv4                  # none (default) or sigv4
+ *   accountId: "123456789012"    # named in the ARNs of AccessDeniedException messages; default 000000000000
+ *   regions: [us-east-1]         # regions a credential scope may name; default: only upstream.region
+ *   principals:                  # file only; at least one with sigv4
+ *     - name: orders-app         # arn:aws:iam::&lt;accountId&gt;:user/orders-app
+ *       accessKeyId: AKIAORDERSAPP
+ *       secretFile: /run/secrets/orders-app   # or secretEnv: ORDERS_APP_SECRET (exactly one)
+ *       sessionTokenFile: /run/secrets/token  # optional (or sessionTokenEnv): calls must carry this token
+ *       allow:                   # no rule allows nothing
+ *         - { operations: [read, PutItem], tables: ["Orders*"] }   # action names, *, read, write
+ *         - { operations: [ListTables], tables: ["*"] }           # table-less actions need "*"
  * tables:
  *   "*":    { writeStrategy: write-back }                 # every table without an entry of its own
  *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl
@@ -33,6 +45,8 @@ import java.util.Objects;
  *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}; fsync policies:
  *       {@code always}, {@code interval}.</li>
  *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region".</li>
+ *   <li>Auth modes: {@code none}, {@code sigv4}. Lists ({@code auth.regions}): a YAML list, or words separated
+ *       by commas ({@code us-east-1,eu-west-1}), the only form in variables and flags.</li>
  * </ul>
  *
  * <h2>Environment</h2>
@@ -42,10 +56,11 @@ import java.util.Objects;
  * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
  * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
  * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES},
- * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_WRITE_BACK_LOG_DIR}, {@code DYNACCEL_WRITE_BACK_FSYNC}, ...;
+ * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_WRITE_BACK_LOG_DIR}, {@code DYNACCEL_WRITE_BACK_FSYNC}, ...,
+ * {@code DYNACCEL_AUTH_MODE}, {@code DYNACCEL_AUTH_ACCOUNT_ID}, {@code DYNACCEL_AUTH_REGIONS};
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
  * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_},
- * {@code DYNACCEL_WRITE_BACK_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_AUTH_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
  * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
  * still wins over them.
  *

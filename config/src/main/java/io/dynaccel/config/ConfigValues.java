@@ -18,13 +18,16 @@ final class ConfigValues {
   private final Map<Setting<?>, Object> global = new HashMap<>();
   // Per-table values only hold what was explicitly set; the rest is resolved in build().
   private final Map<String, Map<Setting<?>, Object>> tables = new LinkedHashMap<>();
+  private final Map<String, String> env;
+  private List<AuthPrincipal> principals = List.of();
 
-  private ConfigValues() {
+  private ConfigValues(Map<String, String> env) {
+    this.env = env;
   }
 
   /** Built-in defaults plus the region from the standard AWS variables, which count as defaults, not overrides. */
   static ConfigValues defaults(Map<String, String> env) {
-    ConfigValues values = new ConfigValues();
+    ConfigValues values = new ConfigValues(env);
     Settings.GLOBAL.forEach(s -> values.global.put(s, s.defaultValue()));
     for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
       String region = env.get(name);
@@ -38,6 +41,10 @@ final class ConfigValues {
 
   /** Looks up a top-level setting by dotted path, or fails listing what is known. */
   static Setting<?> setting(String path, String source) {
+    if (path.equals(Settings.AUTH_PRINCIPALS)) {
+      throw new ConfigException("'" + path + "'" + ConfigException.from(source)
+          + ": principals are a list and can only be given in the configuration file (--config)");
+    }
     return Settings.global(path).orElseThrow(() -> unknown(path, source));
   }
 
@@ -51,6 +58,15 @@ final class ConfigValues {
 
   void set(Setting<?> setting, String text, String source) {
     global.put(setting, setting.parse(setting.path(), text, source));
+  }
+
+  /** The environment the configuration is loaded with, where {@code secretEnv} names are looked up. */
+  Map<String, String> env() {
+    return env;
+  }
+
+  void setPrincipals(List<AuthPrincipal> principals) {
+    this.principals = List.copyOf(principals);
   }
 
   void declareTable(String table, String source) {
@@ -86,7 +102,9 @@ final class ConfigValues {
     if (dot < 0) {
       known = Settings.SECTIONS;
     } else if (Settings.SECTIONS.contains(section)) {
-      known = Settings.GLOBAL.stream().map(Setting::path).filter(p -> p.startsWith(section + ".")).toList();
+      known = Stream.concat(Settings.GLOBAL.stream().map(Setting::path),
+          section.equals("auth") ? Stream.of(Settings.AUTH_PRINCIPALS) : Stream.empty())
+          .filter(p -> p.startsWith(section + ".")).toList();
     } else {
       known = Stream.concat(Settings.GLOBAL.stream().map(Setting::path),
           Stream.of(Settings.TABLES + ".<table>.<setting>")).toList();
@@ -130,7 +148,9 @@ final class ConfigValues {
               get(own, Settings.TABLE_QUERY_TTL, cache.queryTtl()));
         },
         (a, b) -> a, LinkedHashMap::new));
-    return new DynaccelConfig(server, upstream, cache, writeBack, resolved);
+    AuthConfig auth = new AuthConfig(get(Settings.AUTH_MODE), get(Settings.AUTH_ACCOUNT_ID), get(Settings.AUTH_REGIONS),
+        principals);
+    return new DynaccelConfig(server, upstream, cache, writeBack, auth, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

@@ -14,7 +14,7 @@ final class Settings {
   static final String TABLES = "tables";
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
-  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", TABLES);
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "auth", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
@@ -76,6 +76,15 @@ final class Settings {
   static final Setting<Duration> WRITE_BACK_SHUTDOWN_TIMEOUT = Setting.of("writeBack.shutdownTimeout", ValueType.DURATION,
       Duration.ofSeconds(30), NOT_NEGATIVE, "zero (leave everything to the next start) or positive");
 
+  // Authentication (issue 11). auth.principals is a list, read from the configuration file only (YamlFile).
+  static final String AUTH_PRINCIPALS = "auth.principals";
+  static final Setting<AuthMode> AUTH_MODE = Setting.of("auth.mode", ValueType.AUTH_MODE, AuthMode.NONE, m -> true, null);
+  static final Setting<String> AUTH_ACCOUNT_ID = Setting.of("auth.accountId", ValueType.STRING, "000000000000",
+      a -> a.matches("[0-9]{12}"), "a 12-digit AWS account id");
+  static final Setting<List<String>> AUTH_REGIONS = Setting.of("auth.regions", ValueType.STRING_LIST, List.of(),
+      l -> l.stream().allMatch(r -> REGION.matcher(r).matches()),
+      "AWS region names like us-east-1, separated by commas (empty: only upstream.region)");
+
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
@@ -85,7 +94,8 @@ final class Settings {
       CACHE_SCHEMA_REFRESH,
       WRITE_BACK_LOG_DIR, WRITE_BACK_FSYNC, WRITE_BACK_FSYNC_INTERVAL, WRITE_BACK_GROUP_COMMIT_WAIT,
       WRITE_BACK_SEGMENT_BYTES, WRITE_BACK_FLUSH_INTERVAL, WRITE_BACK_FLUSH_BYTES, WRITE_BACK_MAX_DIRTY_BYTES,
-      WRITE_BACK_SHUTDOWN_TIMEOUT);
+      WRITE_BACK_SHUTDOWN_TIMEOUT,
+      AUTH_MODE, AUTH_ACCOUNT_ID, AUTH_REGIONS);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
   static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,

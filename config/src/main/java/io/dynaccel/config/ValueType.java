@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -38,6 +40,12 @@ final class ValueType<T> {
       new ValueType<>("one of write-through, invalidate, write-back", WriteStrategy::parse);
 
   static final ValueType<FsyncPolicy> FSYNC_POLICY = new ValueType<>("one of always, interval", FsyncPolicy::parse);
+
+  static final ValueType<AuthMode> AUTH_MODE = new ValueType<>("one of none, sigv4", AuthMode::parse);
+
+  /** Comma-separated words; a YAML list is joined with commas first, so both spellings mean the same. */
+  static final ValueType<List<String>> STRING_LIST = new ValueType<>("a list like us-east-1,eu-west-1",
+      text -> text.isEmpty() ? List.of() : Arrays.stream(text.split(",")).map(String::strip).toList());
 
   private static final Pattern SIZE_PATTERN =
       Pattern.compile("(-?\\d+)\\s*(b|k|kib|m|mib|g|gib)?", Pattern.CASE_INSENSITIVE);

@@ -97,6 +97,10 @@ final class YamlFile {
         Set<String> seenInSection = new HashSet<>();
         for (NodeTuple entry : settings.getValue()) {
           String path = section + "." + key(entry, section + ".", seenInSection);
+          if (path.equals(Settings.AUTH_PRINCIPALS)) {
+            values.setPrincipals(new PrincipalList(file, values.env()).read(entry.getValueNode()));
+            continue;
+          }
           Setting<?> setting = ConfigValues.setting(path, source(entry.getKeyNode()));
           values.set(setting, scalar(path, setting, entry.getValueNode()), source(entry.getValueNode()));
         }
@@ -149,14 +153,19 @@ final class YamlFile {
     if (node instanceof ScalarNode scalar) {
       return isNull(scalar) ? "" : scalar.getValue();
     }
+    if (setting.type() == ValueType.STRING_LIST && node instanceof SequenceNode list
+        && list.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+      // [us-east-1, eu-west-1] means the same as "us-east-1,eu-west-1".
+      return String.join(",", list.getValue().stream().map(n -> ((ScalarNode) n).getValue()).toList());
+    }
     throw ConfigException.invalid(path, "expected " + setting.type().expected(), describe(node), source(node));
   }
 
-  private static boolean isNull(Node node) {
+  static boolean isNull(Node node) {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
   }
 
-  private static String describe(Node node) {
+  static String describe(Node node) {
     if (node instanceof MappingNode) {
       return "a mapping";
     }

@@ -10,6 +10,7 @@ import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.api.DirtyFirst;
 import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.api.PassThrough;
+import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.metrics.DynaccelMetrics;
@@ -36,6 +37,7 @@ import io.dynaccel.server.write.back.WriteBackPath;
 import io.dynaccel.server.write.through.WriteThroughPath;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -105,7 +107,8 @@ final class Accelerator {
         .route(new DirtyFirst(new StatementHandler(upstream, tableWrites), dirty), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new DirtyFirst(new SchemaChangeHandler(schemas, tableWrites), dirty), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
-    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), metrics, config.server().maxRequestBytes(), up.region());
+    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
+        metrics, config.server().maxRequestBytes(), up.region());
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());

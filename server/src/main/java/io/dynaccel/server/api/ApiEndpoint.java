@@ -1,5 +1,6 @@
 package io.dynaccel.server.api;
 
+import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
@@ -30,7 +31,8 @@ import java.util.zip.CRC32;
  *
  * <p>DynamoDB's order, which this follows: size; then, once the body is in, CORS preflight,
  * {@code GET} (a health line), other methods and foreign media types (a bare 404); then the call
- * itself ({@link RequestDecoder}: JSON, operation, signature, members).
+ * itself ({@link RequestDecoder}: JSON, operation, signature, members), then, with {@code auth.mode:
+ * sigv4}, who signed it and what it may do ({@link RequestAuthenticator}).
  *
  * <p>It handles the raw request rather than a web router's context: this is the path of every
  * cache hit, and a router and body handler cost more than the hit itself. For the same reason the
@@ -69,6 +71,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
   private static final FixedAnswer UNKNOWN_OPERATION = new FixedAnswer(404, "<UnknownOperationException/>\n");
 
   private final OperationHandler router;
+  private final RequestAuthenticator authenticator;
   private final DynaccelMetrics metrics;
   private final int maxRequestBytes;
   private final FixedAnswer health;
@@ -83,7 +86,18 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
    * @param region the upstream's region, named in the health line that {@code GET} answers
    */
   public ApiEndpoint(OperationHandler router, DynaccelMetrics metrics, int maxRequestBytes, String region) {
+    this(router, RequestAuthenticator.NONE, metrics, maxRequestBytes, region);
+  }
+
+  /**
+   * Creates the endpoint with authentication.
+   *
+   * @param authenticator decides, after decoding, whether a call may reach the router
+   */
+  public ApiEndpoint(OperationHandler router, RequestAuthenticator authenticator, DynaccelMetrics metrics,
+      int maxRequestBytes, String region) {
     this.router = router;
+    this.authenticator = authenticator;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
     this.health = new FixedAnswer(200, healthLine(region));
@@ -214,6 +228,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     try {
       ApiRequest request = RequestDecoder.decode(http.headers(), http.query(), body);
       operation[0] = request.operation();
+      authenticator.authenticate(http.path(), http.query(), http.headers(), request);
       answer = router.handle(request);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);

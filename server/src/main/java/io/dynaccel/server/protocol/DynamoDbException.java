@@ -62,6 +62,16 @@ public final class DynamoDbException extends RuntimeException {
     return new DynamoDbException(CORAL_SERVICE + "InvalidSignatureException", message, 400, "message");
   }
 
+  /** An {@code UnrecognizedClientException} (HTTP 400): an unknown access key, or a session token that is not its own. */
+  public static DynamoDbException unrecognizedClient() {
+    return new DynamoDbException(CORAL_SERVICE + "UnrecognizedClientException", "The security token included in the request is invalid.", 400, "message");
+  }
+
+  /** An {@code AccessDeniedException} (HTTP 400): no rule of the caller allows the action on the resource. */
+  public static DynamoDbException accessDenied(String message) {
+    return new DynamoDbException(CORAL_SERVICE + "AccessDeniedException", message, 400, "message");
+  }
+
   /** A {@code ConditionalCheckFailedException} (HTTP 400) with the given message. */
   public static DynamoDbException conditionalCheckFailed(String message) {
     return new DynamoDbException(DYNAMODB + "ConditionalCheckFailedException", message, 400, "message");
