@@ -95,6 +95,11 @@ public final class SignatureVerifier {
     this.clock = clock;
   }
 
+  /** How many derived signing keys are cached; for tests of the cache. */
+  long signingKeysHeld() {
+    return keys.size();
+  }
+
   /** The parts of a signature, from the {@code Authorization} header or from the query string. */
   private record Parts(String algorithm, String credential, String signedHeaders, String signature, String date,
       String token, Map<String, List<String>> query) {}
@@ -102,6 +107,7 @@ public final class SignatureVerifier {
   /**
    * Verifies one call; {@link io.dynaccel.server.protocol.SignatureCheck} has already checked that the parts are there.
    *
+   * @param method the HTTP method
    * @param path the raw request path
    * @param query the raw query string, or null
    * @return the caller that signed it
