@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,18 @@ final class AcceleratorFixture implements AutoCloseable {
 
   /** Starts a node in front of any DynamoDB endpoint (a proxy of the emulator, say), with extra settings. */
   static AcceleratorFixture start(URI upstream, String region, String... settings) throws Exception {
+    return start(upstream, region, List.of(), settings);
+  }
+
+  /** Starts a node in front of the emulator with a configuration file, for what only a file can set (auth principals). */
+  static AcceleratorFixture start(DynamoDbEmulator upstream, Path configFile, String... settings) throws Exception {
+    return start(upstream.endpoint(), upstream.region(), List.of("--config", configFile.toString()), settings);
+  }
+
+  private static AcceleratorFixture start(URI upstream, String region, List<String> extra, String... settings) throws Exception {
     List<String> args = new ArrayList<>(List.of("--port", "0", "--instances", "2", "--host", "127.0.0.1",
         "--upstream", upstream.toString(), "--region", region));
+    args.addAll(extra);
     for (String setting : settings) {
       args.add("--set");
       args.add(setting);
