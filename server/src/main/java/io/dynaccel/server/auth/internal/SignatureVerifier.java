@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -68,10 +69,13 @@ public final class SignatureVerifier {
   private static final CharSequence DATE = HttpHeaders.createOptimized("Date");
   private static final CharSequence SECURITY_TOKEN = HttpHeaders.createOptimized("X-Amz-Security-Token");
   private static final String SIGNATURE_PARAMETER = "X-Amz-Signature";
+  private static final Pattern PAIR_SEPARATORS = Pattern.compile("[, ]");
   private static final String MISMATCH = "The request signature we calculated does not match the signature you provided."
       + " Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
   // Double URL-encoding and path normalisation are what AwsV4HttpSigner does for every service but S3.
   private static final V4CanonicalRequest.Options CANONICAL = new V4CanonicalRequest.Options(true, true);
+  // "/" (every DynamoDB call) normalises to itself; skipping it skips building and parsing a java.net.URI.
+  private static final V4CanonicalRequest.Options CANONICAL_ROOT = new V4CanonicalRequest.Options(true, false);
 
   private final Map<String, Principal> principals = new HashMap<>();
   private final Map<String, AwsCredentialsIdentity> credentials = new HashMap<>();
@@ -182,7 +186,8 @@ public final class SignatureVerifier {
         request.putRawQueryParameter(name, values);
       }
     });
-    V4CanonicalRequest canonical = new V4CanonicalRequest(request.build(), BinaryUtils.toHex(hash(body)), CANONICAL);
+    V4CanonicalRequest canonical = new V4CanonicalRequest(request.build(), BinaryUtils.toHex(hash(body)),
+        path.equals("/") ? CANONICAL_ROOT : CANONICAL);
     if (!canonical.getSignedHeadersString().equals(parts.signedHeaders().toLowerCase(Locale.ROOT))) {
       return null;
     }
@@ -242,7 +247,7 @@ public final class SignatureVerifier {
     int space = text.indexOf(' ');
     String algorithm = space < 0 ? text : text.substring(0, space);
     Map<String, String> pairs = new HashMap<>();
-    for (String pair : (space < 0 ? "" : text.substring(space + 1)).split("[, ]")) {
+    for (String pair : PAIR_SEPARATORS.split(space < 0 ? "" : text.substring(space + 1))) {
       int equals = pair.indexOf('=');
       if (equals > 0) {
         pairs.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
