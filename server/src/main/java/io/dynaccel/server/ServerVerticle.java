@@ -51,7 +51,10 @@ final class ServerVerticle extends VerticleBase {
         .setIdleTimeout((int) config.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         // Over it Vert.x answers 431 and closes the connection before any handler runs.
-        .setMaxHeaderSize(config.maxHeaderBytes());
+        .setMaxHeaderSize(config.maxHeaderBytes())
+        // DynamoDB speaks HTTP/1.1 only. With h2c detection on, Vert.x would create (and the limits
+        // count) a connection only once its first bytes arrive, so silent sockets would go uncounted.
+        .setHttp2ClearTextEnabled(false);
     // The API goes straight to its endpoint; the router only serves the health line. Like
     // DynamoDB, the API answers on every other path and method (GET with its health line).
     server = vertx.createHttpServer(options)
