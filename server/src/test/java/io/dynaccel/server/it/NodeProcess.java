@@ -111,6 +111,11 @@ final class NodeProcess implements AutoCloseable {
       return new Launch(name, upstream, region, List.copyOf(all), environment, fileSizeLimitBlocks);
     }
 
+    /** This launch in front of another DynamoDB endpoint (a proxy of the emulator, say). */
+    Launch via(URI otherUpstream) {
+      return new Launch(name, otherUpstream, region, settings, environment, fileSizeLimitBlocks);
+    }
+
     Launch named(String newName) {
       return new Launch(newName, upstream, region, settings, environment, fileSizeLimitBlocks);
     }
