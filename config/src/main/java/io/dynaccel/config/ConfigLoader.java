@@ -12,12 +12,15 @@ import java.util.Objects;
  * Given by {@code --config FILE}, else by {@code DYNACCEL_CONFIG}; no file is read if neither is set. Read with
  * SnakeYAML's safe loader. An empty or comments-only file, or an empty section, changes nothing.
  * <pre>
- * server:   { host: 0.0.0.0, port: 8111, instances: 2, maxRequestBytes: 16MiB, idleTimeout: 60s }
+ * server:   { host: 127.0.0.1, port: 8111, instances: 2, maxRequestBytes: 16MiB, idleTimeout: 60s,
+ *             shutdownTimeout: 30s, maxConnections: 10000, maxConnectionsPerClient: 1000,
+ *             maxHeaderBytes: 16KiB, requestReadTimeout: 30s }
  * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
  *             maxConnections: 256, maxRetries: 0 }
  * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s }
  * writeBack: { logDir: dynaccel-wal, fsync: always, fsyncInterval: 1s, groupCommitWait: 0ms, segmentBytes: 64MiB,
  *             flushInterval: 1s, flushBytes: 4MiB, maxDirtyBytes: 64MiB, shutdownTimeout: 30s }
+ * admin:    { host: 127.0.0.1, port: 8112, tokenFile: /etc/dynaccel/admin-token }  # a token is required off loopback
  * auth:
  *   mode: sigv4                  # none (default) or sigv4
  *   accountId: "123456789012"    # named in the ARNs of AccessDeniedException messages; default 000000000000
@@ -60,7 +63,7 @@ import java.util.Objects;
  * {@code DYNACCEL_AUTH_MODE}, {@code DYNACCEL_AUTH_ACCOUNT_ID}, {@code DYNACCEL_AUTH_REGIONS};
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
  * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_},
- * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_AUTH_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_ADMIN_}, {@code DYNACCEL_AUTH_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
  * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
  * still wins over them.
  *

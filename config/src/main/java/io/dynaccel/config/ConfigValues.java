@@ -122,7 +122,9 @@ final class ConfigValues {
 
   DynaccelConfig build() {
     ServerConfig server = new ServerConfig(get(Settings.SERVER_HOST), get(Settings.SERVER_PORT),
-        get(Settings.SERVER_INSTANCES), get(Settings.SERVER_MAX_REQUEST_BYTES), get(Settings.SERVER_IDLE_TIMEOUT));
+        get(Settings.SERVER_INSTANCES), get(Settings.SERVER_MAX_REQUEST_BYTES), get(Settings.SERVER_IDLE_TIMEOUT),
+        get(Settings.SERVER_SHUTDOWN_TIMEOUT), get(Settings.SERVER_MAX_CONNECTIONS), get(Settings.SERVER_MAX_CONNECTIONS_PER_CLIENT),
+        get(Settings.SERVER_MAX_HEADER_BYTES), get(Settings.SERVER_REQUEST_READ_TIMEOUT));
     UpstreamConfig upstream = new UpstreamConfig(get(Settings.UPSTREAM_ENDPOINT), get(Settings.UPSTREAM_REGION),
         get(Settings.UPSTREAM_CONNECT_TIMEOUT), get(Settings.UPSTREAM_REQUEST_TIMEOUT),
         get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES));
@@ -133,6 +135,7 @@ final class ConfigValues {
         get(Settings.WRITE_BACK_FSYNC), get(Settings.WRITE_BACK_FSYNC_INTERVAL), get(Settings.WRITE_BACK_GROUP_COMMIT_WAIT),
         get(Settings.WRITE_BACK_SEGMENT_BYTES), get(Settings.WRITE_BACK_FLUSH_INTERVAL), get(Settings.WRITE_BACK_FLUSH_BYTES),
         get(Settings.WRITE_BACK_MAX_DIRTY_BYTES), get(Settings.WRITE_BACK_SHUTDOWN_TIMEOUT));
+    AdminConfig admin = new AdminConfig(get(Settings.ADMIN_HOST), get(Settings.ADMIN_PORT), get(Settings.ADMIN_TOKEN_FILE));
     // Resolved only now so a table inherits the final cache TTL, whichever layer set it; a named
     // table takes what it does not set from the "*" entry first.
     Map<Setting<?>, Object> everyTable = tables.getOrDefault(Settings.EVERY_TABLE, Map.of());
@@ -150,7 +153,7 @@ final class ConfigValues {
         (a, b) -> a, LinkedHashMap::new));
     AuthConfig auth = new AuthConfig(get(Settings.AUTH_MODE), get(Settings.AUTH_ACCOUNT_ID), get(Settings.AUTH_REGIONS),
         principals);
-    return new DynaccelConfig(server, upstream, cache, writeBack, auth, resolved);
+    return new DynaccelConfig(server, upstream, cache, writeBack, admin, auth, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

@@ -13,13 +13,14 @@ import java.util.Objects;
  * @param upstream DynamoDB endpoint settings
  * @param cache cache sizes and default TTLs
  * @param writeBack the write-ahead log and flusher of write-back tables
+ * @param admin the admin listener (operator endpoints on their own port)
  * @param auth who may call and what each caller may do
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
-    AuthConfig auth, Map<String, TableConfig> tables) {
+    AdminConfig admin, AuthConfig auth, Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -27,6 +28,7 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(writeBack, "writeBack");
+    Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
@@ -36,9 +38,10 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
   }
 
-  /** A configuration with the default write-back settings and no authentication. */
+  /** A configuration with the default write-back and admin settings and no authentication. */
   public DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
-    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), AuthConfig.none(), tables);
+    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), AdminConfig.defaults(), AuthConfig.none(),
+        tables);
   }
 
   /**

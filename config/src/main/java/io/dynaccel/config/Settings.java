@@ -1,6 +1,7 @@
 package io.dynaccel.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -14,14 +15,14 @@ final class Settings {
   static final String TABLES = "tables";
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
-  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "auth", TABLES);
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "admin", "auth", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
   private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
 
-  static final Setting<String> SERVER_HOST = Setting.of("server.host", ValueType.STRING, "0.0.0.0",
+  static final Setting<String> SERVER_HOST = Setting.of("server.host", ValueType.STRING, "127.0.0.1",
       h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace), "a host name or IP address without spaces")
       .withFlag("host");
   static final Setting<Integer> SERVER_PORT = Setting.of("server.port", ValueType.INTEGER, 8111,
@@ -32,6 +33,24 @@ final class Settings {
       16 << 20, n -> n > 0, "greater than 0");
   static final Setting<Duration> SERVER_IDLE_TIMEOUT = Setting.of("server.idleTimeout", ValueType.DURATION,
       Duration.ofSeconds(60), NOT_NEGATIVE, "zero (no idle timeout) or positive");
+
+  // Operations (issue 11): graceful shutdown, connection limits, the admin listener.
+  static final Setting<Duration> SERVER_SHUTDOWN_TIMEOUT = Setting.of("server.shutdownTimeout", ValueType.DURATION,
+      Duration.ofSeconds(30), NOT_NEGATIVE, "zero (close connections at once) or positive");
+  static final Setting<Integer> SERVER_MAX_CONNECTIONS = Setting.of("server.maxConnections", ValueType.INTEGER,
+      10_000, n -> n >= 1, "at least 1");
+  static final Setting<Integer> SERVER_MAX_CONNECTIONS_PER_CLIENT = Setting.of("server.maxConnectionsPerClient", ValueType.INTEGER,
+      1_000, n -> n >= 1, "at least 1");
+  static final Setting<Integer> SERVER_MAX_HEADER_BYTES = Setting.of("server.maxHeaderBytes", ValueType.INT_SIZE,
+      16 << 10, n -> n >= 1024, "at least 1024");
+  static final Setting<Duration> SERVER_REQUEST_READ_TIMEOUT = Setting.of("server.requestReadTimeout", ValueType.DURATION,
+      Duration.ofSeconds(30), NOT_NEGATIVE, "zero (no limit) or positive");
+  static final Setting<String> ADMIN_HOST = Setting.of("admin.host", ValueType.STRING, "127.0.0.1",
+      h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace), "a host name or IP address without spaces");
+  static final Setting<Integer> ADMIN_PORT = Setting.of("admin.port", ValueType.INTEGER, 8112,
+      p -> p >= 0 && p <= 65535, "between 0 and 65535 (0 picks a free port)");
+  static final Setting<Optional<Path>> ADMIN_TOKEN_FILE = Setting.of("admin.tokenFile", ValueType.OPTIONAL_PATH,
+      Optional.<Path>empty(), f -> true, null);
 
   static final Setting<Optional<URI>> UPSTREAM_ENDPOINT = Setting.of("upstream.endpoint", ValueType.OPTIONAL_URI,
       Optional.<URI>empty(), e -> e.isEmpty() || isHttpUri(e.get()),
@@ -95,6 +114,8 @@ final class Settings {
       WRITE_BACK_LOG_DIR, WRITE_BACK_FSYNC, WRITE_BACK_FSYNC_INTERVAL, WRITE_BACK_GROUP_COMMIT_WAIT,
       WRITE_BACK_SEGMENT_BYTES, WRITE_BACK_FLUSH_INTERVAL, WRITE_BACK_FLUSH_BYTES, WRITE_BACK_MAX_DIRTY_BYTES,
       WRITE_BACK_SHUTDOWN_TIMEOUT,
+      SERVER_SHUTDOWN_TIMEOUT, SERVER_MAX_CONNECTIONS, SERVER_MAX_CONNECTIONS_PER_CLIENT, SERVER_MAX_HEADER_BYTES,
+      SERVER_REQUEST_READ_TIMEOUT, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN_FILE,
       AUTH_MODE, AUTH_ACCOUNT_ID, AUTH_REGIONS);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
