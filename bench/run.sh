@@ -3,6 +3,7 @@
 # this machine and prints every figure beside the baseline measured in the same run.
 # Usage: bench/run.sh [--seconds N] [--connections N]     (from anywhere; takes about 2-3 minutes)
 # Microbenchmarks:   bench/run.sh jmh [JMH options]        e.g. bench/run.sh jmh -f 1 -wi 3 -i 5
+# Auth cost:         bench/run.sh auth [--seconds N]   cache-hit GetItem, auth sigv4 against none, same run (about a minute)
 # Memory footprint:  bench/run.sh memory
 # Write strategies:  bench/run.sh strategies [--seconds N] [--rounds N] [--writers N] [--kills N]   (about 5 minutes)
 #   direct DynamoDB, write-through, invalidate, write-back fsync always and interval, one run, one upstream
@@ -15,6 +16,7 @@ jar=bench/target/dynaccel-bench.jar
 case "${1:-}" in
   jmh) shift; exec java -jar "$jar" "$@" ;;
   strategies) shift; exec java -Xms1g -Xmx1g -cp "$jar" io.dynaccel.bench.StrategyBenchmark "$@" ;;
+  auth) shift; exec java -Xms2g -Xmx2g -cp "$jar" io.dynaccel.bench.AuthCostRun "$@" ;;
   memory) shift; exec java -Xms6g -Xmx6g -cp "$jar" io.dynaccel.bench.MemoryFootprint "$@" ;;
   *) exec java -Xms2g -Xmx2g -cp "$jar" io.dynaccel.bench.LoadBenchmark "$@" ;;
 esac

@@ -68,11 +68,20 @@ public final class LoadGenerator implements AutoCloseable {
       return;
     }
     ApiCall call = workload.next();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/")
-        .putHeader("Content-Type", "application/x-amz-json-1.0")
-        .putHeader("X-Amz-Target", "DynamoDB_20120810." + call.operation())
-        .putHeader("X-Amz-Date", "20260101T000000Z")
-        .putHeader("Authorization", SIGNATURE);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/");
+    if (call.headers().isEmpty()) {
+      options.putHeader("Content-Type", "application/x-amz-json-1.0")
+          .putHeader("X-Amz-Target", "DynamoDB_20120810." + call.operation())
+          .putHeader("X-Amz-Date", "20260101T000000Z")
+          .putHeader("Authorization", SIGNATURE);
+    } else {
+      // Signed for this host and port: the client writes the same Host header itself.
+      call.headers().forEach((name, value) -> {
+        if (!name.equalsIgnoreCase("Host")) {
+          options.putHeader(name, value);
+        }
+      });
+    }
     client.request(options)
         .compose(request -> request.send(call.body()))
         .compose(response -> response.body().map(body -> response.statusCode()))

@@ -2,6 +2,7 @@ package io.dynaccel.server.auth.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.function.Supplier;
 import software.amazon.awssdk.http.auth.aws.internal.signer.CredentialScope;
 import software.amazon.awssdk.http.auth.aws.internal.signer.util.SignerUtils;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -19,10 +20,13 @@ final class SigningKeys {
 
   private record Scope(String accessKeyId, String date, String region, String service) {}
 
-  /** The signing key of {@code credentials} for the scope's date, region and service. */
-  byte[] key(AwsCredentialsIdentity credentials, CredentialScope scope) {
-    return keys.get(new Scope(credentials.accessKeyId(), scope.getDate(), scope.getRegion(), scope.getService()),
-        s -> SignerUtils.deriveSigningKey(credentials, scope));
+  /**
+   * The signing key of {@code credentials} for a date ({@code yyyyMMdd}), region and service; {@code scope}
+   * (the same three as the SDK's type) is built only when the key must be derived.
+   */
+  byte[] key(AwsCredentialsIdentity credentials, String date, String region, String service, Supplier<CredentialScope> scope) {
+    return keys.get(new Scope(credentials.accessKeyId(), date, region, service),
+        s -> SignerUtils.deriveSigningKey(credentials, scope.get()));
   }
 
   /** How many keys are held; for tests of the cache. */

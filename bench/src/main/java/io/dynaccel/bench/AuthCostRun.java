@@ -1,0 +1,189 @@
+package io.dynaccel.bench;
+
+import io.dynaccel.config.ConfigLoader;
+import io.dynaccel.localstack.Dynalite;
+import io.dynaccel.server.DynaccelServer;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * What authentication costs on the hit path: cache-hit GetItem throughput of a node with
+ * {@code auth.mode: sigv4} against a node with {@code auth.mode: none}, both in front of the same
+ * dynalite, in the same run, in interleaved rounds (the median round of each stands). The sigv4 calls
+ * are signed by the AWS SDK's own signer once, before the run, so the load generator's own cost is the
+ * same for both nodes; each call's signature is still verified in full by the node. Target: sigv4 at
+ * least 0.90x of none.
+ *
+ * <p>Run with {@code bench/run.sh auth [--seconds N] [--connections N]} (about a minute).
+ */
+final class AuthCostRun {
+
+  private static final String TABLE = "AuthBench";
+  private static final int HOT_KEYS = 1_000;
+  private static final String KEY_ID = "AKIDBENCH";
+  private static final String SECRET = "bench-secret";
+
+  private AuthCostRun() {
+  }
+
+  /** Runs both nodes and prints their rows and the ratio. */
+  public static void main(String[] args) throws Exception {
+    double seconds = 5;
+    int connections = 32;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
+        case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Duration warmUp = LoadGenerator.seconds(Math.max(2, seconds / 2));
+    Duration measured = LoadGenerator.seconds(seconds);
+    Path dir = Files.createTempDirectory("dynaccel-auth-bench");
+    Files.writeString(dir.resolve("bench.secret"), SECRET);
+    Path config = Files.writeString(dir.resolve("auth.yaml"), """
+        auth:
+          mode: sigv4
+          principals:
+            - name: bench
+              accessKeyId: %s
+              secretFile: %s
+              allow:
+                - { operations: [read, write], tables: ["%s"] }
+        """.formatted(KEY_ID, dir.resolve("bench.secret"), TABLE));
+    try (Dynalite upstream = Dynalite.onFreePort(); LoadGenerator load = new LoadGenerator(connections)) {
+      upstream.start();
+      DynaccelServer open = start(upstream, List.of());
+      DynaccelServer signed = start(upstream, List.of("--config", config.toString()));
+      try {
+        URI none = URI.create("http://127.0.0.1:" + open.port());
+        URI sigv4 = URI.create("http://127.0.0.1:" + signed.port());
+        setUp(none);
+        List<ApiCall> presigned = new ArrayList<>();
+        for (int i = 0; i < HOT_KEYS; i++) {
+          presigned.add(sign(sigv4, upstream.region(), getItemBody(i)));
+        }
+        Workload plain = () -> ApiCall.of("GetItem", getItemBody(ThreadLocalRandom.current().nextInt(HOT_KEYS)));
+        Workload verified = () -> presigned.get(ThreadLocalRandom.current().nextInt(HOT_KEYS));
+        System.out.printf(Locale.ROOT, "Auth cost: cache-hit GetItem, %d connections, %s warm-up + %s measured per round, %d cores%n",
+            connections, warmUp, measured, Runtime.getRuntime().availableProcessors());
+        // Warm-up fills both caches and the JIT of both nodes and of the generator.
+        load.run(none, plain, warmUp, warmUp);
+        load.run(sigv4, verified, warmUp, warmUp);
+        List<LoadResult> noneRounds = new ArrayList<>();
+        List<LoadResult> sigv4Rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+          noneRounds.add(load.run(none, plain, warmUp, measured));
+          sigv4Rounds.add(load.run(sigv4, verified, warmUp, measured));
+        }
+        LoadResult base = median(noneRounds);
+        LoadResult auth = median(sigv4Rounds);
+        String format = "%-14s %12s %9s %9s %7s%n";
+        System.out.printf(format, "auth.mode", "req/s", "p50 ms", "p99 ms", "errors");
+        for (Map.Entry<String, LoadResult> row : Map.of("none", base, "sigv4", auth).entrySet().stream()
+            .sorted(Map.Entry.comparingByKey()).toList()) {
+          LoadResult r = row.getValue();
+          System.out.printf(format, row.getKey(), String.format(Locale.ROOT, "%,.0f", r.throughput()),
+              String.format(Locale.ROOT, "%.3f", r.millis(50)), String.format(Locale.ROOT, "%.3f", r.millis(99)), r.failures());
+        }
+        System.out.printf(Locale.ROOT, "Rounds, req/s: none %s, sigv4 %s%n", throughputs(noneRounds), throughputs(sigv4Rounds));
+        System.out.printf(Locale.ROOT, "Target: sigv4 hit throughput >= 0.90x none: %.3fx; p99 %.2fx%n",
+            auth.throughput() / base.throughput(), auth.millis(99) / base.millis(99));
+      } finally {
+        LoadGenerator.await(open.close());
+        LoadGenerator.await(signed.close());
+      }
+    }
+  }
+
+  private static DynaccelServer start(Dynalite upstream, List<String> extra) {
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1",
+        "--instances", Integer.toString(Runtime.getRuntime().availableProcessors()),
+        "--upstream", upstream.endpoint().toString(), "--region", upstream.region(), "--set", "admin.port=0"));
+    args.addAll(extra);
+    return LoadGenerator.await(DynaccelServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))));
+  }
+
+  /** A GetItem signed by the SDK for this node; valid for the 15 minutes around now, longer than a run. */
+  private static ApiCall sign(URI node, String region, String body) {
+    SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(node)
+        .putHeader("Content-Type", "application/x-amz-json-1.0")
+        .putHeader("X-Amz-Target", "DynamoDB_20120810.GetItem")
+        .build();
+    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(KEY_ID, SECRET))
+        .request(request)
+        .payload(ContentStreamProvider.fromUtf8String(body))
+        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dynamodb")
+        .putProperty(AwsV4HttpSigner.REGION_NAME, region)).request();
+    Map<String, String> headers = new LinkedHashMap<>();
+    signed.forEachHeader((name, values) -> headers.put(name, String.join(",", values)));
+    return new ApiCall("GetItem", Buffer.buffer(body), headers);
+  }
+
+  private static LoadResult median(List<LoadResult> rounds) {
+    return rounds.stream().sorted(Comparator.comparingDouble(LoadResult::throughput)).toList().get(rounds.size() / 2);
+  }
+
+  private static String throughputs(List<LoadResult> rounds) {
+    return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput())).toList().toString();
+  }
+
+  private static String getItemBody(int key) {
+    return "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"pk\":{\"S\":\"key-" + key + "\"}}}";
+  }
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** Creates the table and its hot items through the node without auth (the upstream is the same). */
+  private static void setUp(URI node) throws Exception {
+    call(node, "CreateTable", "{\"TableName\":\"" + TABLE + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
+        + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!call(node, "DescribeTable", "{\"TableName\":\"" + TABLE + "\"}").contains("\"ACTIVE\"")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("table did not become ACTIVE");
+      }
+    }
+    for (int batch = 0; batch < HOT_KEYS / 25; batch++) {
+      StringBuilder writes = new StringBuilder();
+      for (int i = 0; i < 25; i++) {
+        writes.append(i == 0 ? "" : ",").append("{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"key-").append(batch * 25 + i)
+            .append("\"},\"payload\":{\"S\":\"").append("x".repeat(900)).append("\"}}}}");
+      }
+      String answer = call(node, "BatchWriteItem", "{\"RequestItems\":{\"" + TABLE + "\":[" + writes + "]}}");
+      if (!answer.equals("{\"UnprocessedItems\":{}}")) {
+        throw new IllegalStateException("set-up write failed: " + answer);
+      }
+    }
+  }
+
+  private static String call(URI endpoint, String operation, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(endpoint)
+        .header("Content-Type", "application/x-amz-json-1.0")
+        .header("X-Amz-Target", "DynamoDB_20120810." + operation)
+        .header("X-Amz-Date", "20260101T000000Z")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
