@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -71,7 +70,6 @@ public final class SignatureVerifier {
   private static final CharSequence DATE = HttpHeaders.createOptimized("Date");
   private static final CharSequence SECURITY_TOKEN = HttpHeaders.createOptimized("X-Amz-Security-Token");
   private static final String SIGNATURE_PARAMETER = "X-Amz-Signature";
-  private static final Pattern PAIR_SEPARATORS = Pattern.compile("[, ]");
   private static final String MISMATCH = "The request signature we calculated does not match the signature you provided."
       + " Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
   // Double URL-encoding and path normalisation are what AwsV4HttpSigner does for every service but S3.
@@ -252,20 +250,37 @@ public final class SignatureVerifier {
     String text = authorization.strip();
     int space = text.indexOf(' ');
     String algorithm = space < 0 ? text : text.substring(0, space);
-    Map<String, String> pairs = new HashMap<>();
-    for (String pair : PAIR_SEPARATORS.split(space < 0 ? "" : text.substring(space + 1))) {
-      int equals = pair.indexOf('=');
-      if (equals > 0) {
-        pairs.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
-      }
-    }
     String date = headers.get(X_AMZ_DATE);
     if (date == null || date.isEmpty()) {
       date = headers.get(DATE);
     }
     Map<String, List<String>> parameters = query == null ? Map.of() : new QueryStringDecoder(query, false).parameters();
-    return new Parts(algorithm, pairs.getOrDefault("Credential", ""), pairs.getOrDefault("SignedHeaders", ""),
-        pairs.getOrDefault("Signature", ""), date, headers.get(SECURITY_TOKEN), parameters);
+    return new Parts(algorithm, pair(text, space, "Credential"), pair(text, space, "SignedHeaders"),
+        pair(text, space, "Signature"), date, headers.get(SECURITY_TOKEN), parameters);
+  }
+
+  /**
+   * The value of the last {@code key=value} pair of that key after the algorithm, pairs separated by commas
+   * and spaces, as {@link io.dynaccel.server.protocol.SignatureCheck} reads them; "" if there is none.
+   * Walked in place rather than split: this runs on every call.
+   */
+  private static String pair(String text, int from, String key) {
+    String value = "";
+    int at = from < 0 ? text.length() : from;
+    while (at < text.length()) {
+      while (at < text.length() && (text.charAt(at) == ',' || text.charAt(at) == ' ')) {
+        at++;
+      }
+      int end = at;
+      while (end < text.length() && text.charAt(end) != ',' && text.charAt(end) != ' ') {
+        end++;
+      }
+      if (end - at > key.length() && text.startsWith(key, at) && text.charAt(at + key.length()) == '=') {
+        value = text.substring(at + key.length() + 1, end);
+      }
+      at = end;
+    }
+    return value;
   }
 
   private static Parts fromQuery(String query) {
