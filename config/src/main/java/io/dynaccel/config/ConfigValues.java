@@ -107,7 +107,7 @@ final class ConfigValues {
         get(Settings.SERVER_INSTANCES), get(Settings.SERVER_MAX_REQUEST_BYTES), get(Settings.SERVER_IDLE_TIMEOUT));
     UpstreamConfig upstream = new UpstreamConfig(get(Settings.UPSTREAM_ENDPOINT), get(Settings.UPSTREAM_REGION),
         get(Settings.UPSTREAM_CONNECT_TIMEOUT), get(Settings.UPSTREAM_REQUEST_TIMEOUT),
-        get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES));
+        get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES), get(Settings.UPSTREAM_TRUST_CA_FILE));
     CacheConfig cache = new CacheConfig(get(Settings.CACHE_MAX_BYTES), get(Settings.CACHE_ITEM_TTL),
         get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES),
         get(Settings.CACHE_SCHEMA_REFRESH));
@@ -115,6 +115,8 @@ final class ConfigValues {
         get(Settings.WRITE_BACK_FSYNC), get(Settings.WRITE_BACK_FSYNC_INTERVAL), get(Settings.WRITE_BACK_GROUP_COMMIT_WAIT),
         get(Settings.WRITE_BACK_SEGMENT_BYTES), get(Settings.WRITE_BACK_FLUSH_INTERVAL), get(Settings.WRITE_BACK_FLUSH_BYTES),
         get(Settings.WRITE_BACK_MAX_DIRTY_BYTES), get(Settings.WRITE_BACK_SHUTDOWN_TIMEOUT));
+    TlsConfig tls = new TlsConfig(get(Settings.TLS_CERT_FILE), get(Settings.TLS_KEY_FILE),
+        get(Settings.TLS_CLIENT_CA_FILE), get(Settings.TLS_RELOAD_INTERVAL));
     // Resolved only now so a table inherits the final cache TTL, whichever layer set it; a named
     // table takes what it does not set from the "*" entry first.
     Map<Setting<?>, Object> everyTable = tables.getOrDefault(Settings.EVERY_TABLE, Map.of());
@@ -130,7 +132,7 @@ final class ConfigValues {
               get(own, Settings.TABLE_QUERY_TTL, cache.queryTtl()));
         },
         (a, b) -> a, LinkedHashMap::new));
-    return new DynaccelConfig(server, upstream, cache, writeBack, resolved);
+    return new DynaccelConfig(server, upstream, cache, writeBack, tls, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

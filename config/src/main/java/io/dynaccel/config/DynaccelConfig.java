@@ -13,12 +13,13 @@ import java.util.Objects;
  * @param upstream DynamoDB endpoint settings
  * @param cache cache sizes and default TTLs
  * @param writeBack the write-ahead log and flusher of write-back tables
+ * @param tls HTTPS on the API port
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
-    Map<String, TableConfig> tables) {
+    TlsConfig tls, Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -26,6 +27,7 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(writeBack, "writeBack");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
       Settings.checkTableName(Objects.requireNonNull(name, "table name"), null);
@@ -34,9 +36,9 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
   }
 
-  /** A configuration with the default write-back settings. */
+  /** A configuration with the default write-back settings and plain HTTP. */
   public DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
-    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), tables);
+    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), TlsConfig.none(), tables);
   }
 
   /**

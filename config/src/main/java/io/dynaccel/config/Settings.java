@@ -1,6 +1,7 @@
 package io.dynaccel.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,7 @@ final class Settings {
   static final String TABLES = "tables";
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
-  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", TABLES);
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "tls", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
@@ -76,6 +77,14 @@ final class Settings {
   static final Setting<Duration> WRITE_BACK_SHUTDOWN_TIMEOUT = Setting.of("writeBack.shutdownTimeout", ValueType.DURATION,
       Duration.ofSeconds(30), NOT_NEGATIVE, "zero (leave everything to the next start) or positive");
 
+  // TLS: HTTPS on the API port, certificate reload, mutual TLS, and extra trust for the upstream.
+  static final Setting<Optional<Path>> TLS_CERT_FILE = optionalFile("tls.certFile");
+  static final Setting<Optional<Path>> TLS_KEY_FILE = optionalFile("tls.keyFile");
+  static final Setting<Optional<Path>> TLS_CLIENT_CA_FILE = optionalFile("tls.clientCaFile");
+  static final Setting<Duration> TLS_RELOAD_INTERVAL = Setting.of("tls.reloadInterval", ValueType.DURATION,
+      Duration.ofSeconds(10), NOT_NEGATIVE, "zero (never reload) or positive");
+  static final Setting<Optional<Path>> UPSTREAM_TRUST_CA_FILE = optionalFile("upstream.trustCaFile");
+
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
@@ -85,7 +94,8 @@ final class Settings {
       CACHE_SCHEMA_REFRESH,
       WRITE_BACK_LOG_DIR, WRITE_BACK_FSYNC, WRITE_BACK_FSYNC_INTERVAL, WRITE_BACK_GROUP_COMMIT_WAIT,
       WRITE_BACK_SEGMENT_BYTES, WRITE_BACK_FLUSH_INTERVAL, WRITE_BACK_FLUSH_BYTES, WRITE_BACK_MAX_DIRTY_BYTES,
-      WRITE_BACK_SHUTDOWN_TIMEOUT);
+      WRITE_BACK_SHUTDOWN_TIMEOUT,
+      TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL, UPSTREAM_TRUST_CA_FILE);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
   static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,
@@ -101,6 +111,10 @@ final class Settings {
 
   private static Setting<Duration> ttl(String path, Duration defaultValue) {
     return Setting.of(path, ValueType.DURATION, defaultValue, NOT_NEGATIVE, "zero (do not cache) or positive");
+  }
+
+  private static Setting<Optional<Path>> optionalFile(String path) {
+    return Setting.of(path, ValueType.OPTIONAL_PATH, Optional.<Path>empty(), f -> true, null);
   }
 
   private static boolean isHttpUri(URI uri) {

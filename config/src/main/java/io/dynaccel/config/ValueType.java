@@ -2,6 +2,7 @@ package io.dynaccel.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -33,6 +34,10 @@ final class ValueType<T> {
   /** Empty text means "no endpoint" so a flag or file can explicitly fall back to the AWS endpoint. */
   static final ValueType<Optional<URI>> OPTIONAL_URI = new ValueType<>("a URI like http://127.0.0.1:4567",
       text -> text.isEmpty() ? Optional.empty() : Optional.of(parseUri(text)));
+
+  /** Empty text means "no file", so a flag or variable can switch off a file set by an earlier layer. */
+  static final ValueType<Optional<Path>> OPTIONAL_PATH = new ValueType<>("a file path",
+      text -> text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)));
 
   static final ValueType<WriteStrategy> WRITE_STRATEGY =
       new ValueType<>("one of write-through, invalidate, write-back", WriteStrategy::parse);
