@@ -22,6 +22,7 @@ import io.dynaccel.server.table.SchemaWatch;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.write.BatchWriteItemHandler;
 import io.dynaccel.server.write.ItemWriteHandler;
 import io.dynaccel.server.write.NestingLimit;
@@ -64,10 +65,12 @@ final class Accelerator {
    *
    * @param writesBack whether the write-back path runs: some table is written back, or the write-back
    *     log holds records from an earlier run that must be replayed and flushed
+   * @param upstreamTrust the CAs accepted for DynamoDB's certificate
    */
-  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack) {
+  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust) {
     UpstreamConfig up = config.upstream();
-    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials);
+    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials,
+        upstreamTrust);
     Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
     ItemCache itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
       TableConfig tableConfig = config.table(table);

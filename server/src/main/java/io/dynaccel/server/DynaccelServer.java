@@ -5,7 +5,9 @@ import io.dynaccel.config.ConfigException;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.tls.FrontTls;
 import io.dynaccel.server.upstream.RefreshingCredentials;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.wal.WriteAheadLog;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -38,8 +40,8 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 /**
  * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
  *
- * <p>Startup is a chain of futures: resolve the upstream credentials, then deploy one HTTP front per
- * configured instance, all sharing the port.
+ * <p>Startup is a chain of futures: resolve the upstream credentials, read the upstream trust and the
+ * certificate files (on a worker), then deploy one HTTP front per configured instance, all sharing the port.
  */
 public final class DynaccelServer {
 
@@ -54,15 +56,18 @@ public final class DynaccelServer {
   private final boolean ownsVertx;
   private final Accelerator accelerator;
   private final RefreshingCredentials credentials;
+  private final FrontTls tls;
   private final String frontsDeployment;
   private final int port;
 
-  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, String frontsDeployment, int port) {
+  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, FrontTls tls,
+      String frontsDeployment, int port) {
     this.vertx = vertx;
     this.frontsDeployment = frontsDeployment;
     this.ownsVertx = ownsVertx;
     this.accelerator = accelerator;
     this.credentials = credentials;
+    this.tls = tls;
     this.port = port;
   }
 
@@ -79,12 +84,17 @@ public final class DynaccelServer {
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
     Path logDir = config.writeBack().logDir();
-    return credentials.start().compose(v -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir))).compose(logExists -> {
-      // A log left by write-back tables must be replayed and flushed even if none is written back now.
-      Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists);
-      return accelerator.start().compose(started -> deployFronts(vertx, ownsVertx, config, accelerator, credentials))
-          .onFailure(e -> accelerator.close());
-    }).onFailure(e -> {
+    return credentials.start()
+        .compose(v -> vertx.executeBlocking(() -> UpstreamTrust.load(config.upstream().trustCaFile())))
+        .compose(upstreamTrust -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir)).compose(logExists -> {
+          // A log left by write-back tables must be replayed and flushed even if none is written back now.
+          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust);
+          // The certificate is checked before the log is replayed, so a bad file fails the start at once.
+          return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
+              .compose(tls -> accelerator.start().compose(started -> deployFronts(vertx, ownsVertx, config, accelerator, credentials, tls))
+                  .onFailure(e -> tls.close()))
+              .onFailure(e -> accelerator.close());
+        })).onFailure(e -> {
       credentials.close();
       if (ownsVertx) {
         vertx.close();
@@ -93,17 +103,17 @@ public final class DynaccelServer {
   }
 
   private static Future<DynaccelServer> deployFronts(Vertx vertx, boolean ownsVertx, DynaccelConfig config, Accelerator accelerator,
-      RefreshingCredentials credentials) {
+      RefreshingCredentials credentials, FrontTls tls) {
     // A negative port makes Vert.x pick one random port that all fronts share.
     int requested = config.server().port() == 0 ? -1 : config.server().port();
     List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
     Supplier<ServerVerticle> front = () -> {
-      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin());
+      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin(), tls);
       fronts.add(verticle);
       return verticle;
     };
     return vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
-        .map(id -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, id, fronts.get(0).actualPort()));
+        .map(id -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, id, fronts.get(0).actualPort()));
   }
 
   /** The port the node listens on. */
@@ -125,6 +135,7 @@ public final class DynaccelServer {
     vertx.undeploy(frontsDeployment)
         .eventually(accelerator::close)
         .onComplete(stopped -> {
+          tls.close();
           credentials.close();
           if (!ownsVertx) {
             closed.complete(null);

@@ -4,6 +4,7 @@ import io.dynaccel.config.ServerConfig;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.tls.FrontTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,17 +24,19 @@ final class ServerVerticle extends VerticleBase {
   private final ApiEndpoint api;
   private final DynaccelMetrics metrics;
   private final AdminRoutes admin;
+  private final FrontTls tls;
   /** How long a stopping front waits for requests in flight: longer than any write-back ack, short enough for a SIGTERM deadline. */
   private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
 
   private HttpServer server;
 
-  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin) {
+  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin, FrontTls tls) {
     this.config = config;
     this.port = port;
     this.api = api;
     this.metrics = metrics;
     this.admin = admin;
+    this.tls = tls;
   }
 
   @Override
@@ -50,14 +53,14 @@ final class ServerVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     // The API goes straight to its endpoint; the router only serves the operator endpoints. Like
     // DynamoDB, the API answers on every other path and method (GET with its health line).
-    server = vertx.createHttpServer(options).requestHandler(request -> {
+    server = vertx.createHttpServer(tls.secure(options)).requestHandler(request -> {
       if (isOperatorPath(request.path())) {
         router.handle(request);
       } else {
         api.handle(request);
       }
     });
-    return server.listen();
+    return server.listen().onSuccess(tls::serve);
   }
 
   private static boolean isOperatorPath(String path) {
@@ -70,6 +73,7 @@ final class ServerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    tls.forget(server);
     return server.shutdown(IN_FLIGHT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 

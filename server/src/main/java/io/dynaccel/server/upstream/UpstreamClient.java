@@ -46,7 +46,7 @@ public final class UpstreamClient implements AutoCloseable {
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   /**
-   * Creates the client.
+   * Creates a client that trusts the JVM's default CAs for an https endpoint.
    *
    * @param endpoint DynamoDB's endpoint, e.g. {@code https://dynamodb.us-east-1.amazonaws.com}
    * @param region the signing region
@@ -65,6 +65,24 @@ public final class UpstreamClient implements AutoCloseable {
       int maxConnections,
       int maxRetries,
       RefreshingCredentials credentials) {
+    this(vertx, endpoint, region, connectTimeout, requestTimeout, maxConnections, maxRetries, credentials, UpstreamTrust.jvmDefault());
+  }
+
+  /**
+   * Creates a client; the parameters before {@code trust} are those of the constructor above.
+   *
+   * @param trust the CAs accepted for an https endpoint's certificate; its host name is verified either way
+   */
+  public UpstreamClient(
+      Vertx vertx,
+      URI endpoint,
+      String region,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxConnections,
+      int maxRetries,
+      RefreshingCredentials credentials,
+      UpstreamTrust trust) {
     this.vertx = vertx;
     this.endpoint = endpoint;
     this.region = region;
@@ -80,6 +98,7 @@ public final class UpstreamClient implements AutoCloseable {
             .setConnectTimeout((int) connectTimeout.toMillis())
             .setKeepAlive(true)
             .setTcpNoDelay(true);
+    trust.applyTo(options);
     this.http =
         vertx.httpClientBuilder()
             .with(options)
