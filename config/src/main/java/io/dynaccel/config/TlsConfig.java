@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param certFile PEM certificate chain, the node's certificate first; set together with {@code keyFile}.
  *     When both are set the API port speaks HTTPS only; when neither is, plain HTTP
- * @param keyFile PEM private key of the certificate (PKCS#8, or PKCS#1 for RSA); unencrypted
+ * @param keyFile PEM private key of the certificate, unencrypted: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1
+ *     ({@code BEGIN RSA PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY})
  * @param clientCaFile PEM bundle of the CAs that sign client certificates; when set, a client without a
  *     certificate signed by one of them is refused in the handshake (mutual TLS). Needs {@code certFile}
  * @param reloadInterval how often the files are read again; changed content is applied to new

@@ -40,7 +40,7 @@ public final class FrontTls implements AutoCloseable {
   private volatile ServerCertificate current;
   private volatile ServerSSLOptions template;
   private volatile String lastProblem;
-  private long timer = -1;
+  private volatile long timer = -1;
 
   private FrontTls(Vertx vertx, TlsConfig config, ServerCertificate first, Counter applied, Counter rejected) {
     this.vertx = vertx;
