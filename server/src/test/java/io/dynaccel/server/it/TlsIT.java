@@ -20,6 +20,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
@@ -156,6 +157,12 @@ class TlsIT {
     serving = next;
   }
 
+  /** Replaces a file in one step, so each check sees exactly one of the broken states below. */
+  private static void replace(Path file, String content) throws IOException {
+    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
   @Test
   void getItem_overHttps_answersMissThenHitWithDynamoDbsItem() {
     direct.putItem(b -> b.tableName(TABLE).item(item("miss-then-hit", "from DynamoDB")));
@@ -275,19 +282,19 @@ class TlsIT {
 
     // A certificate file cut short, as a copy in progress leaves it.
     String pem = next.certificatePem();
-    Files.writeString(certFile, pem.substring(0, pem.length() / 2));
-    await().atMost(Duration.ofSeconds(20)).until(() -> reloads("rejected") > rejected);
+    replace(certFile, pem.substring(0, pem.length() / 2));
+    await().atMost(Duration.ofSeconds(20)).until(() -> reloads("rejected") == rejected + 1);
     assertThat(servedSerial()).isEqualTo(kept.serial());
     client.putItem(b -> b.tableName(TABLE).item(item("broken", "served")));
 
     // The whole new certificate, but the old key still beside it.
-    Files.writeString(certFile, pem);
-    await().atMost(Duration.ofSeconds(20)).until(() -> reloads("rejected") > rejected + 1);
+    replace(certFile, pem);
+    await().atMost(Duration.ofSeconds(20)).until(() -> reloads("rejected") == rejected + 2);
     assertThat(servedSerial()).isEqualTo(kept.serial());
     assertThat(client.getItem(b -> b.tableName(TABLE).key(key("broken"))).item()).isEqualTo(item("broken", "served"));
 
     // The key lands: the swap completes.
-    Files.writeString(keyFile, next.keyPem());
+    replace(keyFile, next.keyPem());
     await().atMost(Duration.ofSeconds(20)).until(() -> servedSerial().equals(next.serial()));
     serving = next;
   }

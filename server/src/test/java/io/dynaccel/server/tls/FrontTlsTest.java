@@ -13,6 +13,7 @@ import io.vertx.core.net.KeyCertOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +49,12 @@ class FrontTlsTest {
 
   private double reloads(String outcome) {
     return registry.get("dynaccel.tls.reloads").tag("outcome", outcome).counter().count();
+  }
+
+  /** Replaces a file in one step, so a check sees the old content or the new, never half of it. */
+  private static void replace(Path file, String content) throws IOException {
+    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static ThrowableAssertAlternative<?> assertFails(Future<?> future) {
@@ -86,18 +93,18 @@ class FrontTlsTest {
     FrontTls tls = FrontTls.start(vertx, config(Duration.ofMillis(20)), registry).await();
     KeyCertOptions served = tls.secure(new HttpServerOptions()).getKeyCertOptions().copy();
 
-    Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\ntruncated");
+    replace(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\ntruncated");
     await().atMost(Duration.ofSeconds(10)).until(() -> reloads("rejected") == 1);
     // A check every 20 ms sees the same broken file again and again: still one problem.
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> reloads("rejected") == 1);
 
     TestCa.Issued next = CA.server("next");
-    Files.writeString(dir.resolve("cert.pem"), next.certificatePem());
+    replace(dir.resolve("cert.pem"), next.certificatePem());
     await().atMost(Duration.ofSeconds(10)).until(() -> reloads("rejected") == 2);
     assertThat(reloads("applied")).isZero();
     assertThat(tls.secure(new HttpServerOptions()).getKeyCertOptions()).isEqualTo(served);
 
-    Files.writeString(dir.resolve("key.pem"), next.keyPem());
+    replace(dir.resolve("key.pem"), next.keyPem());
     await().atMost(Duration.ofSeconds(10)).until(() -> reloads("applied") == 1);
     assertThat(tls.secure(new HttpServerOptions()).getKeyCertOptions()).isNotEqualTo(served);
     assertThat(reloads("rejected")).isEqualTo(2);
