@@ -13,12 +13,14 @@ import java.util.Objects;
  * @param upstream DynamoDB endpoint settings
  * @param cache cache sizes and default TTLs
  * @param writeBack the write-ahead log and flusher of write-back tables
+ * @param health what readiness requires of DynamoDB, and how often it is probed
+ * @param breaker the circuit breaker in front of DynamoDB
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
-    Map<String, TableConfig> tables) {
+    HealthConfig health, BreakerConfig breaker, Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -26,6 +28,8 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(writeBack, "writeBack");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(breaker, "breaker");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
       Settings.checkTableName(Objects.requireNonNull(name, "table name"), null);
@@ -34,9 +38,10 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
   }
 
-  /** A configuration with the default write-back settings. */
+  /** A configuration with the default write-back, health and breaker settings. */
   public DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
-    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), tables);
+    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(),
+        ConfigValues.defaults(Map.of()).build().health(), ConfigValues.defaults(Map.of()).build().breaker(), tables);
   }
 
   /**
