@@ -98,7 +98,7 @@ public final class DynaccelServer {
     int requested = config.server().port() == 0 ? -1 : config.server().port();
     List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
     Supplier<ServerVerticle> front = () -> {
-      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin());
+      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin(), accelerator.health());
       fronts.add(verticle);
       return verticle;
     };

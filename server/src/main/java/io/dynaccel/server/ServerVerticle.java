@@ -3,6 +3,7 @@ package io.dynaccel.server;
 import io.dynaccel.config.ServerConfig;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,12 +24,14 @@ final class ServerVerticle extends VerticleBase {
   private final ApiEndpoint api;
   private final DynaccelMetrics metrics;
   private final AdminRoutes admin;
+  private final NodeHealth health;
   /** How long a stopping front waits for requests in flight: longer than any write-back ack, short enough for a SIGTERM deadline. */
   private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
 
   private HttpServer server;
 
-  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin) {
+  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin, NodeHealth health) {
+    this.health = health;
     this.config = config;
     this.port = port;
     this.api = api;
@@ -39,7 +42,7 @@ final class ServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
+    health.mount(router);
     router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     admin.mount(router);
     HttpServerOptions options = new HttpServerOptions()
@@ -61,7 +64,7 @@ final class ServerVerticle extends VerticleBase {
   }
 
   private static boolean isOperatorPath(String path) {
-    return path != null && path.length() > 1 && (path.equals("/health") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/"));
+    return path != null && path.length() > 1 && (path.equals("/health") || path.equals("/health/live") || path.equals("/health/ready") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/"));
   }
 
   /**
