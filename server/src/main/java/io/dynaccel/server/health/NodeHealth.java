@@ -40,7 +40,7 @@ public final class NodeHealth {
   private volatile long lastAnswerNanos = NEVER;
   private volatile boolean started;
   private volatile boolean draining;
-  private Supplier<Future<?>> probe;
+  private volatile Supplier<Future<?>> probe;
   private long timer = -1;
 
   /**
@@ -76,9 +76,14 @@ public final class NodeHealth {
    * @param probe sends one probe; its answer reaches {@link #upstreamAnswered} through the breaker
    */
   public void startProbing(Vertx vertx, Supplier<Future<?>> probe) {
-    this.probe = probe;
+    probeWith(probe);
     probeIfDue();
     timer = vertx.setPeriodic(Math.max(1, intervalNanos / 1_000_000), id -> probeIfDue());
+  }
+
+  /** Sets what {@link #probeIfDue} sends, without a timer: the periodic timer is Vert.x's, tests call it themselves. */
+  void probeWith(Supplier<Future<?>> probe) {
+    this.probe = probe;
   }
 
   /** Stops probing. */
