@@ -175,7 +175,7 @@ final class FaultInjectingProxy implements AutoCloseable {
 
   /** Sends the request on to the emulator; with {@code unprocessed}, adds those to a 200's UnprocessedItems. */
   private void forward(HttpServerRequest request, Buffer body, ObjectNode unprocessed) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(upstreamPort)
+    RequestOptions options = new RequestOptions().setMethod(request.method()).setHost("127.0.0.1").setPort(upstreamPort)
         .setURI(request.uri());
     request.headers().forEach((name, value) -> {
       if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
