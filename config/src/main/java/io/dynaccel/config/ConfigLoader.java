@@ -17,10 +17,13 @@ import java.util.Objects;
  *             maxHeaderBytes: 16KiB, requestReadTimeout: 30s }
  * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
  *             maxConnections: 256, maxRetries: 0 }
- * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s }
+ * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s,
+ *             serveStaleOnError: 0s }
  * writeBack: { logDir: dynaccel-wal, fsync: always, fsyncInterval: 1s, groupCommitWait: 0ms, segmentBytes: 64MiB,
  *             flushInterval: 1s, flushBytes: 4MiB, maxDirtyBytes: 64MiB, shutdownTimeout: 30s }
  * admin:    { host: 127.0.0.1, port: 8112, tokenFile: /etc/dynaccel/admin-token }  # a token is required off loopback
+ * health:   { probeInterval: 1s, upstreamWindow: 3s }        # ready only if DynamoDB answered within the window
+ * breaker:  { enabled: true, failureThreshold: 5, resetTimeout: 2s }
  * tables:
  *   "*":    { writeStrategy: write-back }                 # every table without an entry of its own
  *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl
@@ -36,6 +39,7 @@ import java.util.Objects;
  *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}; fsync policies:
  *       {@code always}, {@code interval}.</li>
  *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region".</li>
+ *   <li>Booleans ({@code breaker.enabled}): {@code true} or {@code false} only.</li>
  * </ul>
  *
  * <h2>Environment</h2>
@@ -45,10 +49,13 @@ import java.util.Objects;
  * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
  * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
  * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES},
- * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_WRITE_BACK_LOG_DIR}, {@code DYNACCEL_WRITE_BACK_FSYNC}, ...;
+ * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_CACHE_SERVE_STALE_ON_ERROR}, {@code DYNACCEL_WRITE_BACK_LOG_DIR},
+ * {@code DYNACCEL_WRITE_BACK_FSYNC}, ..., {@code DYNACCEL_HEALTH_PROBE_INTERVAL}, {@code DYNACCEL_HEALTH_UPSTREAM_WINDOW},
+ * {@code DYNACCEL_BREAKER_ENABLED}, {@code DYNACCEL_BREAKER_FAILURE_THRESHOLD}, {@code DYNACCEL_BREAKER_RESET_TIMEOUT};
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
  * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_},
- * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_ADMIN_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_ADMIN_}, {@code DYNACCEL_HEALTH_}, {@code DYNACCEL_BREAKER_} or
+ * {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
  * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
  * still wins over them.
  *

@@ -112,12 +112,15 @@ final class ConfigValues {
         get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES));
     CacheConfig cache = new CacheConfig(get(Settings.CACHE_MAX_BYTES), get(Settings.CACHE_ITEM_TTL),
         get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES),
-        get(Settings.CACHE_SCHEMA_REFRESH));
+        get(Settings.CACHE_SCHEMA_REFRESH), get(Settings.CACHE_SERVE_STALE_ON_ERROR));
     WriteBackConfig writeBack = new WriteBackConfig(Path.of(get(Settings.WRITE_BACK_LOG_DIR)),
         get(Settings.WRITE_BACK_FSYNC), get(Settings.WRITE_BACK_FSYNC_INTERVAL), get(Settings.WRITE_BACK_GROUP_COMMIT_WAIT),
         get(Settings.WRITE_BACK_SEGMENT_BYTES), get(Settings.WRITE_BACK_FLUSH_INTERVAL), get(Settings.WRITE_BACK_FLUSH_BYTES),
         get(Settings.WRITE_BACK_MAX_DIRTY_BYTES), get(Settings.WRITE_BACK_SHUTDOWN_TIMEOUT));
     AdminConfig admin = new AdminConfig(get(Settings.ADMIN_HOST), get(Settings.ADMIN_PORT), get(Settings.ADMIN_TOKEN_FILE));
+    HealthConfig health = new HealthConfig(get(Settings.HEALTH_PROBE_INTERVAL), get(Settings.HEALTH_UPSTREAM_WINDOW));
+    BreakerConfig breaker = new BreakerConfig(get(Settings.BREAKER_ENABLED), get(Settings.BREAKER_FAILURE_THRESHOLD),
+        get(Settings.BREAKER_RESET_TIMEOUT));
     // Resolved only now so a table inherits the final cache TTL, whichever layer set it; a named
     // table takes what it does not set from the "*" entry first.
     Map<Setting<?>, Object> everyTable = tables.getOrDefault(Settings.EVERY_TABLE, Map.of());
@@ -133,7 +136,7 @@ final class ConfigValues {
               get(own, Settings.TABLE_QUERY_TTL, cache.queryTtl()));
         },
         (a, b) -> a, LinkedHashMap::new));
-    return new DynaccelConfig(server, upstream, cache, writeBack, admin, resolved);
+    return new DynaccelConfig(server, upstream, cache, writeBack, admin, health, breaker, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

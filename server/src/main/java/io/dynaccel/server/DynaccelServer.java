@@ -108,7 +108,7 @@ public final class DynaccelServer {
         accelerator.metrics().registry());
     List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
     Supplier<ServerVerticle> front = () -> {
-      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), limits);
+      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), limits, accelerator.health());
       fronts.add(verticle);
       return verticle;
     };
@@ -118,7 +118,7 @@ public final class DynaccelServer {
     });
     return token.compose(adminToken -> vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
         .compose(frontsId -> {
-          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(),
+          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(),
               config.server().shutdownTimeout());
           return vertx.deployVerticle(admin)
               .map(adminId -> new Deployed(frontsId, fronts.get(0).actualPort(), adminId, admin.actualPort()))
@@ -163,15 +163,13 @@ public final class DynaccelServer {
   }
 
   /**
-   * A graceful shutdown, in this order: {@code beforeDrain} runs (readiness goes down); every API
-   * answer from now on carries {@code Connection: close}; the listeners stop accepting and the
-   * requests in flight finish within {@code server.shutdownTimeout}; write-back flushes within
-   * {@code writeBack.shutdownTimeout}; the resources are released.
-   *
-   * @param beforeDrain runs first, on the calling thread
+   * A graceful shutdown, in this order: readiness goes down; every API answer from now on carries
+   * {@code Connection: close}; the listeners stop accepting and the requests in flight finish within
+   * {@code server.shutdownTimeout}; write-back flushes within {@code writeBack.shutdownTimeout}; the
+   * resources are released.
    */
-  public Future<Void> shutdown(Runnable beforeDrain) {
-    beforeDrain.run();
+  public Future<Void> shutdown() {
+    accelerator.health().drain();
     accelerator.api().drain();
     return close();
   }
@@ -181,13 +179,13 @@ public final class DynaccelServer {
    *
    * @return the process's exit status: 0 once the node stopped, 1 if it failed to stop in time
    */
-  private int stopOnSignal(String signal, DynaccelConfig config, Runnable beforeDrain) {
+  private int stopOnSignal(String signal, DynaccelConfig config) {
     Duration deadline = config.server().shutdownTimeout().plus(config.writeBack().shutdownTimeout()).plus(STOP_SLACK);
     LOG.info("Dynaccel stopping on SIG{}: draining requests in flight (up to {}), then flushing write-back (up to {});"
         + " a second signal exits at once", signal, config.server().shutdownTimeout(), config.writeBack().shutdownTimeout());
     long began = System.nanoTime();
     try {
-      shutdown(beforeDrain).toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      shutdown().toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
       LOG.info("Dynaccel stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
       return 0;
     } catch (InterruptedException e) {
@@ -223,9 +221,7 @@ public final class DynaccelServer {
           // WIRED AT MERGE (AUTH): whether the API authenticates its callers (auth.mode other than none).
           boolean authenticates = false;
           ExposureWarning.log(config.server().host(), authenticates);
-          // WIRED AT MERGE (HEALTH): readiness goes down first, e.g. health::drain.
-          Runnable beforeDrain = () -> { };
-          ShutdownSignals.install(signal -> server.stopOnSignal(signal, config, beforeDrain));
+          ShutdownSignals.install(signal -> server.stopOnSignal(signal, config));
         })
         .onFailure(e -> {
           LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);

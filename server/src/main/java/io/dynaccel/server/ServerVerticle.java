@@ -2,6 +2,7 @@ package io.dynaccel.server;
 
 import io.dynaccel.config.ServerConfig;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,11 +24,13 @@ final class ServerVerticle extends VerticleBase {
   private final int port;
   private final ApiEndpoint api;
   private final ConnectionLimits limits;
+  private final NodeHealth health;
   private final long requestReadTimeoutMillis;
 
   private HttpServer server;
 
-  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, ConnectionLimits limits) {
+  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, ConnectionLimits limits, NodeHealth health) {
+    this.health = health;
     this.config = config;
     this.port = port;
     this.api = api;
@@ -35,15 +38,10 @@ final class ServerVerticle extends VerticleBase {
     this.requestReadTimeoutMillis = config.requestReadTimeout().toMillis();
   }
 
-  /** The health routes, mounted the same way on the API port and on the admin listener. */
-  static void mountHealth(Router router) {
-    router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
-  }
-
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    mountHealth(router);
+    health.mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)
@@ -71,7 +69,7 @@ final class ServerVerticle extends VerticleBase {
   }
 
   private static boolean isOperatorPath(String path) {
-    return path != null && path.equals("/health");
+    return path != null && (path.equals("/health") || path.equals("/health/live") || path.equals("/health/ready"));
   }
 
   /**
