@@ -67,7 +67,7 @@ public final class LoadBenchmark {
     int instances = Runtime.getRuntime().availableProcessors();
     DynaccelServer node = LoadGenerator.await(DynaccelServer.start(
         ConfigLoader.load(new String[] {"--port", "0", "--host", "127.0.0.1", "--instances", Integer.toString(instances),
-            "--upstream", upstream.endpoint().toString(), "--region", upstream.region()}, Map.of()),
+            "--upstream", upstream.endpoint().toString(), "--region", upstream.region(), "--set", "admin.port=0"}, Map.of()),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))));
     URI accelerator = URI.create("http://127.0.0.1:" + node.port());
     URI direct = upstream.endpoint();
@@ -258,7 +258,7 @@ public final class LoadBenchmark {
       }
       long began = System.nanoTime();
       Process process = new ProcessBuilder("java", "-jar", jar.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
-          "--upstream", upstream.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          "--upstream", upstream.toString(), "--set", "admin.port=0").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       try {
         URI health = URI.create("http://127.0.0.1:" + port + "/health");
         while (true) {

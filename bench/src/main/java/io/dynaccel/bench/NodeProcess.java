@@ -26,12 +26,14 @@ final class NodeProcess implements AutoCloseable {
   private final List<String> command;
   private final Path logFile;
   private final int port;
+  private final int adminPort;
   private Process process;
 
-  private NodeProcess(List<String> command, Path logFile, int port) {
+  private NodeProcess(List<String> command, Path logFile, int port, int adminPort) {
     this.command = command;
     this.logFile = logFile;
     this.port = port;
+    this.adminPort = adminPort;
   }
 
   /**
@@ -48,9 +50,12 @@ final class NodeProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dynaccel.server.DynaccelServer"));
     int port = freePort();
-    command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--upstream", upstream.toString(), "--region", "us-east-1"));
+    // The admin port is chosen here too: a restart must find the node's endpoints where they were.
+    int adminPort = freePort();
+    command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--upstream", upstream.toString(), "--region", "us-east-1",
+        "--set", "admin.port=" + adminPort));
     settings.forEach(setting -> command.addAll(List.of("--set", setting)));
-    NodeProcess node = new NodeProcess(List.copyOf(command), logFile, port);
+    NodeProcess node = new NodeProcess(List.copyOf(command), logFile, port, adminPort);
     node.launch();
     return node;
   }
@@ -58,6 +63,11 @@ final class NodeProcess implements AutoCloseable {
   /** The node's DynamoDB endpoint. */
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The node's admin listener: {@code /admin/*}, {@code /metrics}, {@code /health}. */
+  URI adminEndpoint() {
+    return URI.create("http://127.0.0.1:" + adminPort);
   }
 
   /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook runs, nothing is flushed, in-flight requests get no answer. */
@@ -76,7 +86,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** {@code POST /admin/write-back/flush}: returns once every acknowledged write-back change is in DynamoDB. */
   void flush() throws IOException, InterruptedException {
-    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(endpoint().resolve("/admin/write-back/flush"))
+    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(adminEndpoint().resolve("/admin/write-back/flush"))
         .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     if (answer.statusCode() != 200) {
       throw new IllegalStateException("flush answered " + answer.statusCode() + ": " + answer.body());

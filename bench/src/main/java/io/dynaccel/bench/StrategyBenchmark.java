@@ -175,7 +175,7 @@ public final class StrategyBenchmark {
     long counted = BlockingCalls.consistentNumbers(dynamoDb.endpoint(), counterTable,
         IntStream.range(0, WriteLatencyRun.COUNTERS).mapToObj(CounterRun::counter).toList(), key -> "n").values().stream()
         .mapToLong(Long::longValue).sum();
-    String fsyncs = node == null ? null : fsyncs(node.endpoint());
+    String fsyncs = node == null ? null : fsyncs(node.adminEndpoint());
     KillRun.Result killed = node == null ? null
         : KillRun.run(vertx, node, contender.client, dynamoDb.endpoint(), contender.name + "-kill", writers, kills, LOAD_BEFORE_KILL);
     return new Row(contender.label, contender.rounds, counters, counted, proxy.writeItems(counterTable), proxy.writeCalls(counterTable), killed, fsyncs);
@@ -197,8 +197,8 @@ public final class StrategyBenchmark {
    * The node's fsyncs so far from its Prometheus meters: count, mean, the histogram bucket that holds
    * the 99th percentile, and the maximum; null if it has no write-back log.
    */
-  private static String fsyncs(URI node) throws IOException, InterruptedException {
-    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.resolve("/metrics")).build(),
+  private static String fsyncs(URI admin) throws IOException, InterruptedException {
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(admin.resolve("/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     String prefix = "dynaccel_writeback_fsync_seconds";
     double count = 0;

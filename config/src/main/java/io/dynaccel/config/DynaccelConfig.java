@@ -13,13 +13,16 @@ import java.util.Objects;
  * @param upstream DynamoDB endpoint settings
  * @param cache cache sizes and default TTLs
  * @param writeBack the write-ahead log and flusher of write-back tables
+ * @param admin the admin listener (operator endpoints on their own port)
+ * @param health what readiness requires of DynamoDB, and how often it is probed
+ * @param breaker the circuit breaker in front of DynamoDB
  * @param tls HTTPS on the API port
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
-    TlsConfig tls, Map<String, TableConfig> tables) {
+    AdminConfig admin, HealthConfig health, BreakerConfig breaker, TlsConfig tls, Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -27,6 +30,9 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(writeBack, "writeBack");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(breaker, "breaker");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
@@ -36,9 +42,14 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
   }
 
-  /** A configuration with the default write-back settings and plain HTTP. */
+  /** A configuration with these four sections and the defaults of every other one. */
   public DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
-    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), TlsConfig.none(), tables);
+    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build(), tables);
+  }
+
+  private DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, DynaccelConfig defaults,
+      Map<String, TableConfig> tables) {
+    this(server, upstream, cache, defaults.writeBack(), defaults.admin(), defaults.health(), defaults.breaker(), defaults.tls(), tables);
   }
 
   /**

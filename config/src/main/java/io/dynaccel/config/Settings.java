@@ -15,14 +15,14 @@ final class Settings {
   static final String TABLES = "tables";
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
-  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "tls", TABLES);
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "admin", "health", "breaker", "tls", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
   private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
 
-  static final Setting<String> SERVER_HOST = Setting.of("server.host", ValueType.STRING, "0.0.0.0",
+  static final Setting<String> SERVER_HOST = Setting.of("server.host", ValueType.STRING, "127.0.0.1",
       h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace), "a host name or IP address without spaces")
       .withFlag("host");
   static final Setting<Integer> SERVER_PORT = Setting.of("server.port", ValueType.INTEGER, 8111,
@@ -33,6 +33,24 @@ final class Settings {
       16 << 20, n -> n > 0, "greater than 0");
   static final Setting<Duration> SERVER_IDLE_TIMEOUT = Setting.of("server.idleTimeout", ValueType.DURATION,
       Duration.ofSeconds(60), NOT_NEGATIVE, "zero (no idle timeout) or positive");
+
+  // Operations (issue 11): graceful shutdown, connection limits, the admin listener.
+  static final Setting<Duration> SERVER_SHUTDOWN_TIMEOUT = Setting.of("server.shutdownTimeout", ValueType.DURATION,
+      Duration.ofSeconds(30), NOT_NEGATIVE, "zero (close connections at once) or positive");
+  static final Setting<Integer> SERVER_MAX_CONNECTIONS = Setting.of("server.maxConnections", ValueType.INTEGER,
+      10_000, n -> n >= 1, "at least 1");
+  static final Setting<Integer> SERVER_MAX_CONNECTIONS_PER_CLIENT = Setting.of("server.maxConnectionsPerClient", ValueType.INTEGER,
+      1_000, n -> n >= 1, "at least 1");
+  static final Setting<Integer> SERVER_MAX_HEADER_BYTES = Setting.of("server.maxHeaderBytes", ValueType.INT_SIZE,
+      16 << 10, n -> n >= 1024, "at least 1024");
+  static final Setting<Duration> SERVER_REQUEST_READ_TIMEOUT = Setting.of("server.requestReadTimeout", ValueType.DURATION,
+      Duration.ofSeconds(30), NOT_NEGATIVE, "zero (no limit) or positive");
+  static final Setting<String> ADMIN_HOST = Setting.of("admin.host", ValueType.STRING, "127.0.0.1",
+      h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace), "a host name or IP address without spaces");
+  static final Setting<Integer> ADMIN_PORT = Setting.of("admin.port", ValueType.INTEGER, 8112,
+      p -> p >= 0 && p <= 65535, "between 0 and 65535 (0 picks a free port)");
+  static final Setting<Optional<Path>> ADMIN_TOKEN_FILE = Setting.of("admin.tokenFile", ValueType.OPTIONAL_PATH,
+      Optional.<Path>empty(), f -> true, null);
 
   static final Setting<Optional<URI>> UPSTREAM_ENDPOINT = Setting.of("upstream.endpoint", ValueType.OPTIONAL_URI,
       Optional.<URI>empty(), e -> e.isEmpty() || isHttpUri(e.get()),
@@ -57,6 +75,8 @@ final class Settings {
       64L << 20, n -> n > 0, "greater than 0");
   static final Setting<Duration> CACHE_SCHEMA_REFRESH = Setting.of("cache.schemaRefresh", ValueType.DURATION,
       Duration.ofSeconds(30), POSITIVE, "greater than 0");
+  static final Setting<Duration> CACHE_SERVE_STALE_ON_ERROR = Setting.of("cache.serveStaleOnError", ValueType.DURATION,
+      Duration.ZERO, NOT_NEGATIVE, "zero (never serve an expired item) or positive");
 
   static final Setting<String> WRITE_BACK_LOG_DIR = Setting.of("writeBack.logDir", ValueType.STRING, "dynaccel-wal",
       d -> !d.isBlank(), "a directory path (relative paths are resolved against the working directory)");
@@ -77,6 +97,17 @@ final class Settings {
   static final Setting<Duration> WRITE_BACK_SHUTDOWN_TIMEOUT = Setting.of("writeBack.shutdownTimeout", ValueType.DURATION,
       Duration.ofSeconds(30), NOT_NEGATIVE, "zero (leave everything to the next start) or positive");
 
+  // Health and faults: readiness follows DynamoDB's answers; the breaker fails calls fast while it is down.
+  static final Setting<Duration> HEALTH_PROBE_INTERVAL = Setting.of("health.probeInterval", ValueType.DURATION,
+      Duration.ofSeconds(1), POSITIVE, "greater than 0");
+  static final Setting<Duration> HEALTH_UPSTREAM_WINDOW = Setting.of("health.upstreamWindow", ValueType.DURATION,
+      Duration.ofSeconds(3), POSITIVE, "greater than 0");
+  static final Setting<Boolean> BREAKER_ENABLED = Setting.of("breaker.enabled", ValueType.BOOLEAN, true, b -> true, null);
+  static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.of("breaker.failureThreshold", ValueType.INTEGER,
+      5, n -> n >= 1, "at least 1");
+  static final Setting<Duration> BREAKER_RESET_TIMEOUT = Setting.of("breaker.resetTimeout", ValueType.DURATION,
+      Duration.ofSeconds(2), POSITIVE, "greater than 0");
+
   // TLS: HTTPS on the API port, certificate reload, mutual TLS, and extra trust for the upstream.
   static final Setting<Optional<Path>> TLS_CERT_FILE = optionalFile("tls.certFile");
   static final Setting<Optional<Path>> TLS_KEY_FILE = optionalFile("tls.keyFile");
@@ -91,10 +122,13 @@ final class Settings {
       UPSTREAM_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_RETRIES,
       CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES,
-      CACHE_SCHEMA_REFRESH,
+      CACHE_SCHEMA_REFRESH, CACHE_SERVE_STALE_ON_ERROR,
       WRITE_BACK_LOG_DIR, WRITE_BACK_FSYNC, WRITE_BACK_FSYNC_INTERVAL, WRITE_BACK_GROUP_COMMIT_WAIT,
       WRITE_BACK_SEGMENT_BYTES, WRITE_BACK_FLUSH_INTERVAL, WRITE_BACK_FLUSH_BYTES, WRITE_BACK_MAX_DIRTY_BYTES,
       WRITE_BACK_SHUTDOWN_TIMEOUT,
+      SERVER_SHUTDOWN_TIMEOUT, SERVER_MAX_CONNECTIONS, SERVER_MAX_CONNECTIONS_PER_CLIENT, SERVER_MAX_HEADER_BYTES,
+      SERVER_REQUEST_READ_TIMEOUT, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN_FILE,
+      HEALTH_PROBE_INTERVAL, HEALTH_UPSTREAM_WINDOW, BREAKER_ENABLED, BREAKER_FAILURE_THRESHOLD, BREAKER_RESET_TIMEOUT,
       TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL, UPSTREAM_TRUST_CA_FILE);
 
   // Per-table settings; a null default means "inherit the cache-wide value".

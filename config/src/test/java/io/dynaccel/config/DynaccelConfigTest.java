@@ -16,7 +16,7 @@ class DynaccelConfigTest {
   void defaults_whenNothingConfigured_matchDocumentedValues() {
     DynaccelConfig config = ConfigValues.defaults(Map.of()).build();
 
-    assertThat(config.server()).isEqualTo(new ServerConfig("0.0.0.0", 8111,
+    assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 8111,
         Runtime.getRuntime().availableProcessors(), 16 * 1024 * 1024, Duration.ofSeconds(60)));
     assertThat(config.upstream()).isEqualTo(new UpstreamConfig(Optional.empty(), "us-east-1",
         Duration.ofSeconds(2), Duration.ofSeconds(10), 256, 0));

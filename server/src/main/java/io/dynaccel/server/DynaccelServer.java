@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.dynaccel.config.ConfigException;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
+import io.dynaccel.server.admin.AdminToken;
+import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.tls.FrontTls;
 import io.dynaccel.server.upstream.RefreshingCredentials;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -41,11 +44,15 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
  * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
  *
  * <p>Startup is a chain of futures: resolve the upstream credentials, read the upstream trust and the
- * certificate files (on a worker), then deploy one HTTP front per configured instance, all sharing the port.
+ * certificate files (on a worker), then deploy one HTTP front per configured instance, all sharing
+ * the port, then the admin listener on its own port. SIGTERM and SIGINT stop it gracefully and exit 0
+ * ({@link ShutdownSignals}).
  */
 public final class DynaccelServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(DynaccelServer.class);
+  /** What the JVM may take beyond the two shutdown timeouts to close the rest. */
+  private static final Duration STOP_SLACK = Duration.ofSeconds(10);
   private static final String USAGE = """
       Usage: java -jar dynaccel-server.jar [--port N] [--host H] [--upstream URI] [--region R]
                                            [--instances N] [--config FILE] [--set key=value]...
@@ -57,18 +64,20 @@ public final class DynaccelServer {
   private final Accelerator accelerator;
   private final RefreshingCredentials credentials;
   private final FrontTls tls;
-  private final String frontsDeployment;
-  private final int port;
+  private final Deployed deployed;
+
+  /** What {@link #deployListeners} started: the API fronts and the admin listener, and their ports. */
+  private record Deployed(String fronts, int port, String admin, int adminPort) {
+  }
 
   private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, FrontTls tls,
-      String frontsDeployment, int port) {
+      Deployed deployed) {
     this.vertx = vertx;
-    this.frontsDeployment = frontsDeployment;
     this.ownsVertx = ownsVertx;
     this.accelerator = accelerator;
     this.credentials = credentials;
     this.tls = tls;
-    this.port = port;
+    this.deployed = deployed;
   }
 
   /**
@@ -91,7 +100,8 @@ public final class DynaccelServer {
           Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust);
           // The certificate is checked before the log is replayed, so a bad file fails the start at once.
           return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
-              .compose(tls -> accelerator.start().compose(started -> deployFronts(vertx, ownsVertx, config, accelerator, credentials, tls))
+              .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))
+                  .map(deployed -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, deployed))
                   .onFailure(e -> tls.close()))
               .onFailure(e -> accelerator.close());
         })).onFailure(e -> {
@@ -102,23 +112,39 @@ public final class DynaccelServer {
     });
   }
 
-  private static Future<DynaccelServer> deployFronts(Vertx vertx, boolean ownsVertx, DynaccelConfig config, Accelerator accelerator,
-      RefreshingCredentials credentials, FrontTls tls) {
+  private static Future<Deployed> deployListeners(Vertx vertx, DynaccelConfig config, Accelerator accelerator, FrontTls tls) {
     // A negative port makes Vert.x pick one random port that all fronts share.
     int requested = config.server().port() == 0 ? -1 : config.server().port();
+    ConnectionLimits limits = new ConnectionLimits(config.server().maxConnections(), config.server().maxConnectionsPerClient(),
+        accelerator.metrics().registry());
     List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
     Supplier<ServerVerticle> front = () -> {
-      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), accelerator.metrics(), accelerator.admin(), tls);
+      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), limits, accelerator.health(), tls);
       fronts.add(verticle);
       return verticle;
     };
-    return vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
-        .map(id -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, id, fronts.get(0).actualPort()));
+    Future<Optional<AdminToken>> token = vertx.executeBlocking(() -> {
+      Optional<Path> file = config.admin().tokenFile();
+      return file.isPresent() ? Optional.of(AdminToken.read(file.get())) : Optional.empty();
+    });
+    return token.compose(adminToken -> vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
+        .compose(frontsId -> {
+          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(),
+              config.server().shutdownTimeout());
+          return vertx.deployVerticle(admin)
+              .map(adminId -> new Deployed(frontsId, fronts.get(0).actualPort(), adminId, admin.actualPort()))
+              .recover(e -> vertx.undeploy(frontsId).transform(undeployed -> Future.failedFuture(e)));
+        }));
   }
 
-  /** The port the node listens on. */
+  /** The port the node listens on for the DynamoDB API. */
   public int port() {
-    return port;
+    return deployed.port();
+  }
+
+  /** The port of the admin listener ({@code /admin/*}, {@code /metrics}, {@code /health}). */
+  public int adminPort() {
+    return deployed.adminPort();
   }
 
   /** The node's meters. */
@@ -132,7 +158,7 @@ public final class DynaccelServer {
    */
   public Future<Void> close() {
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    vertx.undeploy(frontsDeployment)
+    Future.join(vertx.undeploy(deployed.fronts()), vertx.undeploy(deployed.admin()))
         .eventually(accelerator::close)
         .onComplete(stopped -> {
           tls.close();
@@ -148,16 +174,38 @@ public final class DynaccelServer {
     return Future.fromCompletionStage(closed);
   }
 
-  /** SIGTERM: stop accepting, let write-back flush within its deadline, then let the JVM exit. */
-  private void stopOnSignal(Duration flushDeadline) {
-    LOG.info("Dynaccel stopping");
+  /**
+   * A graceful shutdown, in this order: readiness goes down; every API answer from now on carries
+   * {@code Connection: close}; the listeners stop accepting and the requests in flight finish within
+   * {@code server.shutdownTimeout}; write-back flushes within {@code writeBack.shutdownTimeout}; the
+   * resources are released.
+   */
+  public Future<Void> shutdown() {
+    accelerator.health().drain();
+    accelerator.api().drain();
+    return close();
+  }
+
+  /**
+   * The first SIGTERM or SIGINT: a graceful {@link #shutdown}, waited for on the calling thread.
+   *
+   * @return the process's exit status: 0 once the node stopped, 1 if it failed to stop in time
+   */
+  private int stopOnSignal(String signal, DynaccelConfig config) {
+    Duration deadline = config.server().shutdownTimeout().plus(config.writeBack().shutdownTimeout()).plus(STOP_SLACK);
+    LOG.info("Dynaccel stopping on SIG{}: draining requests in flight (up to {}), then flushing write-back (up to {});"
+        + " a second signal exits at once", signal, config.server().shutdownTimeout(), config.writeBack().shutdownTimeout());
+    long began = System.nanoTime();
     try {
-      close().toCompletionStage().toCompletableFuture().get(flushDeadline.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-      LOG.info("Dynaccel stopped");
+      shutdown().toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      LOG.info("Dynaccel stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
+      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return 1;
     } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("Dynaccel did not stop cleanly: {}", e.toString());
+      LOG.warn("Dynaccel did not stop cleanly within {}: {}", deadline, e.toString());
+      return 1;
     }
   }
 
@@ -179,9 +227,13 @@ public final class DynaccelServer {
     long began = System.nanoTime();
     start(config, credentialsFor(upstream))
         .onSuccess(server -> {
-          LOG.info("Dynaccel listening on {}:{} in front of {} (ready in {} ms)",
-              config.server().host(), server.port(), upstream, (System.nanoTime() - began) / 1_000_000);
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stopOnSignal(config.writeBack().shutdownTimeout()), "dynaccel-shutdown"));
+          LOG.info("Dynaccel listening on {}:{} (admin on {}:{}) in front of {} (ready in {} ms)",
+              config.server().host(), server.port(), config.admin().host(), server.adminPort(), upstream,
+              (System.nanoTime() - began) / 1_000_000);
+          // WIRED AT MERGE (AUTH): whether the API authenticates its callers (auth.mode other than none).
+          boolean authenticates = false;
+          ExposureWarning.log(config.server().host(), authenticates);
+          ShutdownSignals.install(signal -> server.stopOnSignal(signal, config));
         })
         .onFailure(e -> {
           LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);

@@ -1,80 +1,108 @@
 package io.dynaccel.server;
 
 import io.dynaccel.config.ServerConfig;
-import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
-import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.health.NodeHealth;
+import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.tls.FrontTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP front of the accelerator, bound to one event loop; the server deploys one per core, all
- * sharing the port and the caches.
+ * sharing the port, the caches and the connection limits. It serves the DynamoDB API and the health
+ * line; the operator endpoints ({@code /admin/*}, {@code /metrics}) live on the admin listener
+ * ({@link AdminVerticle}), so here they get the API's answer to an unknown path, as DynamoDB gives.
  */
 final class ServerVerticle extends VerticleBase {
 
   private final ServerConfig config;
   private final int port;
   private final ApiEndpoint api;
-  private final DynaccelMetrics metrics;
-  private final AdminRoutes admin;
+  private final ConnectionLimits limits;
+  private final NodeHealth health;
+  private final long requestReadTimeoutMillis;
   private final FrontTls tls;
-  /** How long a stopping front waits for requests in flight: longer than any write-back ack, short enough for a SIGTERM deadline. */
-  private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
 
   private HttpServer server;
 
-  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, DynaccelMetrics metrics, AdminRoutes admin, FrontTls tls) {
+  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, ConnectionLimits limits, NodeHealth health, FrontTls tls) {
+    this.health = health;
     this.config = config;
     this.port = port;
     this.api = api;
-    this.metrics = metrics;
-    this.admin = admin;
+    this.limits = limits;
+    this.requestReadTimeoutMillis = config.requestReadTimeout().toMillis();
     this.tls = tls;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
-    router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    admin.mount(router);
+    health.mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)
         .setTcpNoDelay(true)
         .setIdleTimeout((int) config.idleTimeout().toMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    // The API goes straight to its endpoint; the router only serves the operator endpoints. Like
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // Over it Vert.x answers 431 and closes the connection before any handler runs.
+        .setMaxHeaderSize(config.maxHeaderBytes())
+        // DynamoDB speaks HTTP/1.1 only. With h2c detection on, Vert.x would create (and the limits
+        // count) a connection only once its first bytes arrive, so silent sockets would go uncounted.
+        .setHttp2ClearTextEnabled(false);
+    // The API goes straight to its endpoint; the router only serves the health line. Like
     // DynamoDB, the API answers on every other path and method (GET with its health line).
-    server = vertx.createHttpServer(tls.secure(options)).requestHandler(request -> {
-      if (isOperatorPath(request.path())) {
-        router.handle(request);
-      } else {
-        api.handle(request);
-      }
-    });
+    server = vertx.createHttpServer(tls.secure(options))
+        .connectionHandler(limits)
+        .requestHandler(request -> {
+          if (isOperatorPath(request.path())) {
+            router.handle(request);
+          } else {
+            api.handle(request);
+            watchBody(request);
+          }
+        });
     return server.listen().onSuccess(tls::serve);
   }
 
   private static boolean isOperatorPath(String path) {
-    return path != null && path.length() > 1 && (path.equals("/health") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/"));
+    return path != null && (path.equals("/health") || path.equals("/health/live") || path.equals("/health/ready"));
   }
 
   /**
-   * Stops accepting and lets requests in flight finish, closing each connection once it is idle;
-   * connections still busy after the grace period are closed.
+   * Closes the connection of a request whose body has not arrived in full within
+   * {@code server.requestReadTimeout}. The check waits for the end of this event-loop turn: a body
+   * that came with its headers (nearly every call) has ended by then, and costs no timer.
+   */
+  private void watchBody(HttpServerRequest request) {
+    if (requestReadTimeoutMillis > 0 && !request.isEnded()) {
+      context.runOnContext(turnDone -> {
+        if (!request.isEnded()) {
+          vertx.setTimer(requestReadTimeoutMillis, fired -> {
+            if (!request.isEnded()) {
+              request.connection().close();
+            }
+          });
+        }
+      });
+    }
+  }
+
+  /**
+   * Stops accepting and lets requests in flight finish within {@code server.shutdownTimeout},
+   * closing each connection once its answer is written (idle ones at once); connections still busy
+   * after that are closed.
    */
   @Override
   public Future<?> stop() {
     tls.forget(server);
-    return server.shutdown(IN_FLIGHT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    return server.shutdown(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The port this front listens on. */

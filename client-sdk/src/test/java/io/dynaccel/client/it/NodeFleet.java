@@ -39,7 +39,7 @@ final class NodeFleet implements AutoCloseable {
   /** Starts node {@code i} (again) on its port. */
   void start(int i) throws Exception {
     String[] args = {"--port", String.valueOf(ports[i]), "--instances", "1", "--host", "127.0.0.1",
-        "--upstream", upstream.endpoint().toString(), "--region", upstream.region()};
+        "--upstream", upstream.endpoint().toString(), "--region", upstream.region(), "--set", "admin.port=0"};
     servers[i] = DynaccelServer.start(ConfigLoader.load(args, Map.of()), CREDENTIALS)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }

@@ -72,6 +72,8 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
   private final DynaccelMetrics metrics;
   private final int maxRequestBytes;
   private final FixedAnswer health;
+  /** Set once by a graceful shutdown; read once per answer. */
+  private volatile boolean draining;
 
   /**
    * Creates the endpoint.
@@ -87,6 +89,16 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
     this.health = new FixedAnswer(200, healthLine(region));
+  }
+
+  /**
+   * From now on every API answer carries {@code Connection: close}, so that a keep-alive client does
+   * not send its next call on a connection the stopping server is about to close (Vert.x drops a
+   * call that arrives on a connection it is shutting down): the client opens a new connection
+   * instead, to another node or, refused here, after this one is gone.
+   */
+  public void drain() {
+    draining = true;
   }
 
   /** DynamoDB's answer to {@code GET}, trailing space included, naming the regional endpoint it serves. */
@@ -244,7 +256,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
   }
 
   /** Writes an API answer the way DynamoDB does, in the media type the call came in. */
-  private static void write(HttpServerResponse http, ApiResponse response, CharSequence mediaType, boolean cors) {
+  private void write(HttpServerResponse http, ApiResponse response, CharSequence mediaType, boolean cors) {
     if (http.closed() || http.ended()) {
       return;
     }
@@ -261,6 +273,9 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
         .putHeader(CRC32_HEADER, Long.toString(crc));
     if (cors) {
       http.putHeader(ALLOW_ORIGIN, ANY_ORIGIN);
+    }
+    if (draining) {
+      http.putHeader(CONNECTION, CLOSE);
     }
     http.end(response.body());
   }

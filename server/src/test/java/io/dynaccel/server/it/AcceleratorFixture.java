@@ -42,8 +42,9 @@ final class AcceleratorFixture implements AutoCloseable {
 
   /** Starts a node in front of any DynamoDB endpoint (a proxy of the emulator, say), with extra settings. */
   static AcceleratorFixture start(URI upstream, String region, String... settings) throws Exception {
+    // The admin listener on a free port of its own, so that nodes of tests running side by side do not collide.
     List<String> args = new ArrayList<>(List.of("--port", "0", "--instances", "2", "--host", "127.0.0.1",
-        "--upstream", upstream.toString(), "--region", region));
+        "--upstream", upstream.toString(), "--region", region, "--set", "admin.port=0"));
     for (String setting : settings) {
       args.add("--set");
       args.add(setting);
@@ -59,6 +60,11 @@ final class AcceleratorFixture implements AutoCloseable {
 
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /** The node's admin listener: {@code /admin/*}, {@code /metrics}, {@code /health}. */
+  URI adminEndpoint() {
+    return URI.create("http://127.0.0.1:" + server.adminPort());
   }
 
   DynamoDbClient syncClient(URI endpoint) {

@@ -232,7 +232,7 @@ class AcceleratorIT {
     var http = java.net.http.HttpClient.newHttpClient();
     URI base = fixture.endpoint();
     var health = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
-    var metrics = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    var metrics = http.send(java.net.http.HttpRequest.newBuilder(fixture.adminEndpoint().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("dynaccel_item_cache_hits_total", "dynaccel_item_cache_misses_total",

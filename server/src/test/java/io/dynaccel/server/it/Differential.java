@@ -159,7 +159,7 @@ final class Differential {
    * @return one line per table whose contents differ, with the items only one side holds
    */
   List<String> storedDifferences(URI acceleratedUpstream, String... tables) throws Exception {
-    HttpResponse<String> flushed = fixture.call(accelerated.resolve("/admin/write-back/flush"), null, "");
+    HttpResponse<String> flushed = fixture.call(fixture.adminEndpoint().resolve("/admin/write-back/flush"), null, "");
     assertThat(flushed.statusCode()).as("flush: %s", flushed.body()).isEqualTo(200);
     List<String> found = new ArrayList<>();
     for (String table : tables) {

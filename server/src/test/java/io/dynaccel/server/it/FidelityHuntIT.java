@@ -78,7 +78,7 @@ class FidelityHuntIT {
 
   private void purge() throws Exception {
     for (String cache : List.of("item-cache", "query-cache")) {
-      HttpResponse<String> purged = admin.send(HttpRequest.newBuilder(fixture.endpoint().resolve("/admin/" + cache)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> purged = admin.send(HttpRequest.newBuilder(fixture.adminEndpoint().resolve("/admin/" + cache)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(purged.statusCode()).isLessThan(300);
     }
   }

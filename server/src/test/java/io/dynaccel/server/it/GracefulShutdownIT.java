@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import io.dynaccel.server.it.NodeProcess.Exit;
 import io.dynaccel.server.it.NodeProcess.Launch;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,23 +31,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * SIGTERM is a graceful shutdown: the node stops accepting, finishes what is in flight, flushes
- * every dirty write to DynamoDB within {@code writeBack.shutdownTimeout} and exits with the JVM's
- * status for a SIGTERM handled by its shutdown hooks, 143 (128 + 15, what systemd and Kubernetes
- * expect of a Java service told to stop); what it
- * cannot flush in time (no time given, or DynamoDB down) stays in the log, and the next start
- * replays it, serves it and flushes it.
+ * SIGTERM and SIGINT are a graceful shutdown: the node stops accepting, answers every request it
+ * had accepted completely (within {@code server.shutdownTimeout}), flushes every dirty write to
+ * DynamoDB within {@code writeBack.shutdownTimeout} and exits 0; a second signal during the drain
+ * exits at once with 128 + the signal. What it cannot flush in time (no time given, or DynamoDB
+ * down) stays in the log, and the next start replays it, serves it and flushes it.
  *
  * <p>The flush interval is an hour, so nothing reaches DynamoDB by time: what DynamoDB holds
- * after the exit was flushed by the shutdown, or by the next start.
+ * after the exit was flushed by the shutdown, or by the next start. The slow requests come from a
+ * {@link DelayingProxy} between the node and DynamoDB that holds the answers while the signal is
+ * sent.
  */
 class GracefulShutdownIT {
 
   private static final String TABLE = "Shutdown";
   private static final int ITEMS = 200;
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
-  /** A JVM's exit status after SIGTERM once its shutdown hooks have run. */
-  private static final int SIGTERM_STATUS = 143;
+  /** The exit status of a complete graceful stop. */
+  private static final int STOPPED = 0;
+  /** The exit status after a second SIGTERM: 128 + 15, as a shell reports a process the signal ended. */
+  private static final int SECOND_SIGTERM_STATUS = 143;
+  private static final int BURST = 40;
 
   /** What a JVM on a busy 2-core machine may take beyond the shutdown deadline to exit. */
   private static final Duration EXIT_SLACK = Duration.ofSeconds(15);
@@ -81,7 +90,7 @@ class GracefulShutdownIT {
         NodeProcess.STRATEGY, ITEMS, exit.status(), exit.took().toMillis(), heldByDynamoDb("flushed"));
     assertHeldByDynamoDb("flushed", ITEMS);
     // 0, not the 143 of a JVM that the signal ended: the stop was the one asked for, and complete.
-    assertThat(exit.status()).as("exit status after a complete flush").isEqualTo(SIGTERM_STATUS);
+    assertThat(exit.status()).as("exit status after a complete flush").isEqualTo(STOPPED);
   }
 
   @Test
@@ -165,7 +174,144 @@ class GracefulShutdownIT {
         NodeProcess.STRATEGY, writers, acknowledged.size(), failures.get(), exit.status(), exit.took().toMillis(), missing.size());
     assertThat(unexpected).isEmpty();
     assertThat(missing).as("acknowledged writes not in DynamoDB after a graceful shutdown").isEmpty();
-    assertThat(exit.status()).as("exit status after a complete flush").isEqualTo(SIGTERM_STATUS);
+    assertThat(exit.status()).as("exit status after a complete flush").isEqualTo(STOPPED);
+  }
+
+  @Test
+  void sigterm_duringABurstOfSlowRequests_answersEveryAcceptedOneCompletelyRefusesNewConnectionsAndExitsZero() throws Exception {
+    putDirectly("slow", BURST);
+    try (DelayingProxy proxy = DelayingProxy.start(upstream.emulator().endpoint(), Duration.ZERO, Duration.ZERO);
+        NodeProcess node = NodeProcess.start(launch("shutdown-burst").via(proxy.endpoint()));
+        DynamoDbClient client = DirectTable.noRetryClient(node.endpoint(), Duration.ofSeconds(60))) {
+      warmUp(client);
+      double missesBefore = metric(node, "dynaccel_item_cache_misses_total");
+      proxy.holdResponses();
+      ExecutorService pool = Executors.newFixedThreadPool(BURST);
+      try {
+        List<Future<Map<String, AttributeValue>>> answers = new ArrayList<>();
+        for (int i = 0; i < BURST - 1; i++) {
+          String key = "slow" + i;
+          answers.add(pool.submit(() -> client.getItem(b -> b.tableName(TABLE).key(DirectTable.key(key))).item()));
+        }
+        // One more on a raw keep-alive connection, to read the headers of its answer.
+        try (Socket keepAlive = new Socket(InetAddress.getLoopbackAddress(), node.endpoint().getPort())) {
+          keepAlive.getOutputStream().write(rawGetItem("slow" + (BURST - 1)));
+          // Every request of the burst has been read and sent upstream: each one is a cache miss.
+          await().atMost(Duration.ofSeconds(30)).until(() -> metric(node, "dynaccel_item_cache_misses_total") - missesBefore >= BURST);
+
+          long signalled = System.nanoTime();
+          node.signal("TERM");
+          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> refusesConnections(node));
+          long refusedAfter = System.nanoTime() - signalled;
+          // Now slow: each answer comes back after up to 1.5 s.
+          proxy.delays(Duration.ZERO, Duration.ofMillis(1500));
+          proxy.releaseResponses();
+          Exit exit = node.awaitExit("TERM", signalled, SHUTDOWN_TIMEOUT.plus(EXIT_SLACK));
+
+          int complete = 0;
+          for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i).get(60, TimeUnit.SECONDS)).as("answer to request %d of the burst", i).isEqualTo(item("slow" + i));
+            complete++;
+          }
+          keepAlive.setSoTimeout(10_000);
+          RawHttp.Answer raw = RawHttp.read(keepAlive.getInputStream());
+          System.out.printf("GracefulShutdownIT: SIGTERM during a burst of %d slow requests: new connections refused after %d ms,"
+              + " %d of %d answered 200, exited %d after %d ms%n", BURST, refusedAfter / 1_000_000, complete + (raw.status() == 200 ? 1 : 0),
+              BURST, exit.status(), exit.took().toMillis());
+          assertThat(raw.status()).isEqualTo(200);
+          assertThat(raw.text()).contains("slow" + (BURST - 1));
+          // The answer tells a keep-alive client not to send its next call on this connection.
+          assertThat(raw.header("Connection")).isEqualToIgnoringCase("close");
+          assertThat(keepAlive.getInputStream().read()).as("connection closed after the answer").isEqualTo(-1);
+          assertThat(exit.status()).isEqualTo(STOPPED);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sigint_whenIdle_stopsGracefullyAndExitsZero() throws Exception {
+    try (NodeProcess node = NodeProcess.start(launch("shutdown-sigint"))) {
+      writeItems(node, "interrupted");
+      Exit exit = node.stop("INT", SHUTDOWN_TIMEOUT.plus(EXIT_SLACK));
+      System.out.printf("GracefulShutdownIT: SIGINT: exited %d after %d ms%n", exit.status(), exit.took().toMillis());
+      assertThat(exit.status()).isEqualTo(STOPPED);
+    }
+    assertHeldByDynamoDb("interrupted", ITEMS);
+  }
+
+  @Test
+  void secondSigterm_duringALongDrain_exitsAtOnceWith143() throws Exception {
+    putDirectly("stuck", 1);
+    try (DelayingProxy proxy = DelayingProxy.start(upstream.emulator().endpoint(), Duration.ZERO, Duration.ZERO);
+        NodeProcess node = NodeProcess.start(launch("shutdown-second-signal", "server.shutdownTimeout=60s").via(proxy.endpoint()));
+        DynamoDbClient client = DirectTable.noRetryClient(node.endpoint(), Duration.ofSeconds(90))) {
+      warmUp(client);
+      double missesBefore = metric(node, "dynaccel_item_cache_misses_total");
+      proxy.holdResponses();
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        pool.submit(() -> client.getItem(b -> b.tableName(TABLE).key(DirectTable.key("stuck0"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric(node, "dynaccel_item_cache_misses_total") - missesBefore >= 1);
+        long first = System.nanoTime();
+        node.signal("TERM");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.printed("Dynaccel stopping on SIGTERM"));
+        // The drain would last up to 60 s: the held answer never comes.
+        long second = System.nanoTime();
+        node.signal("TERM");
+        Exit exit = node.awaitExit("TERM", second, EXIT_SLACK);
+        System.out.printf("GracefulShutdownIT: second SIGTERM %d ms into the drain: exited %d after %d ms%n",
+            (second - first) / 1_000_000, exit.status(), exit.took().toMillis());
+        assertThat(exit.status()).isEqualTo(SECOND_SIGTERM_STATUS);
+        assertThat(exit.took()).isLessThan(Duration.ofSeconds(5));
+      } finally {
+        pool.shutdownNow();
+        proxy.releaseResponses();
+      }
+    }
+  }
+
+  /** Loads the table's schema and accepts the default read shape, so that the next reads are cache misses that go upstream. */
+  private static void warmUp(DynamoDbClient client) {
+    for (int i = 0; i < 2; i++) {
+      client.getItem(b -> b.tableName(TABLE).key(DirectTable.key("warm-up")));
+    }
+  }
+
+  private static void putDirectly(String prefix, int count) {
+    try (DynamoDbClient direct = DirectTable.noRetryClient(upstream.emulator().endpoint(), Duration.ofSeconds(30))) {
+      for (int i = 0; i < count; i++) {
+        String key = prefix + i;
+        direct.putItem(b -> b.tableName(TABLE).item(item(key)));
+      }
+    }
+  }
+
+  private static byte[] rawGetItem(String key) {
+    String body = "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"id\":{\"S\":\"" + key + "\"}}}";
+    return ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+        + "X-Amz-Target: " + RawHttp.TARGET_PREFIX + "GetItem\r\nX-Amz-Date: " + RawHttp.DATE + "\r\nAuthorization: " + RawHttp.AUTHORIZATION
+        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static boolean refusesConnections(NodeProcess node) {
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.endpoint().getPort()), 1_000);
+      return false;
+    } catch (IOException refused) {
+      return true;
+    }
+  }
+
+  /** A meter of the node, from its admin listener's Prometheus text (summed over tags). */
+  private static double metric(NodeProcess node, String name) throws Exception {
+    String text = RawHttp.send(node.adminEndpoint(), "GET", "/metrics", null).text();
+    return text.lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** Starts the next node on the same log: it must answer every item at once, and flush them all. */

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The node runs {@code io.dynaccel.server.DynaccelServer} from the test's own class path with
  * the JVM that runs the test, on a loopback port chosen before it starts (two HTTP fronts cannot
- * share a port-0 bind). Its stdout and stderr go through a pipe to {@code target/it-nodes/<name>.log}.
+ * share a port-0 bind), with its admin listener on a second port chosen the same way. Its stdout and stderr go through a pipe to {@code target/it-nodes/<name>.log}.
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -111,6 +111,11 @@ final class NodeProcess implements AutoCloseable {
       return new Launch(name, upstream, region, List.copyOf(all), environment, fileSizeLimitBlocks);
     }
 
+    /** This launch in front of another DynamoDB endpoint (a proxy of the emulator, say). */
+    Launch via(URI otherUpstream) {
+      return new Launch(name, otherUpstream, region, settings, environment, fileSizeLimitBlocks);
+    }
+
     Launch named(String newName) {
       return new Launch(newName, upstream, region, settings, environment, fileSizeLimitBlocks);
     }
@@ -128,13 +133,15 @@ final class NodeProcess implements AutoCloseable {
   private final Launch launch;
   private final Process process;
   private final int port;
+  private final int adminPort;
   private final Path output;
   private final Process copier;
 
-  private NodeProcess(Launch launch, Process process, int port, Path output, Process copier) {
+  private NodeProcess(Launch launch, Process process, int port, int adminPort, Path output, Process copier) {
     this.launch = launch;
     this.process = process;
     this.port = port;
+    this.adminPort = adminPort;
     this.output = output;
     this.copier = copier;
   }
@@ -142,6 +149,7 @@ final class NodeProcess implements AutoCloseable {
   /** Starts the node and waits until {@code GET /health} answers 200 (after any log replay). */
   static NodeProcess start(Launch launch) throws IOException {
     int port = freePort();
+    int adminPort = freePort();
     List<String> java = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java command for this JVM")),
         // Two cores are shared by the test JVM, dynalite and the node: keep the node small and quick to start.
@@ -151,7 +159,7 @@ final class NodeProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"),
         "io.dynaccel.server.DynaccelServer",
         "--port", Integer.toString(port), "--host", "127.0.0.1", "--instances", "2",
-        "--upstream", launch.upstream().toString(), "--region", launch.region()));
+        "--upstream", launch.upstream().toString(), "--region", launch.region(), "--set", "admin.port=" + adminPort));
     for (String setting : launch.settings()) {
       java.add("--set");
       java.add(setting);
@@ -172,7 +180,7 @@ final class NodeProcess implements AutoCloseable {
     // the process exits, because the JDK closes the stream under a blocked reader.
     ProcessBuilder cat = new ProcessBuilder("cat").redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
     List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder, cat));
-    NodeProcess node = new NodeProcess(launch, pipeline.get(0), port, output, pipeline.get(1));
+    NodeProcess node = new NodeProcess(launch, pipeline.get(0), port, adminPort, output, pipeline.get(1));
     try {
       node.awaitReady();
     } catch (RuntimeException | Error e) {
@@ -203,9 +211,14 @@ final class NodeProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /** The node's admin listener: {@code /admin/*}, {@code /metrics}, {@code /health}. */
+  URI adminEndpoint() {
+    return URI.create("http://127.0.0.1:" + adminPort);
+  }
+
   /** The status of {@code GET /health}, or -1 when the node does not answer. */
   int health() {
-    return status("GET", "/health", Duration.ofSeconds(2));
+    return status(endpoint(), "GET", "/health", Duration.ofSeconds(2));
   }
 
   /**
@@ -215,14 +228,14 @@ final class NodeProcess implements AutoCloseable {
    * @throws AssertionError unless the node answers 200
    */
   void flush() {
-    int status = status("POST", "/admin/write-back/flush", Duration.ofSeconds(60));
+    int status = status(adminEndpoint(), "POST", "/admin/write-back/flush", Duration.ofSeconds(60));
     if (status != 200) {
       throw new AssertionError("POST /admin/write-back/flush answered " + status + " on node " + launch.name() + ":\n" + outputTail());
     }
   }
 
-  private int status(String method, String path, Duration timeout) {
-    HttpRequest request = HttpRequest.newBuilder(endpoint().resolve(path))
+  private int status(URI base, String method, String path, Duration timeout) {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
         .timeout(timeout)
         .method(method, HttpRequest.BodyPublishers.noBody())
         .build();
@@ -249,13 +262,56 @@ final class NodeProcess implements AutoCloseable {
    * @throws AssertionError if it is still running after {@code deadline} (it is then killed)
    */
   Exit terminate(Duration deadline) {
+    return stop("TERM", deadline);
+  }
+
+  /**
+   * Sends the signal ({@code TERM}, {@code INT}), and waits for the process to exit.
+   *
+   * @return the exit status and how long the node took to exit
+   * @throws AssertionError if it is still running after {@code deadline} (it is then killed)
+   */
+  Exit stop(String signal, Duration deadline) {
     long begin = System.nanoTime();
-    process.destroy();
+    signal(signal);
+    return awaitExit(signal, begin, deadline);
+  }
+
+  /**
+   * Waits for the process to exit, after a signal sent at {@code begin} ({@link System#nanoTime}).
+   *
+   * @throws AssertionError if it is still running after {@code deadline} (it is then killed)
+   */
+  Exit awaitExit(String signal, long begin, Duration deadline) {
     if (!waitFor(deadline)) {
       kill9();
-      throw new AssertionError("node " + launch.name() + " still running " + deadline.toMillis() + " ms after SIGTERM:\n" + outputTail());
+      throw new AssertionError("node " + launch.name() + " still running " + deadline.toMillis() + " ms after SIG" + signal + ":\n" + outputTail());
     }
     return new Exit(process.exitValue(), Duration.ofNanos(System.nanoTime() - begin));
+  }
+
+  /** Sends a signal ({@code TERM}, {@code INT}) to the node, without waiting. */
+  void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -s " + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether the node has printed a line containing {@code text}. */
+  boolean printed(String text) {
+    try {
+      return Files.readString(output, StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** How a terminated node exited. */

@@ -51,7 +51,7 @@ final class ProxiedAccelerator implements AutoCloseable {
     DelayingProxy proxy = DelayingProxy.start(emulator.endpoint(), Duration.ZERO, Duration.ZERO);
     try {
       List<String> args = new ArrayList<>(List.of("--port", Integer.toString(freePort()), "--instances", "2", "--host", "127.0.0.1",
-          "--upstream", proxy.endpoint().toString(), "--region", emulator.region()));
+          "--upstream", proxy.endpoint().toString(), "--region", emulator.region(), "--set", "admin.port=0"));
       for (String setting : settings) {
         args.add("--set");
         args.add(setting);
@@ -88,6 +88,11 @@ final class ProxiedAccelerator implements AutoCloseable {
 
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /** The node's admin listener: {@code /admin/*}, {@code /metrics}, {@code /health}. */
+  URI adminEndpoint() {
+    return URI.create("http://127.0.0.1:" + server.adminPort());
   }
 
   /** A blocking client that does not retry, so that every error is seen as it is. */
@@ -137,7 +142,7 @@ final class ProxiedAccelerator implements AutoCloseable {
    * acknowledged before the call (at once without write-back tables).
    */
   HttpResponse<String> flushWriteBack(Duration timeout) throws Exception {
-    return admin.send(HttpRequest.newBuilder(endpoint().resolve("/admin/write-back/flush")).timeout(timeout)
+    return admin.send(HttpRequest.newBuilder(adminEndpoint().resolve("/admin/write-back/flush")).timeout(timeout)
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -116,7 +116,7 @@ class QueryCacheIT {
     query("g");
     double misses = fixture.metric("dynaccel_query_cache_misses_total");
 
-    HttpResponse<String> purge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(fixture.endpoint().resolve("/admin/query-cache/Events")).DELETE().build(),
+    HttpResponse<String> purge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(fixture.adminEndpoint().resolve("/admin/query-cache/Events")).DELETE().build(),
         HttpResponse.BodyHandlers.ofString());
     query("g");
 

@@ -151,7 +151,7 @@ class WriteBackIT {
   }
 
   private void flush() throws Exception {
-    HttpResponse<String> flushed = http.send(HttpRequest.newBuilder(node.endpoint().resolve("/admin/write-back/flush"))
+    HttpResponse<String> flushed = http.send(HttpRequest.newBuilder(node.adminEndpoint().resolve("/admin/write-back/flush"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(flushed.statusCode()).as(flushed.body()).isEqualTo(200);
   }

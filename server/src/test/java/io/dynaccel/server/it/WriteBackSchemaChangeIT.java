@@ -55,7 +55,7 @@ class WriteBackSchemaChangeIT {
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
     awaitGone();
     Differential.createTable(node, node.endpoint(), Differential.hashTable(TABLE, "pk", "S"));
-    HttpResponse<String> flushed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.endpoint().resolve("/admin/write-back/flush"))
+    HttpResponse<String> flushed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.adminEndpoint().resolve("/admin/write-back/flush"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(flushed.statusCode()).as(flushed.body()).isEqualTo(200);
 

@@ -288,7 +288,7 @@ class WriteBackUpstreamFaultsIT {
 
   /** Waits (up to the fixture's 30 s call timeout) until DynamoDB holds every write acknowledged so far. */
   private void flush() throws Exception {
-    HttpResponse<String> flushed = node.call(node.endpoint().resolve("/admin/write-back/flush"), null, "");
+    HttpResponse<String> flushed = node.call(node.adminEndpoint().resolve("/admin/write-back/flush"), null, "");
     assertThat(flushed.statusCode()).as("flush: %s", flushed.body()).isEqualTo(200);
   }
 

@@ -46,7 +46,7 @@ class TransactWriteItemsTest {
       request.response().setStatusCode(Integer.parseInt(answer[0])).end(answer[1]);
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     var config = ConfigLoader.load(new String[] {"--port", "0", "--instances", "1", "--host", "127.0.0.1",
-        "--upstream", "http://127.0.0.1:" + upstream.actualPort(), "--region", "us-east-1"}, Map.of());
+        "--upstream", "http://127.0.0.1:" + upstream.actualPort(), "--region", "us-east-1", "--set", "admin.port=0"}, Map.of());
     server = DynaccelServer.start(config, StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

@@ -1,0 +1,83 @@
+package io.dynaccel.server;
+
+import io.dynaccel.config.AdminConfig;
+import io.dynaccel.server.admin.AdminRoutes;
+import io.dynaccel.server.admin.AdminToken;
+import io.dynaccel.server.health.NodeHealth;
+import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin listener: one HTTP server of its own, apart from the API port, serving the operator
+ * endpoints ({@code /admin/*}, {@code /metrics}, {@code /health}). It is bound to loopback unless
+ * configured otherwise, and off loopback it requires a bearer token ({@link AdminConfig}); its
+ * connections do not count against the API's connection limits, so an operator can still reach a
+ * node that a flood of clients holds at its cap.
+ *
+ * <p>With a token, every request but the health probes must carry {@code Authorization: Bearer
+ * <token>}, else it is answered 401. The health routes stay open: the API port answers them without
+ * a token anyway, and a load balancer's probe should not need a secret.
+ */
+final class AdminVerticle extends VerticleBase {
+
+  private final AdminConfig config;
+  private final Optional<AdminToken> token;
+  private final DynaccelMetrics metrics;
+  private final AdminRoutes admin;
+  private final NodeHealth health;
+  private final Duration shutdownTimeout;
+
+  private HttpServer server;
+
+  AdminVerticle(AdminConfig config, Optional<AdminToken> token, DynaccelMetrics metrics, AdminRoutes admin, NodeHealth health,
+      Duration shutdownTimeout) {
+    this.config = config;
+    this.token = token;
+    this.metrics = metrics;
+    this.admin = admin;
+    this.health = health;
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    health.mount(router);
+    token.ifPresent(expected -> router.route().handler(context -> authorize(context, expected)));
+    router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    admin.mount(router);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())).requestHandler(router);
+    return server.listen();
+  }
+
+  private static void authorize(RoutingContext context, AdminToken expected) {
+    if (expected.accepts(context.request().getHeader("Authorization"))) {
+      context.next();
+    } else {
+      context.response()
+          .setStatusCode(401)
+          .putHeader("WWW-Authenticate", "Bearer realm=\"dynaccel-admin\"")
+          .putHeader("Content-Type", "application/json")
+          .end("{\"error\":\"a valid admin bearer token is required\"}");
+    }
+  }
+
+  /** Stops accepting; requests in flight (a write-back flush, say) get {@code server.shutdownTimeout} to finish. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The port the admin listener is bound to. */
+  int actualPort() {
+    return server.actualPort();
+  }
+}
