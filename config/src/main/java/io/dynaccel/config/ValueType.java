@@ -38,7 +38,7 @@ final class ValueType<T> {
   static final ValueType<Optional<URI>> OPTIONAL_URI = new ValueType<>("a URI like http://127.0.0.1:4567",
       text -> text.isEmpty() ? Optional.empty() : Optional.of(parseUri(text)));
 
-  /** Empty text means "no file", so a flag or variable can switch off a file set by an earlier layer. */
+  /** Empty text means "no file". */
   static final ValueType<Optional<Path>> OPTIONAL_PATH = new ValueType<>("a file path",
       text -> text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)));
 
