@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param queryMaxBytes memory budget of the query/scan result cache, greater than zero, default 64 MiB
  * @param schemaRefresh how often the key schemas of known tables are checked against DynamoDB, so a
  *     table deleted and created again outside the accelerator is noticed, default 30s
+ * @param serveStaleOnError how long past its TTL an item may still answer an eventually consistent
+ *     GetItem or BatchGetItem while DynamoDB fails (breaker open, transport failure, 5xx), provided no
+ *     write through this node replaced, dropped or is guarding it; default 0, never
  */
-public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl, Duration queryTtl, long queryMaxBytes, Duration schemaRefresh) {
+public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl, Duration queryTtl, long queryMaxBytes, Duration schemaRefresh,
+    Duration serveStaleOnError) {
 
   /** Rejects values that {@link ConfigLoader} would reject, so hand-built configs are valid too. */
   public CacheConfig {
@@ -24,5 +28,11 @@ public record CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl,
     Settings.CACHE_QUERY_TTL.check(Objects.requireNonNull(queryTtl, "queryTtl"));
     Settings.CACHE_QUERY_MAX_BYTES.check(queryMaxBytes);
     Settings.CACHE_SCHEMA_REFRESH.check(Objects.requireNonNull(schemaRefresh, "schemaRefresh"));
+    Settings.CACHE_SERVE_STALE_ON_ERROR.check(Objects.requireNonNull(serveStaleOnError, "serveStaleOnError"));
+  }
+
+  /** The settings without stale serving, the default. */
+  public CacheConfig(long maxBytes, Duration itemTtl, Duration negativeTtl, Duration queryTtl, long queryMaxBytes, Duration schemaRefresh) {
+    this(maxBytes, itemTtl, negativeTtl, queryTtl, queryMaxBytes, schemaRefresh, Duration.ZERO);
   }
 }

@@ -16,11 +16,16 @@ import java.util.Objects;
  *             shutdownTimeout: 30s, maxConnections: 10000, maxConnectionsPerClient: 1000,
  *             maxHeaderBytes: 16KiB, requestReadTimeout: 30s }
  * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
- *             maxConnections: 256, maxRetries: 0 }
- * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s }
+ *             maxConnections: 256, maxRetries: 0, trustCaFile: /etc/dynaccel/upstream-ca.pem }
+ * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s,
+ *             serveStaleOnError: 0s }
  * writeBack: { logDir: dynaccel-wal, fsync: always, fsyncInterval: 1s, groupCommitWait: 0ms, segmentBytes: 64MiB,
  *             flushInterval: 1s, flushBytes: 4MiB, maxDirtyBytes: 64MiB, shutdownTimeout: 30s }
  * admin:    { host: 127.0.0.1, port: 8112, tokenFile: /etc/dynaccel/admin-token }  # a token is required off loopback
+ * health:   { probeInterval: 1s, upstreamWindow: 3s }        # ready only if DynamoDB answered within the window
+ * breaker:  { enabled: true, failureThreshold: 5, resetTimeout: 2s }
+ * tls:      { certFile: /etc/dynaccel/node.pem, keyFile: /etc/dynaccel/node-key.pem,   # both or neither: HTTPS only
+ *             clientCaFile: /etc/dynaccel/clients-ca.pem, reloadInterval: 10s }        # mutual TLS; 0s never reloads
  * auth:
  *   mode: sigv4                  # none (default) or sigv4
  *   accountId: "123456789012"    # named in the ARNs of AccessDeniedException messages; default 000000000000
@@ -48,6 +53,10 @@ import java.util.Objects;
  *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}; fsync policies:
  *       {@code always}, {@code interval}.</li>
  *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region".</li>
+ *   <li>Booleans ({@code breaker.enabled}): {@code true} or {@code false} only.</li>
+ *   <li>Files ({@code tls.*File}, {@code upstream.trustCaFile}) are paths; an empty value means "no file".
+ *       {@code tls.certFile} and {@code tls.keyFile} are set together or not at all, and {@code tls.clientCaFile}
+ *       needs them. {@code upstream.trustCaFile} adds CAs to the JVM's default trust rather than replacing it.</li>
  *   <li>Auth modes: {@code none}, {@code sigv4}. Lists ({@code auth.regions}): a YAML list, or words separated
  *       by commas ({@code us-east-1,eu-west-1}), the only form in variables and flags.</li>
  * </ul>
@@ -59,11 +68,16 @@ import java.util.Objects;
  * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
  * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
  * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES},
- * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_WRITE_BACK_LOG_DIR}, {@code DYNACCEL_WRITE_BACK_FSYNC}, ...,
+ * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_CACHE_SERVE_STALE_ON_ERROR}, {@code DYNACCEL_WRITE_BACK_LOG_DIR},
+ * {@code DYNACCEL_WRITE_BACK_FSYNC}, ..., {@code DYNACCEL_HEALTH_PROBE_INTERVAL}, {@code DYNACCEL_HEALTH_UPSTREAM_WINDOW},
+ * {@code DYNACCEL_BREAKER_ENABLED}, {@code DYNACCEL_BREAKER_FAILURE_THRESHOLD}, {@code DYNACCEL_BREAKER_RESET_TIMEOUT},
+ * {@code DYNACCEL_TLS_CERT_FILE}, {@code DYNACCEL_TLS_KEY_FILE}, {@code DYNACCEL_TLS_CLIENT_CA_FILE},
+ * {@code DYNACCEL_TLS_RELOAD_INTERVAL}, {@code DYNACCEL_UPSTREAM_TRUST_CA_FILE},
  * {@code DYNACCEL_AUTH_MODE}, {@code DYNACCEL_AUTH_ACCOUNT_ID}, {@code DYNACCEL_AUTH_REGIONS};
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
  * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_},
- * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_ADMIN_}, {@code DYNACCEL_AUTH_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_ADMIN_}, {@code DYNACCEL_HEALTH_}, {@code DYNACCEL_BREAKER_},
+ * {@code DYNACCEL_TLS_}, {@code DYNACCEL_AUTH_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
  * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
  * still wins over them.
  *

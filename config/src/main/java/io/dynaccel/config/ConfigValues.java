@@ -127,15 +127,20 @@ final class ConfigValues {
         get(Settings.SERVER_MAX_HEADER_BYTES), get(Settings.SERVER_REQUEST_READ_TIMEOUT));
     UpstreamConfig upstream = new UpstreamConfig(get(Settings.UPSTREAM_ENDPOINT), get(Settings.UPSTREAM_REGION),
         get(Settings.UPSTREAM_CONNECT_TIMEOUT), get(Settings.UPSTREAM_REQUEST_TIMEOUT),
-        get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES));
+        get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES), get(Settings.UPSTREAM_TRUST_CA_FILE));
     CacheConfig cache = new CacheConfig(get(Settings.CACHE_MAX_BYTES), get(Settings.CACHE_ITEM_TTL),
         get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES),
-        get(Settings.CACHE_SCHEMA_REFRESH));
+        get(Settings.CACHE_SCHEMA_REFRESH), get(Settings.CACHE_SERVE_STALE_ON_ERROR));
     WriteBackConfig writeBack = new WriteBackConfig(Path.of(get(Settings.WRITE_BACK_LOG_DIR)),
         get(Settings.WRITE_BACK_FSYNC), get(Settings.WRITE_BACK_FSYNC_INTERVAL), get(Settings.WRITE_BACK_GROUP_COMMIT_WAIT),
         get(Settings.WRITE_BACK_SEGMENT_BYTES), get(Settings.WRITE_BACK_FLUSH_INTERVAL), get(Settings.WRITE_BACK_FLUSH_BYTES),
         get(Settings.WRITE_BACK_MAX_DIRTY_BYTES), get(Settings.WRITE_BACK_SHUTDOWN_TIMEOUT));
     AdminConfig admin = new AdminConfig(get(Settings.ADMIN_HOST), get(Settings.ADMIN_PORT), get(Settings.ADMIN_TOKEN_FILE));
+    HealthConfig health = new HealthConfig(get(Settings.HEALTH_PROBE_INTERVAL), get(Settings.HEALTH_UPSTREAM_WINDOW));
+    BreakerConfig breaker = new BreakerConfig(get(Settings.BREAKER_ENABLED), get(Settings.BREAKER_FAILURE_THRESHOLD),
+        get(Settings.BREAKER_RESET_TIMEOUT));
+    TlsConfig tls = new TlsConfig(get(Settings.TLS_CERT_FILE), get(Settings.TLS_KEY_FILE),
+        get(Settings.TLS_CLIENT_CA_FILE), get(Settings.TLS_RELOAD_INTERVAL));
     // Resolved only now so a table inherits the final cache TTL, whichever layer set it; a named
     // table takes what it does not set from the "*" entry first.
     Map<Setting<?>, Object> everyTable = tables.getOrDefault(Settings.EVERY_TABLE, Map.of());
@@ -153,7 +158,7 @@ final class ConfigValues {
         (a, b) -> a, LinkedHashMap::new));
     AuthConfig auth = new AuthConfig(get(Settings.AUTH_MODE), get(Settings.AUTH_ACCOUNT_ID), get(Settings.AUTH_REGIONS),
         principals);
-    return new DynaccelConfig(server, upstream, cache, writeBack, admin, auth, resolved);
+    return new DynaccelConfig(server, upstream, cache, writeBack, admin, health, breaker, tls, auth, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

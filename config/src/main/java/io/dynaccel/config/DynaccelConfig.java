@@ -14,13 +14,17 @@ import java.util.Objects;
  * @param cache cache sizes and default TTLs
  * @param writeBack the write-ahead log and flusher of write-back tables
  * @param admin the admin listener (operator endpoints on their own port)
+ * @param health what readiness requires of DynamoDB, and how often it is probed
+ * @param breaker the circuit breaker in front of DynamoDB
+ * @param tls HTTPS on the API port
  * @param auth who may call and what each caller may do
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
-    AdminConfig admin, AuthConfig auth, Map<String, TableConfig> tables) {
+    AdminConfig admin, HealthConfig health, BreakerConfig breaker, TlsConfig tls, AuthConfig auth,
+    Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -29,6 +33,9 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(writeBack, "writeBack");
     Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(breaker, "breaker");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
@@ -38,10 +45,15 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
   }
 
-  /** A configuration with the default write-back and admin settings and no authentication. */
+  /** A configuration with these four sections and the defaults of every other one. */
   public DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, Map<String, TableConfig> tables) {
-    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build().writeBack(), AdminConfig.defaults(), AuthConfig.none(),
-        tables);
+    this(server, upstream, cache, ConfigValues.defaults(Map.of()).build(), tables);
+  }
+
+  private DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, DynaccelConfig defaults,
+      Map<String, TableConfig> tables) {
+    this(server, upstream, cache, defaults.writeBack(), defaults.admin(), defaults.health(), defaults.breaker(), defaults.tls(),
+        defaults.auth(), tables);
   }
 
   /**

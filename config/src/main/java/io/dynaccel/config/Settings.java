@@ -15,7 +15,8 @@ final class Settings {
   static final String TABLES = "tables";
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
-  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "admin", "auth", TABLES);
+  static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "admin", "health", "breaker", "tls",
+      "auth", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
@@ -75,6 +76,8 @@ final class Settings {
       64L << 20, n -> n > 0, "greater than 0");
   static final Setting<Duration> CACHE_SCHEMA_REFRESH = Setting.of("cache.schemaRefresh", ValueType.DURATION,
       Duration.ofSeconds(30), POSITIVE, "greater than 0");
+  static final Setting<Duration> CACHE_SERVE_STALE_ON_ERROR = Setting.of("cache.serveStaleOnError", ValueType.DURATION,
+      Duration.ZERO, NOT_NEGATIVE, "zero (never serve an expired item) or positive");
 
   static final Setting<String> WRITE_BACK_LOG_DIR = Setting.of("writeBack.logDir", ValueType.STRING, "dynaccel-wal",
       d -> !d.isBlank(), "a directory path (relative paths are resolved against the working directory)");
@@ -95,6 +98,25 @@ final class Settings {
   static final Setting<Duration> WRITE_BACK_SHUTDOWN_TIMEOUT = Setting.of("writeBack.shutdownTimeout", ValueType.DURATION,
       Duration.ofSeconds(30), NOT_NEGATIVE, "zero (leave everything to the next start) or positive");
 
+  // Health and faults: readiness follows DynamoDB's answers; the breaker fails calls fast while it is down.
+  static final Setting<Duration> HEALTH_PROBE_INTERVAL = Setting.of("health.probeInterval", ValueType.DURATION,
+      Duration.ofSeconds(1), POSITIVE, "greater than 0");
+  static final Setting<Duration> HEALTH_UPSTREAM_WINDOW = Setting.of("health.upstreamWindow", ValueType.DURATION,
+      Duration.ofSeconds(3), POSITIVE, "greater than 0");
+  static final Setting<Boolean> BREAKER_ENABLED = Setting.of("breaker.enabled", ValueType.BOOLEAN, true, b -> true, null);
+  static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.of("breaker.failureThreshold", ValueType.INTEGER,
+      5, n -> n >= 1, "at least 1");
+  static final Setting<Duration> BREAKER_RESET_TIMEOUT = Setting.of("breaker.resetTimeout", ValueType.DURATION,
+      Duration.ofSeconds(2), POSITIVE, "greater than 0");
+
+  // TLS: HTTPS on the API port, certificate reload, mutual TLS, and extra trust for the upstream.
+  static final Setting<Optional<Path>> TLS_CERT_FILE = optionalFile("tls.certFile");
+  static final Setting<Optional<Path>> TLS_KEY_FILE = optionalFile("tls.keyFile");
+  static final Setting<Optional<Path>> TLS_CLIENT_CA_FILE = optionalFile("tls.clientCaFile");
+  static final Setting<Duration> TLS_RELOAD_INTERVAL = Setting.of("tls.reloadInterval", ValueType.DURATION,
+      Duration.ofSeconds(10), NOT_NEGATIVE, "zero (never reload) or positive");
+  static final Setting<Optional<Path>> UPSTREAM_TRUST_CA_FILE = optionalFile("upstream.trustCaFile");
+
   // Authentication (issue 11). auth.principals is a list, read from the configuration file only (YamlFile).
   static final String AUTH_PRINCIPALS = "auth.principals";
   static final Setting<AuthMode> AUTH_MODE = Setting.of("auth.mode", ValueType.AUTH_MODE, AuthMode.NONE, m -> true, null);
@@ -110,12 +132,14 @@ final class Settings {
       UPSTREAM_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_RETRIES,
       CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES,
-      CACHE_SCHEMA_REFRESH,
+      CACHE_SCHEMA_REFRESH, CACHE_SERVE_STALE_ON_ERROR,
       WRITE_BACK_LOG_DIR, WRITE_BACK_FSYNC, WRITE_BACK_FSYNC_INTERVAL, WRITE_BACK_GROUP_COMMIT_WAIT,
       WRITE_BACK_SEGMENT_BYTES, WRITE_BACK_FLUSH_INTERVAL, WRITE_BACK_FLUSH_BYTES, WRITE_BACK_MAX_DIRTY_BYTES,
       WRITE_BACK_SHUTDOWN_TIMEOUT,
       SERVER_SHUTDOWN_TIMEOUT, SERVER_MAX_CONNECTIONS, SERVER_MAX_CONNECTIONS_PER_CLIENT, SERVER_MAX_HEADER_BYTES,
       SERVER_REQUEST_READ_TIMEOUT, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN_FILE,
+      HEALTH_PROBE_INTERVAL, HEALTH_UPSTREAM_WINDOW, BREAKER_ENABLED, BREAKER_FAILURE_THRESHOLD, BREAKER_RESET_TIMEOUT,
+      TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL, UPSTREAM_TRUST_CA_FILE,
       AUTH_MODE, AUTH_ACCOUNT_ID, AUTH_REGIONS);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
@@ -132,6 +156,10 @@ final class Settings {
 
   private static Setting<Duration> ttl(String path, Duration defaultValue) {
     return Setting.of(path, ValueType.DURATION, defaultValue, NOT_NEGATIVE, "zero (do not cache) or positive");
+  }
+
+  private static Setting<Optional<Path>> optionalFile(String path) {
+    return Setting.of(path, ValueType.OPTIONAL_PATH, Optional.<Path>empty(), f -> true, null);
   }
 
   private static boolean isHttpUri(URI uri) {

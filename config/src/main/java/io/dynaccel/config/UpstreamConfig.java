@@ -1,6 +1,7 @@
 package io.dynaccel.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param requestTimeout time allowed for one upstream request, greater than zero, default 10s
  * @param maxConnections connection pool size towards DynamoDB, at least 1, default 256
  * @param maxRetries retries of a failed upstream request, zero or more, default 0 (clients retry themselves)
+ * @param trustCaFile PEM bundle of CAs trusted for the upstream's certificate in addition to the JVM's default
+ *     trust (a private CA in front of a VPC endpoint, say); the host name is verified either way
  */
 public record UpstreamConfig(
     Optional<URI> endpoint,
@@ -23,7 +26,8 @@ public record UpstreamConfig(
     Duration connectTimeout,
     Duration requestTimeout,
     int maxConnections,
-    int maxRetries) {
+    int maxRetries,
+    Optional<Path> trustCaFile) {
 
   /** Rejects values that {@link ConfigLoader} would reject, so hand-built configs are valid too. */
   public UpstreamConfig {
@@ -33,6 +37,13 @@ public record UpstreamConfig(
     Settings.UPSTREAM_REQUEST_TIMEOUT.check(Objects.requireNonNull(requestTimeout, "requestTimeout"));
     Settings.UPSTREAM_MAX_CONNECTIONS.check(maxConnections);
     Settings.UPSTREAM_MAX_RETRIES.check(maxRetries);
+    Objects.requireNonNull(trustCaFile, "trustCaFile");
+  }
+
+  /** An upstream trusted by the JVM's default CAs alone. */
+  public UpstreamConfig(Optional<URI> endpoint, String region, Duration connectTimeout, Duration requestTimeout,
+      int maxConnections, int maxRetries) {
+    this(endpoint, region, connectTimeout, requestTimeout, maxConnections, maxRetries, Optional.empty());
   }
 
   /**

@@ -23,6 +23,9 @@ final class ValueType<T> {
 
   static final ValueType<Integer> INTEGER = new ValueType<>("an integer", Integer::valueOf);
 
+  /** Only {@code true} or {@code false}: YAML 1.1's yes/no/on/off are too easy to write by accident. */
+  static final ValueType<Boolean> BOOLEAN = new ValueType<>("true or false", ValueType::parseBoolean);
+
   /** Bytes; suffixes are 1024-based: k/KiB, m/MiB, g/GiB (case-insensitive), b or none for plain bytes. */
   static final ValueType<Long> SIZE = new ValueType<>("a size like 268435456, 256MiB or 256m", ValueType::parseSize);
 
@@ -73,6 +76,14 @@ final class ValueType<T> {
   /** Parses trimmed text; any runtime exception means "malformed" and is reported by the caller. */
   T parse(String text) {
     return parser.apply(text);
+  }
+
+  static boolean parseBoolean(String text) {
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not a boolean: " + text);
+    };
   }
 
   static long parseSize(String text) {

@@ -13,6 +13,7 @@ import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryHandler;
@@ -22,7 +23,9 @@ import io.dynaccel.server.read.ProjectionShapes;
 import io.dynaccel.server.table.SchemaWatch;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.RefreshingCredentials;
+import io.dynaccel.server.upstream.UpstreamBreaker;
 import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.write.BatchWriteItemHandler;
 import io.dynaccel.server.write.ItemWriteHandler;
 import io.dynaccel.server.write.NestingLimit;
@@ -56,6 +59,7 @@ final class Accelerator {
   private final DynaccelMetrics metrics;
   private final ApiEndpoint api;
   private final AdminRoutes admin;
+  private final NodeHealth health;
   private final Vertx vertx;
   private final long schemaRefreshTimer;
   private final WriteBackPath writeBack;
@@ -66,17 +70,22 @@ final class Accelerator {
    *
    * @param writesBack whether the write-back path runs: some table is written back, or the write-back
    *     log holds records from an earlier run that must be replayed and flushed
+   * @param upstreamTrust the CAs accepted for DynamoDB's certificate
    */
-  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack) {
+  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust) {
     UpstreamConfig up = config.upstream();
-    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials);
     Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
     ItemCache itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
       TableConfig tableConfig = config.table(table);
       return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
-    }, guardRetention, ticker);
+    }, guardRetention, config.cache().serveStaleOnError(), ticker);
     QueryCache queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker);
     this.metrics = new DynaccelMetrics(itemCache, queryCache);
+    // Readiness follows real time, whatever ticker the caches are given.
+    this.health = new NodeHealth(config.health(), System::nanoTime);
+    UpstreamBreaker breaker = UpstreamBreaker.create(vertx, config.breaker(), metrics.registry(), health::upstreamAnswered);
+    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials, breaker,
+        upstreamTrust);
     TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream);
     TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
     ProjectionShapes shapes = new ProjectionShapes();
@@ -113,6 +122,8 @@ final class Accelerator {
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
     this.admin = new AdminRoutes(itemCache, queryCache, dirty);
+    Duration probeTimeout = config.health().upstreamWindow();
+    health.startProbing(vertx, () -> upstream.probe(probeTimeout));
   }
 
   ApiEndpoint api() {
@@ -127,14 +138,21 @@ final class Accelerator {
     return metrics;
   }
 
+  /** Liveness and readiness; the shutdown sequence calls {@link NodeHealth#drain()} on it. */
+  NodeHealth health() {
+    return health;
+  }
+
 
   /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
   Future<Void> start() {
     if (writeBack == null) {
+      health.started();
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(writeBack).map(id -> {
       writeBackDeployment = id;
+      health.started();
       return null;
     });
   }
@@ -142,6 +160,7 @@ final class Accelerator {
   /** Stops the parts: write-back flushes what it can within its deadline and closes the log. */
   Future<Void> close() {
     vertx.cancelTimer(schemaRefreshTimer);
+    health.stopProbing(vertx);
     Future<Void> stopped = writeBackDeployment == null ? Future.succeededFuture() : vertx.undeploy(writeBackDeployment);
     return stopped.eventually(() -> {
       upstream.close();

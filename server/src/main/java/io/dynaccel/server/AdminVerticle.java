@@ -3,6 +3,7 @@ package io.dynaccel.server;
 import io.dynaccel.config.AdminConfig;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.admin.AdminToken;
+import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,22 +32,25 @@ final class AdminVerticle extends VerticleBase {
   private final Optional<AdminToken> token;
   private final DynaccelMetrics metrics;
   private final AdminRoutes admin;
+  private final NodeHealth health;
   private final Duration shutdownTimeout;
 
   private HttpServer server;
 
-  AdminVerticle(AdminConfig config, Optional<AdminToken> token, DynaccelMetrics metrics, AdminRoutes admin, Duration shutdownTimeout) {
+  AdminVerticle(AdminConfig config, Optional<AdminToken> token, DynaccelMetrics metrics, AdminRoutes admin, NodeHealth health,
+      Duration shutdownTimeout) {
     this.config = config;
     this.token = token;
     this.metrics = metrics;
     this.admin = admin;
+    this.health = health;
     this.shutdownTimeout = shutdownTimeout;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    ServerVerticle.mountHealth(router);
+    health.mount(router);
     token.ifPresent(expected -> router.route().handler(context -> authorize(context, expected)));
     router.get("/metrics").handler(context -> context.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     admin.mount(router);

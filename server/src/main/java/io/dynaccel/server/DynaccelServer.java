@@ -8,7 +8,9 @@ import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.admin.AdminToken;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.tls.FrontTls;
 import io.dynaccel.server.upstream.RefreshingCredentials;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.wal.WriteAheadLog;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -42,9 +44,10 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 /**
  * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
  *
- * <p>Startup is a chain of futures: resolve the upstream credentials, then deploy one HTTP front per
- * configured instance, all sharing the port, then the admin listener on its own port. SIGTERM and
- * SIGINT stop it gracefully and exit 0 ({@link ShutdownSignals}).
+ * <p>Startup is a chain of futures: resolve the upstream credentials, read the upstream trust and the
+ * certificate files (on a worker), then deploy one HTTP front per configured instance, all sharing
+ * the port, then the admin listener on its own port. SIGTERM and SIGINT stop it gracefully and exit 0
+ * ({@link ShutdownSignals}).
  */
 public final class DynaccelServer {
 
@@ -61,17 +64,20 @@ public final class DynaccelServer {
   private final boolean ownsVertx;
   private final Accelerator accelerator;
   private final RefreshingCredentials credentials;
+  private final FrontTls tls;
   private final Deployed deployed;
 
   /** What {@link #deployListeners} started: the API fronts and the admin listener, and their ports. */
   private record Deployed(String fronts, int port, String admin, int adminPort) {
   }
 
-  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, Deployed deployed) {
+  private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, FrontTls tls,
+      Deployed deployed) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.accelerator = accelerator;
     this.credentials = credentials;
+    this.tls = tls;
     this.deployed = deployed;
   }
 
@@ -88,13 +94,18 @@ public final class DynaccelServer {
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
     Path logDir = config.writeBack().logDir();
-    return credentials.start().compose(v -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir))).compose(logExists -> {
-      // A log left by write-back tables must be replayed and flushed even if none is written back now.
-      Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists);
-      return accelerator.start().compose(started -> deployListeners(vertx, config, accelerator))
-          .map(deployed -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, deployed))
-          .onFailure(e -> accelerator.close());
-    }).onFailure(e -> {
+    return credentials.start()
+        .compose(v -> vertx.executeBlocking(() -> UpstreamTrust.load(config.upstream().trustCaFile())))
+        .compose(upstreamTrust -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir)).compose(logExists -> {
+          // A log left by write-back tables must be replayed and flushed even if none is written back now.
+          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust);
+          // The certificate is checked before the log is replayed, so a bad file fails the start at once.
+          return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
+              .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))
+                  .map(deployed -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, deployed))
+                  .onFailure(e -> tls.close()))
+              .onFailure(e -> accelerator.close());
+        })).onFailure(e -> {
       credentials.close();
       if (ownsVertx) {
         vertx.close();
@@ -102,14 +113,14 @@ public final class DynaccelServer {
     });
   }
 
-  private static Future<Deployed> deployListeners(Vertx vertx, DynaccelConfig config, Accelerator accelerator) {
+  private static Future<Deployed> deployListeners(Vertx vertx, DynaccelConfig config, Accelerator accelerator, FrontTls tls) {
     // A negative port makes Vert.x pick one random port that all fronts share.
     int requested = config.server().port() == 0 ? -1 : config.server().port();
     ConnectionLimits limits = new ConnectionLimits(config.server().maxConnections(), config.server().maxConnectionsPerClient(),
         accelerator.metrics().registry());
     List<ServerVerticle> fronts = new CopyOnWriteArrayList<>();
     Supplier<ServerVerticle> front = () -> {
-      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), limits);
+      ServerVerticle verticle = new ServerVerticle(config.server(), requested, accelerator.api(), limits, accelerator.health(), tls);
       fronts.add(verticle);
       return verticle;
     };
@@ -119,7 +130,7 @@ public final class DynaccelServer {
     });
     return token.compose(adminToken -> vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
         .compose(frontsId -> {
-          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(),
+          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(),
               config.server().shutdownTimeout());
           return vertx.deployVerticle(admin)
               .map(adminId -> new Deployed(frontsId, fronts.get(0).actualPort(), adminId, admin.actualPort()))
@@ -151,6 +162,7 @@ public final class DynaccelServer {
     Future.join(vertx.undeploy(deployed.fronts()), vertx.undeploy(deployed.admin()))
         .eventually(accelerator::close)
         .onComplete(stopped -> {
+          tls.close();
           credentials.close();
           if (!ownsVertx) {
             closed.complete(null);
@@ -164,15 +176,13 @@ public final class DynaccelServer {
   }
 
   /**
-   * A graceful shutdown, in this order: {@code beforeDrain} runs (readiness goes down); every API
-   * answer from now on carries {@code Connection: close}; the listeners stop accepting and the
-   * requests in flight finish within {@code server.shutdownTimeout}; write-back flushes within
-   * {@code writeBack.shutdownTimeout}; the resources are released.
-   *
-   * @param beforeDrain runs first, on the calling thread
+   * A graceful shutdown, in this order: readiness goes down; every API answer from now on carries
+   * {@code Connection: close}; the listeners stop accepting and the requests in flight finish within
+   * {@code server.shutdownTimeout}; write-back flushes within {@code writeBack.shutdownTimeout}; the
+   * resources are released.
    */
-  public Future<Void> shutdown(Runnable beforeDrain) {
-    beforeDrain.run();
+  public Future<Void> shutdown() {
+    accelerator.health().drain();
     accelerator.api().drain();
     return close();
   }
@@ -182,13 +192,13 @@ public final class DynaccelServer {
    *
    * @return the process's exit status: 0 once the node stopped, 1 if it failed to stop in time
    */
-  private int stopOnSignal(String signal, DynaccelConfig config, Runnable beforeDrain) {
+  private int stopOnSignal(String signal, DynaccelConfig config) {
     Duration deadline = config.server().shutdownTimeout().plus(config.writeBack().shutdownTimeout()).plus(STOP_SLACK);
     LOG.info("Dynaccel stopping on SIG{}: draining requests in flight (up to {}), then flushing write-back (up to {});"
         + " a second signal exits at once", signal, config.server().shutdownTimeout(), config.writeBack().shutdownTimeout());
     long began = System.nanoTime();
     try {
-      shutdown(beforeDrain).toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      shutdown().toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
       LOG.info("Dynaccel stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
       return 0;
     } catch (InterruptedException e) {
@@ -222,9 +232,7 @@ public final class DynaccelServer {
               config.server().host(), server.port(), config.admin().host(), server.adminPort(), upstream,
               (System.nanoTime() - began) / 1_000_000);
           ExposureWarning.log(config.server().host(), config.auth().mode() != AuthMode.NONE);
-          // WIRED AT MERGE (HEALTH): readiness goes down first, e.g. health::drain.
-          Runnable beforeDrain = () -> { };
-          ShutdownSignals.install(signal -> server.stopOnSignal(signal, config, beforeDrain));
+          ShutdownSignals.install(signal -> server.stopOnSignal(signal, config));
         })
         .onFailure(e -> {
           LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);

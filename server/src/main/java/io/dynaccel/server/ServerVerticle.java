@@ -2,7 +2,9 @@ package io.dynaccel.server;
 
 import io.dynaccel.config.ServerConfig;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.limits.ConnectionLimits;
+import io.dynaccel.server.tls.FrontTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,27 +25,26 @@ final class ServerVerticle extends VerticleBase {
   private final int port;
   private final ApiEndpoint api;
   private final ConnectionLimits limits;
+  private final NodeHealth health;
   private final long requestReadTimeoutMillis;
+  private final FrontTls tls;
 
   private HttpServer server;
 
-  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, ConnectionLimits limits) {
+  ServerVerticle(ServerConfig config, int port, ApiEndpoint api, ConnectionLimits limits, NodeHealth health, FrontTls tls) {
+    this.health = health;
     this.config = config;
     this.port = port;
     this.api = api;
     this.limits = limits;
     this.requestReadTimeoutMillis = config.requestReadTimeout().toMillis();
-  }
-
-  /** The health routes, mounted the same way on the API port and on the admin listener. */
-  static void mountHealth(Router router) {
-    router.get("/health").handler(context -> context.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
+    this.tls = tls;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    mountHealth(router);
+    health.mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)
@@ -57,7 +58,7 @@ final class ServerVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false);
     // The API goes straight to its endpoint; the router only serves the health line. Like
     // DynamoDB, the API answers on every other path and method (GET with its health line).
-    server = vertx.createHttpServer(options)
+    server = vertx.createHttpServer(tls.secure(options))
         .connectionHandler(limits)
         .requestHandler(request -> {
           if (isOperatorPath(request.path())) {
@@ -67,11 +68,11 @@ final class ServerVerticle extends VerticleBase {
             watchBody(request);
           }
         });
-    return server.listen();
+    return server.listen().onSuccess(tls::serve);
   }
 
   private static boolean isOperatorPath(String path) {
-    return path != null && path.equals("/health");
+    return path != null && (path.equals("/health") || path.equals("/health/live") || path.equals("/health/ready"));
   }
 
   /**
@@ -100,6 +101,7 @@ final class ServerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    tls.forget(server);
     return server.shutdown(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -22,7 +22,10 @@ public final class ErrorResponses {
     if (failure instanceof DynamoDbException dynamo) {
       error = dynamo;
     } else if (failure instanceof UpstreamFailure upstream) {
-      LOG.warn("Upstream failure: {}", upstream.getMessage());
+      // While the breaker is open every call fails fast; the breaker logs that once, not per call.
+      if (!upstream.failedFast()) {
+        LOG.warn("Upstream failure: {}", upstream.getMessage());
+      }
       error = upstream.toClientError();
     } else {
       LOG.error("Unexpected failure while handling a request", failure);

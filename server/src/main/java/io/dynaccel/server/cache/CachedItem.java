@@ -19,6 +19,11 @@ public final class CachedItem {
   private final byte[] getItemResponse;
   private final boolean exists;
   private final long responseCrc32;
+  /**
+   * Ticker time at which the entry's TTL ran out; set by the item cache when it installs the entry,
+   * and only while stale serving is on, as the cache then keeps entries past their TTL.
+   */
+  private volatile long staleFromNanos;
 
   private CachedItem(byte[] getItemResponse, boolean exists) {
     this.getItemResponse = getItemResponse;
@@ -65,6 +70,14 @@ public final class CachedItem {
   /** CRC32 of {@link #getItemResponse()}, sent as {@code x-amz-crc32} as DynamoDB does. */
   public long getItemResponseCrc32() {
     return responseCrc32;
+  }
+
+  void staleFrom(long nanos) {
+    staleFromNanos = nanos;
+  }
+
+  long staleFromNanos() {
+    return staleFromNanos;
   }
 
   /** Approximate heap bytes of this entry, for the cache weigher. */

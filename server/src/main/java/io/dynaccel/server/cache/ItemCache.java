@@ -18,6 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * write takes a {@link WriteTicket} before it goes upstream and settles it with one of
  * {@link #completeWrite}, {@link #failWrite} or {@link #abandonWrite}. See the class comment of
  * {@link WriteGuards} for why this keeps an acknowledged write visible to every later read.
+ *
+ * <p>With stale serving on ({@code cache.serveStaleOnError}), entries stay in the cache for that
+ * much longer than their TTL, but {@link #get} answers only those within their TTL; past it, an
+ * entry can only be had from {@link #staleOnError}, once DynamoDB has failed to answer for it. Such
+ * an entry is still the last value installed for its key: every write through this node replaces
+ * or drops the entry of its key, so while it is there no write through this node has been
+ * acknowledged since it was installed. Serving it therefore only stretches how long a write that
+ * bypassed the node may go unseen (contract 2), by at most the grace time, and only while DynamoDB
+ * fails; it never serves a value older than a write acknowledged here (contract 1). To stay clear
+ * of writes whose fate is not settled, no guarded key (a write in flight, just ended or of unknown
+ * outcome, or a table-wide write) is served stale.
  */
 public final class ItemCache {
 
@@ -28,6 +39,8 @@ public final class ItemCache {
   private final WriteGuards guards;
   private final AtomicLong evictions = new AtomicLong();
   private final AtomicLong fillRejections = new AtomicLong();
+  private final long staleGraceNanos;
+  private final Ticker ticker;
 
   /**
    * Creates an item cache.
@@ -39,7 +52,19 @@ public final class ItemCache {
    * @param ticker the time source, injected so tests control expiry
    */
   public ItemCache(long maxBytes, EntryTtl ttl, Duration guardRetention, Ticker ticker) {
+    this(maxBytes, ttl, guardRetention, Duration.ZERO, ticker);
+  }
+
+  /**
+   * Creates an item cache that may serve entries past their TTL while DynamoDB fails.
+   *
+   * @param staleGrace how long past its TTL an entry may still be had from {@link #staleOnError};
+   *     zero turns stale serving off
+   */
+  public ItemCache(long maxBytes, EntryTtl ttl, Duration guardRetention, Duration staleGrace, Ticker ticker) {
     Objects.requireNonNull(ticker);
+    this.ticker = ticker;
+    this.staleGraceNanos = staleGrace.toNanos();
     this.guards = new WriteGuards(guardRetention, ticker);
     this.items =
         Caffeine.newBuilder()
@@ -48,7 +73,7 @@ public final class ItemCache {
             .executor(Runnable::run)
             .maximumWeight(maxBytes)
             .weigher((ItemKey key, CachedItem value) -> key.weight() + value.weight())
-            .expireAfter(new EntryExpiry(ttl))
+            .expireAfter(new EntryExpiry(ttl, staleGraceNanos))
             .removalListener(
                 (key, value, cause) -> {
                   if (cause == RemovalCause.SIZE) {
@@ -58,9 +83,40 @@ public final class ItemCache {
             .build();
   }
 
-  /** The cached entry for a key, or null on a miss. */
+  /** The cached entry for a key, or null on a miss (an entry past its TTL is a miss). */
   public CachedItem get(ItemKey key) {
-    return items.getIfPresent(key);
+    CachedItem item = items.getIfPresent(key);
+    // Off, Caffeine's own expiry is the TTL: the hit path stays one lookup.
+    if (staleGraceNanos == 0 || item == null) {
+      return item;
+    }
+    return ticker.read() - item.staleFromNanos() < 0 ? item : null;
+  }
+
+  /** Whether entries may be served past their TTL while DynamoDB fails. */
+  public boolean servesStale() {
+    return staleGraceNanos > 0;
+  }
+
+  /**
+   * The entry to answer an eventually consistent read with when DynamoDB failed to answer it
+   * (breaker open, transport failure, 5xx), or null: only an entry past its TTL by less than the
+   * grace time, of a key that no write guards. See the class comment for why this is safe.
+   */
+  public CachedItem staleOnError(ItemKey key) {
+    if (staleGraceNanos == 0) {
+      return null;
+    }
+    CachedItem item = items.getIfPresent(key);
+    if (item == null) {
+      return null;
+    }
+    long now = ticker.read();
+    long pastTtl = now - item.staleFromNanos();
+    if (pastTtl < 0 || pastTtl >= staleGraceNanos || !guards.unguarded(key, now)) {
+      return null;
+    }
+    return item;
   }
 
   /**
@@ -190,14 +246,23 @@ public final class ItemCache {
 
   private static final class EntryExpiry implements Expiry<ItemKey, CachedItem> {
     private final EntryTtl ttl;
+    private final long staleGraceNanos;
 
-    EntryExpiry(EntryTtl ttl) {
+    EntryExpiry(EntryTtl ttl, long staleGraceNanos) {
       this.ttl = ttl;
+      this.staleGraceNanos = staleGraceNanos;
     }
 
     @Override
     public long expireAfterCreate(ItemKey key, CachedItem value, long currentTime) {
-      return ttl.ttl(key.table(), value.exists()).toNanos();
+      long ttlNanos = ttl.ttl(key.table(), value.exists()).toNanos();
+      // A TTL of zero means "do not cache": no grace keeps such an entry either.
+      if (staleGraceNanos == 0 || ttlNanos == 0) {
+        return ttlNanos;
+      }
+      value.staleFrom(currentTime + ttlNanos);
+      long kept = ttlNanos + staleGraceNanos;
+      return kept < 0 ? Long.MAX_VALUE : kept;
     }
 
     @Override

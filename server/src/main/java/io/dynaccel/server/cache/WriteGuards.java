@@ -130,6 +130,16 @@ final class WriteGuards {
         });
   }
 
+  /**
+   * Whether no write guards a key now: none of the key is in flight, has ended within the
+   * retention time or is quarantined, and no table-wide write is in flight or recent.
+   */
+  boolean unguarded(ItemKey key, long now) {
+    return keyGuards.getIfPresent(key) == null
+        && tableGuard(key.table()).idle(now, retentionNanos)
+        && tableGuard(ItemCache.ALL_TABLES).idle(now, retentionNanos);
+  }
+
   TableWriteTicket beginTableWrite(String table) {
     tableGuard(table).begin(sequence.incrementAndGet(), ticker.read());
     return new TableWriteTicket(table);
@@ -199,6 +209,10 @@ final class WriteGuards {
 
     boolean recentlyWritten(long now, long retentionNanos) {
       return lastActivity != 0 && now - lastActivityNanos < retentionNanos;
+    }
+
+    boolean idle(long now, long retentionNanos) {
+      return !busy && !recentlyWritten(now, retentionNanos) && !(quarantined && now - quarantineUntil < 0);
     }
   }
 

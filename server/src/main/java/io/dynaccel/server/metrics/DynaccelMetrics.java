@@ -26,6 +26,9 @@ public final class DynaccelMetrics {
   private final Counter queryMisses = Counter.builder("dynaccel.query.cache.misses").description("Query calls sent to DynamoDB").register(registry);
   private final Counter scanHits = Counter.builder("dynaccel.scan.cache.hits").description("Scan calls answered from the query cache").register(registry);
   private final Counter scanMisses = Counter.builder("dynaccel.scan.cache.misses").description("Scan calls sent to DynamoDB").register(registry);
+  private final Counter staleServed = Counter.builder("dynaccel.stale.served")
+      .description("GetItem/BatchGetItem keys answered with an item past its TTL because DynamoDB failed (cache.serveStaleOnError)")
+      .register(registry);
   private final ConcurrentMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> outcomeCounters = new ConcurrentHashMap<>();
 
@@ -64,6 +67,11 @@ public final class DynaccelMetrics {
   /** Counts item keys that had to be fetched from DynamoDB. */
   public void itemMisses(int count) {
     itemMisses.increment(count);
+  }
+
+  /** Counts item keys answered past their TTL because DynamoDB failed. */
+  public void staleServed(int count) {
+    staleServed.increment(count);
   }
 
   /** Counts a Query or Scan call by whether the query cache answered it. */

@@ -21,6 +21,7 @@ import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.upstream.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -40,6 +41,9 @@ import java.util.Set;
  * ({@link ItemSize}) over the whole items read, before projection: an item that would take the
  * answer past it is left out and its key returned in {@code UnprocessedKeys}, for the client to ask
  * again, as DynamoDB does when it stops at the limit.
+ *
+ * <p>With {@code cache.serveStaleOnError}, a fetch DynamoDB fails to answer is answered from
+ * entries past their TTL if every missed key has one ({@link ItemCache#staleOnError}).
  */
 public final class BatchGetItemHandler implements OperationHandler {
 
@@ -139,16 +143,53 @@ public final class BatchGetItemHandler implements OperationHandler {
     if (misses == 0) {
       return Future.succeededFuture(ApiResponse.ok(encode(reads)));
     }
-    return upstream.send("BatchGetItem", Buffer.buffer(JsonCodec.write(fetchRequest(reads)))).map(response -> {
-      if (!response.ok()) {
-        return ApiResponse.relay(response);
+    return upstream.send("BatchGetItem", Buffer.buffer(JsonCodec.write(fetchRequest(reads)))).transform(result -> {
+      if (result.succeeded() && result.result().statusCode() < 500) {
+        return Future.succeededFuture(filled(reads, result.result()));
       }
-      JsonNode answer = JsonCodec.read(response.body().getBytes());
-      for (TableRead read : reads) {
-        settle(read, answer.path("Responses").path(read.requestName), answer.path("UnprocessedKeys").path(read.requestName).path("Keys"));
+      if (cache.servesStale() && answerStale(reads)) {
+        return Future.succeededFuture(ApiResponse.ok(encode(reads)));
       }
-      return ApiResponse.ok(encode(reads));
+      return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result())) : Future.failedFuture(result.cause());
     });
+  }
+
+  private ApiResponse filled(List<TableRead> reads, UpstreamResponse response) {
+    if (!response.ok()) {
+      return ApiResponse.relay(response);
+    }
+    JsonNode answer = JsonCodec.read(response.body().getBytes());
+    for (TableRead read : reads) {
+      settle(read, answer.path("Responses").path(read.requestName), answer.path("UnprocessedKeys").path(read.requestName).path("Keys"));
+    }
+    return ApiResponse.ok(encode(reads));
+  }
+
+  /**
+   * Answers every missed key with its entry past its TTL, after DynamoDB failed the fetch: all of
+   * them or none, so a batch is never answered in part from stale entries and in part with an error.
+   */
+  private boolean answerStale(List<TableRead> reads) {
+    Map<ItemKey, CachedItem> stale = new HashMap<>();
+    for (TableRead read : reads) {
+      for (ItemKey key : read.misses.keySet()) {
+        CachedItem entry = cache.staleOnError(key);
+        if (entry == null) {
+          return false;
+        }
+        stale.put(key, entry);
+      }
+    }
+    for (TableRead read : reads) {
+      for (ItemKey key : read.misses.keySet()) {
+        CachedItem entry = stale.get(key);
+        if (entry.exists()) {
+          read.found.add(Found.of(read.keys.get(key), CachedAnswers.item(entry), entry.itemLength(), read.options));
+        }
+      }
+    }
+    metrics.staleServed(stale.size());
+    return true;
   }
 
   private static ObjectNode fetchRequest(List<TableRead> reads) {

@@ -18,6 +18,7 @@ import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.upstream.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.Set;
@@ -26,6 +27,8 @@ import java.util.Set;
  * GetItem, read-through: eventually consistent reads are answered from the item cache and filled
  * from DynamoDB on a miss (an absent item is cached too); every other read goes to DynamoDB as is,
  * once DynamoDB holds every write-back change. A dirty write-back item is answered as logged.
+ * With {@code cache.serveStaleOnError}, an eventually consistent read that DynamoDB fails to answer
+ * may be answered with an entry past its TTL ({@link ItemCache#staleOnError}).
  */
 public final class GetItemHandler implements OperationHandler {
 
@@ -111,14 +114,26 @@ public final class GetItemHandler implements OperationHandler {
     fetch.set("TableName", json.get("TableName"));
     fetch.set("Key", json.get("Key"));
     fetch.put("ConsistentRead", ticket.consistentRead());
-    return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).map(response -> {
-      if (!response.ok()) {
-        return ApiResponse.relay(response);
+    return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).transform(result -> {
+      if (result.succeeded() && result.result().statusCode() < 500) {
+        return Future.succeededFuture(filled(result.result(), ticket, options));
       }
-      JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
-      CachedItem entry = CachedAnswers.entryOf(item);
-      cache.completeFill(ticket, entry);
-      return CachedAnswers.getItem(entry, options);
+      CachedItem stale = cache.staleOnError(key);
+      if (stale == null) {
+        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result())) : Future.failedFuture(result.cause());
+      }
+      metrics.staleServed(1);
+      return Future.succeededFuture(CachedAnswers.getItem(stale, options));
     });
+  }
+
+  private ApiResponse filled(UpstreamResponse response, FillTicket ticket, ReadOptions options) {
+    if (!response.ok()) {
+      return ApiResponse.relay(response);
+    }
+    JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
+    CachedItem entry = CachedAnswers.entryOf(item);
+    cache.completeFill(ticket, entry);
+    return CachedAnswers.getItem(entry, options);
   }
 }

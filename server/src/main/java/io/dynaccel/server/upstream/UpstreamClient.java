@@ -29,7 +29,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  *
  * <p>Each request is signed afresh with SigV4 using the accelerator's own credentials, and every
  * transport failure or timeout becomes an {@link UpstreamFailure} that says whether the request may
- * have reached DynamoDB.
+ * have reached DynamoDB. Every call goes through the {@link UpstreamBreaker}.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -43,10 +43,11 @@ public final class UpstreamClient implements AutoCloseable {
   private final long requestTimeoutMillis;
   private final int maxRetries;
   private final RefreshingCredentials credentials;
+  private final UpstreamBreaker breaker;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   /**
-   * Creates the client.
+   * Creates a client without a circuit breaker that trusts the JVM's default CAs for an https endpoint.
    *
    * @param endpoint DynamoDB's endpoint, e.g. {@code https://dynamodb.us-east-1.amazonaws.com}
    * @param region the signing region
@@ -65,6 +66,29 @@ public final class UpstreamClient implements AutoCloseable {
       int maxConnections,
       int maxRetries,
       RefreshingCredentials credentials) {
+    this(vertx, endpoint, region, connectTimeout, requestTimeout, maxConnections, maxRetries, credentials, UpstreamBreaker.none(),
+        UpstreamTrust.jvmDefault());
+  }
+
+  /**
+   * Creates the client with every call going through a circuit breaker; the parameters before
+   * {@code breaker} are those of the constructor above.
+   *
+   * @param breaker fails calls fast while DynamoDB is down, and hears of every answer
+   * @param trust the CAs accepted for an https endpoint's certificate; its host name is verified either way
+   */
+  public UpstreamClient(
+      Vertx vertx,
+      URI endpoint,
+      String region,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxConnections,
+      int maxRetries,
+      RefreshingCredentials credentials,
+      UpstreamBreaker breaker,
+      UpstreamTrust trust) {
+    this.breaker = breaker;
     this.vertx = vertx;
     this.endpoint = endpoint;
     this.region = region;
@@ -80,6 +104,7 @@ public final class UpstreamClient implements AutoCloseable {
             .setConnectTimeout((int) connectTimeout.toMillis())
             .setKeepAlive(true)
             .setTcpNoDelay(true);
+    trust.applyTo(options);
     this.http =
         vertx.httpClientBuilder()
             .with(options)
@@ -102,7 +127,21 @@ public final class UpstreamClient implements AutoCloseable {
    * @return DynamoDB's answer, whatever its status; or a failed future with {@link UpstreamFailure}
    */
   public Future<UpstreamResponse> send(String operation, Buffer body) {
-    return attempt(operation, body, 0);
+    // The breaker sees the call with its retries as one: one outcome per call the client made.
+    return breaker.call(() -> attempt(operation, body, 0), endpoint.toString());
+  }
+
+  /**
+   * Asks DynamoDB the cheapest question there is, {@code GET /}, which it answers 200 with its
+   * health line without checking a signature. It goes through the breaker like any call, so while
+   * the breaker is half-open it may be the call that closes it.
+   *
+   * @param timeout the limit for this probe, capped at the request timeout
+   * @return DynamoDB's answer, or a failed future with {@link UpstreamFailure}
+   */
+  public Future<UpstreamResponse> probe(Duration timeout) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI("/");
+    return breaker.call(() -> exchange(options, Buffer.buffer(), Math.min(requestTimeoutMillis, timeout.toMillis())), endpoint.toString());
   }
 
   /**
@@ -127,23 +166,27 @@ public final class UpstreamClient implements AutoCloseable {
     } catch (RuntimeException e) {
       return Future.failedFuture(new UpstreamFailure("Could not sign the upstream request: " + e.getMessage(), false, e));
     }
+    return exchange(new RequestOptions().setMethod(HttpMethod.POST).setURI("/").setHeaders(headers), body, requestTimeoutMillis);
+  }
+
+  /** One HTTP exchange within {@code timeoutMillis}; every failure becomes an {@link UpstreamFailure}. */
+  private Future<UpstreamResponse> exchange(RequestOptions options, Buffer body, long timeoutMillis) {
     Promise<UpstreamResponse> promise = Promise.promise();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     long timer =
         vertx.setTimer(
-            requestTimeoutMillis,
+            timeoutMillis,
             id -> {
               HttpClientRequest request = sent.get();
               promise.tryFail(
                   new UpstreamFailure(
-                      "DynamoDB at " + endpoint + " did not answer within " + requestTimeoutMillis + " ms",
+                      "DynamoDB at " + endpoint + " did not answer within " + timeoutMillis + " ms",
                       request != null,
                       null));
               if (request != null) {
                 request.reset();
               }
             });
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/").setHeaders(headers);
     http.request(options)
         .compose(
             request -> {

@@ -11,11 +11,27 @@ import io.dynaccel.server.protocol.DynamoDbException;
 public final class UpstreamFailure extends RuntimeException {
 
   private final boolean mayHaveArrived;
+  private final boolean failedFast;
 
   /** Creates a failure with a message for operators and clients. */
   public UpstreamFailure(String message, boolean mayHaveArrived, Throwable cause) {
+    this(message, mayHaveArrived, cause, false);
+  }
+
+  private UpstreamFailure(String message, boolean mayHaveArrived, Throwable cause, boolean failedFast) {
     super(message, cause, false, false);
     this.mayHaveArrived = mayHaveArrived;
+    this.failedFast = failedFast;
+  }
+
+  /** A call the circuit breaker refused to send: it certainly never reached DynamoDB. */
+  static UpstreamFailure failedFast(String message) {
+    return new UpstreamFailure(message, false, null, true);
+  }
+
+  /** Whether the circuit breaker refused the call, as it does for every call while open; logged once, by the breaker. */
+  public boolean failedFast() {
+    return failedFast;
   }
 
   /** Whether the request may have reached DynamoDB and been applied. */

@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -175,7 +174,7 @@ final class FaultInjectingProxy implements AutoCloseable {
 
   /** Sends the request on to the emulator; with {@code unprocessed}, adds those to a 200's UnprocessedItems. */
   private void forward(HttpServerRequest request, Buffer body, ObjectNode unprocessed) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(upstreamPort)
+    RequestOptions options = new RequestOptions().setMethod(request.method()).setHost("127.0.0.1").setPort(upstreamPort)
         .setURI(request.uri());
     request.headers().forEach((name, value) -> {
       if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
