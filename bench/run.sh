@@ -5,6 +5,8 @@
 # Microbenchmarks:   bench/run.sh jmh [JMH options]        e.g. bench/run.sh jmh -f 1 -wi 3 -i 5
 # Auth cost:         bench/run.sh auth [--seconds N]   cache-hit GetItem, auth sigv4 against none, same run (about a minute)
 # Memory footprint:  bench/run.sh memory
+# Soak (not in CI):  bench/run.sh soak [--minutes N] [--fraction F]   a sigv4 node, mixed signed load at half its measured capacity
+#   for 10 minutes: errors (target 0) and the node's heap after GC at start and end (target flat)
 # Write strategies:  bench/run.sh strategies [--seconds N] [--rounds N] [--writers N] [--kills N]   (about 5 minutes)
 #   direct DynamoDB, write-through, invalidate, write-back fsync always and interval, one run, one upstream
 #   (dynalite behind a proxy adding 1-2 ms each way): write p50/p99 against direct, stale reads of a
@@ -17,6 +19,7 @@ case "${1:-}" in
   jmh) shift; exec java -jar "$jar" "$@" ;;
   strategies) shift; exec java -Xms1g -Xmx1g -cp "$jar" io.dynaccel.bench.StrategyBenchmark "$@" ;;
   auth) shift; exec java -Xms2g -Xmx2g -cp "$jar" io.dynaccel.bench.AuthCostRun "$@" ;;
+  soak) shift; exec java -Xms1g -Xmx1g -cp "$jar" io.dynaccel.bench.SoakRun "$@" ;;
   memory) shift; exec java -Xms6g -Xmx6g -cp "$jar" io.dynaccel.bench.MemoryFootprint "$@" ;;
   *) exec java -Xms2g -Xmx2g -cp "$jar" io.dynaccel.bench.LoadBenchmark "$@" ;;
 esac

@@ -3,7 +3,6 @@ package io.dynaccel.bench;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.localstack.Dynalite;
 import io.dynaccel.server.DynaccelServer;
-import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,18 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * What authentication costs on the hit path: cache-hit GetItem throughput of a node with
@@ -40,8 +33,6 @@ final class AuthCostRun {
 
   private static final String TABLE = "AuthBench";
   private static final int HOT_KEYS = 1_000;
-  private static final String KEY_ID = "AKIDBENCH";
-  private static final String SECRET = "bench-secret";
 
   private AuthCostRun() {
   }
@@ -59,18 +50,7 @@ final class AuthCostRun {
     }
     Duration warmUp = LoadGenerator.seconds(Math.max(2, seconds / 2));
     Duration measured = LoadGenerator.seconds(seconds);
-    Path dir = Files.createTempDirectory("dynaccel-auth-bench");
-    Files.writeString(dir.resolve("bench.secret"), SECRET);
-    Path config = Files.writeString(dir.resolve("auth.yaml"), """
-        auth:
-          mode: sigv4
-          principals:
-            - name: bench
-              accessKeyId: %s
-              secretFile: %s
-              allow:
-                - { operations: [read, write], tables: ["%s"] }
-        """.formatted(KEY_ID, dir.resolve("bench.secret"), TABLE));
+    Path config = SignedCalls.principalConfig(Files.createTempDirectory("dynaccel-auth-bench"), TABLE);
     try (Dynalite upstream = Dynalite.onFreePort(); LoadGenerator load = new LoadGenerator(connections)) {
       upstream.start();
       DynaccelServer open = start(upstream, List.of());
@@ -79,9 +59,10 @@ final class AuthCostRun {
         URI none = URI.create("http://127.0.0.1:" + open.port());
         URI sigv4 = URI.create("http://127.0.0.1:" + signed.port());
         setUp(none);
+        SignedCalls signer = new SignedCalls(sigv4, upstream.region());
         List<ApiCall> presigned = new ArrayList<>();
         for (int i = 0; i < HOT_KEYS; i++) {
-          presigned.add(sign(sigv4, upstream.region(), getItemBody(i)));
+          presigned.add(signer.sign("GetItem", getItemBody(i)));
         }
         Workload plain = () -> ApiCall.of("GetItem", getItemBody(ThreadLocalRandom.current().nextInt(HOT_KEYS)));
         Workload verified = () -> presigned.get(ThreadLocalRandom.current().nextInt(HOT_KEYS));
@@ -123,22 +104,6 @@ final class AuthCostRun {
     args.addAll(extra);
     return LoadGenerator.await(DynaccelServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))));
-  }
-
-  /** A GetItem signed by the SDK for this node; valid for the 15 minutes around now, longer than a run. */
-  private static ApiCall sign(URI node, String region, String body) {
-    SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(node)
-        .putHeader("Content-Type", "application/x-amz-json-1.0")
-        .putHeader("X-Amz-Target", "DynamoDB_20120810.GetItem")
-        .build();
-    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(KEY_ID, SECRET))
-        .request(request)
-        .payload(ContentStreamProvider.fromUtf8String(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dynamodb")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)).request();
-    Map<String, String> headers = new LinkedHashMap<>();
-    signed.forEachHeader((name, values) -> headers.put(name, String.join(",", values)));
-    return new ApiCall("GetItem", Buffer.buffer(body), headers);
   }
 
   private static LoadResult median(List<LoadResult> rounds) {

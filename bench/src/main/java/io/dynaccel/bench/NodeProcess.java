@@ -45,6 +45,16 @@ final class NodeProcess implements AutoCloseable {
    * @param logFile where the node's output goes
    */
   static NodeProcess start(List<String> jvmOptions, URI upstream, List<String> settings, Path logFile) {
+    return start(jvmOptions, upstream, settings, null, logFile);
+  }
+
+  /**
+   * Starts a node with a configuration file too (for what only a file can hold, such as principals),
+   * and waits until {@code GET /health} answers 200.
+   *
+   * @param configFile passed as {@code --config}, or null
+   */
+  static NodeProcess start(List<String> jvmOptions, URI upstream, List<String> settings, Path configFile, Path logFile) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
@@ -54,10 +64,18 @@ final class NodeProcess implements AutoCloseable {
     int adminPort = freePort();
     command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--upstream", upstream.toString(), "--region", "us-east-1",
         "--set", "admin.port=" + adminPort));
+    if (configFile != null) {
+      command.addAll(List.of("--config", configFile.toString()));
+    }
     settings.forEach(setting -> command.addAll(List.of("--set", setting)));
     NodeProcess node = new NodeProcess(List.copyOf(command), logFile, port, adminPort);
     node.launch();
     return node;
+  }
+
+  /** The process id of the node's JVM. */
+  long pid() {
+    return process.pid();
   }
 
   /** The node's DynamoDB endpoint. */

@@ -1,0 +1,112 @@
+package io.dynaccel.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * An open-loop load: calls are sent at a fixed rate whatever the server's answers do, as a fleet of
+ * services would send them, and not more than {@code maxInFlight} at once (a call due while that many
+ * wait is counted as an error: the server fell behind). Latencies go into an HdrHistogram recorder
+ * that the caller reads interval by interval.
+ */
+final class PacedLoad implements AutoCloseable {
+
+  private static final long TICK_MILLIS = 1;
+
+  private final Vertx vertx;
+  private final HttpClientAgent client;
+  private final Workload workload;
+  private final double perTick;
+  private final int maxInFlight;
+  private final Recorder latency = new Recorder(3_600_000_000L, 3);
+  private final AtomicLong ok = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong inFlight = new AtomicLong();
+  private double owed;
+  private long timer = -1;
+
+  /**
+   * Creates the load; {@link #start()} starts it.
+   *
+   * @param perSecond calls per second
+   * @param maxInFlight calls that may wait for their answers at once
+   */
+  PacedLoad(Vertx vertx, URI target, Workload workload, double perSecond, int maxInFlight) {
+    this.vertx = vertx;
+    this.workload = workload;
+    this.perTick = perSecond * TICK_MILLIS / 1000.0;
+    this.maxInFlight = maxInFlight;
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setDefaultHost(target.getHost()).setDefaultPort(target.getPort()).setKeepAlive(true).setTcpNoDelay(true))
+        .with(new PoolOptions().setHttp1MaxSize(maxInFlight))
+        .build();
+  }
+
+  /** Starts sending. */
+  void start() {
+    vertx.runOnContext(v -> timer = vertx.setPeriodic(TICK_MILLIS, id -> tick()));
+  }
+
+  private void tick() {
+    owed += perTick;
+    while (owed >= 1) {
+      owed -= 1;
+      if (inFlight.get() >= maxInFlight) {
+        errors.incrementAndGet();
+        continue;
+      }
+      send(workload.next());
+    }
+  }
+
+  private void send(ApiCall call) {
+    inFlight.incrementAndGet();
+    long sent = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/");
+    call.headers().forEach((name, value) -> {
+      if (!name.equalsIgnoreCase("Host")) {
+        options.putHeader(name, value);
+      }
+    });
+    client.request(options)
+        .compose(request -> request.send(call.body()))
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(result -> {
+          inFlight.decrementAndGet();
+          if (result.succeeded() && result.result() == 200) {
+            ok.incrementAndGet();
+            latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+          } else {
+            errors.incrementAndGet();
+          }
+        });
+  }
+
+  /** Calls answered 200 so far. */
+  long ok() {
+    return ok.get();
+  }
+
+  /** Calls answered otherwise, not answered, or not sent because the server fell behind, so far. */
+  long errors() {
+    return errors.get();
+  }
+
+  /** The latencies (microseconds) recorded since the last call, and a fresh interval from now. */
+  org.HdrHistogram.Histogram interval() {
+    return latency.getIntervalHistogram();
+  }
+
+  @Override
+  public void close() {
+    vertx.runOnContext(v -> vertx.cancelTimer(timer));
+    client.close().toCompletionStage().toCompletableFuture().join();
+  }
+}
