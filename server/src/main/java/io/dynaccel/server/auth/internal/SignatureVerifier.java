@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -55,6 +54,13 @@ import software.amazon.awssdk.utils.BinaryUtils;
  * {@code AwsV4HttpSigner}) would catch at once. One consequence of reusing {@code V4CanonicalRequest}: it
  * never signs {@code connection}, {@code user-agent}, {@code expect} or {@code x-amzn-trace-id}, so a
  * client that lists one of those in {@code SignedHeaders} (the AWS SDKs do not) is refused.
+ *
+ * <p><b>Decision: plain calls skip the SDK's canonical request.</b> Building it costs most of a
+ * verification, and the issue's budget for authentication is a tenth of a cache hit. For a plain
+ * call ({@link PlainCanonicalRequest}: path {@code /}, no query, signed headers that canonicalise to
+ * themselves, which is what every AWS SDK sends) the same string is written directly; a plain call
+ * whose signature does not match is canonicalised again by the SDK, which then decides, so no call
+ * the SDK's canonicalisation accepts is refused.
  */
 public final class SignatureVerifier {
 
@@ -152,16 +158,22 @@ public final class SignatureVerifier {
     }
     // The scope as signed: date/region/service/terminator, the credential after its key id.
     String credentialScope = parts.credential().substring(scope[0].length() + 1);
-    byte[] expected = expectedSignature(method, path, headers, body, parts, principal, signedBasic, credentialScope,
-        () -> new CredentialScope(scope[2], SERVICE, signed), scope[1], scope[2]);
     byte[] provided;
     try {
       provided = BinaryUtils.fromHex(parts.signature());
     } catch (RuntimeException e) {
       throw DynamoDbException.invalidSignature(MISMATCH);
     }
-    if (expected == null || !MessageDigest.isEqual(expected, provided)) {
-      throw DynamoDbException.invalidSignature(MISMATCH);
+    byte[] key = keys.key(credentials.get(principal.config().accessKeyId()), scope[1], scope[2], SERVICE,
+        () -> new CredentialScope(scope[2], SERVICE, signed));
+    String payloadHash = BinaryUtils.toHex(hash(body));
+    String plain = PlainCanonicalRequest.of(method, path, query, parts.signedHeaders(), headers, payloadHash);
+    if (plain == null || !MessageDigest.isEqual(signature(plain, signedBasic, credentialScope, key), provided)) {
+      // Every other call, and a plain one whose signature did not match, is canonicalised by the SDK: it decides.
+      byte[] expected = sdkSignature(method, path, headers, payloadHash, parts, signedBasic, credentialScope, key);
+      if (expected == null || !MessageDigest.isEqual(expected, provided)) {
+        throw DynamoDbException.invalidSignature(MISMATCH);
+      }
     }
     return new Caller(principal, scope[2]);
   }
@@ -170,8 +182,8 @@ public final class SignatureVerifier {
    * The signature the SDK computes for this request, or null when the request's {@code SignedHeaders}
    * cannot be what the SDK would sign (a listed header is absent, or is one the SDK never signs).
    */
-  private byte[] expectedSignature(String method, String path, MultiMap headers, Buffer body, Parts parts,
-      Principal principal, String dateTime, String credentialScope, Supplier<CredentialScope> scope, String date, String region) {
+  private static byte[] sdkSignature(String method, String path, MultiMap headers, String payloadHash, Parts parts,
+      String dateTime, String credentialScope, byte[] key) {
     SdkHttpRequest.Builder request = SdkHttpRequest.builder()
         .method(SdkHttpMethod.fromValue(method))
         .protocol("http")
@@ -189,15 +201,16 @@ public final class SignatureVerifier {
         request.putRawQueryParameter(name, values);
       }
     });
-    V4CanonicalRequest canonical = new V4CanonicalRequest(request.build(), BinaryUtils.toHex(hash(body)),
-        path.equals("/") ? CANONICAL_ROOT : CANONICAL);
+    V4CanonicalRequest canonical = new V4CanonicalRequest(request.build(), payloadHash, path.equals("/") ? CANONICAL_ROOT : CANONICAL);
     if (!canonical.getSignedHeadersString().equals(parts.signedHeaders().toLowerCase(Locale.ROOT))) {
       return null;
     }
-    // The string to sign exactly as DefaultV4RequestSigner writes it: algorithm, date-time, scope, hash.
-    String stringToSign = ALGORITHM + "\n" + dateTime + "\n" + credentialScope + "\n"
-        + SignerUtils.hashCanonicalRequest(canonical.getCanonicalRequestString());
-    byte[] key = keys.key(credentials.get(principal.config().accessKeyId()), date, region, SERVICE, scope);
+    return signature(canonical.getCanonicalRequestString(), dateTime, credentialScope, key);
+  }
+
+  /** The signature of a canonical request, with the string to sign exactly as DefaultV4RequestSigner writes it. */
+  private static byte[] signature(String canonicalRequest, String dateTime, String credentialScope, byte[] key) {
+    String stringToSign = ALGORITHM + "\n" + dateTime + "\n" + credentialScope + "\n" + SignerUtils.hashCanonicalRequest(canonicalRequest);
     return SignerUtils.computeSignature(stringToSign, key);
   }
 
