@@ -130,7 +130,7 @@ public final class DynaccelServer {
     });
     return token.compose(adminToken -> vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
         .compose(frontsId -> {
-          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(),
+          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(), tls,
               config.server().shutdownTimeout());
           return vertx.deployVerticle(admin)
               .map(adminId -> new Deployed(frontsId, fronts.get(0).actualPort(), adminId, admin.actualPort()))

@@ -110,7 +110,11 @@ class TlsIT {
 
   /** A new TLS connection to the node that trusts only the test CA and checks the host name. */
   private static SSLSocket connect() throws IOException {
-    SSLSocket socket = (SSLSocket) CA.clientContext(null).getSocketFactory().createSocket("127.0.0.1", fixture.server().port());
+    return connect(fixture.server().port());
+  }
+
+  private static SSLSocket connect(int port) throws IOException {
+    SSLSocket socket = (SSLSocket) CA.clientContext(null).getSocketFactory().createSocket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -229,6 +233,18 @@ class TlsIT {
     assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(IOException.class)
         .isNotInstanceOf(HttpTimeoutException.class);
+  }
+
+  @Test
+  void adminListener_whenTheApiPortSpeaksHttps_speaksHttpsWithTheSameCertificate() throws Exception {
+    try (SSLSocket socket = connect(fixture.server().adminPort())) {
+      socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      RawHttp.Answer answer = RawHttp.read(socket.getInputStream());
+
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+      assertThat(((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber()).isEqualTo(servedSerial());
+    }
   }
 
   @Test
