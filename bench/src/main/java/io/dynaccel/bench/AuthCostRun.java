@@ -4,9 +4,6 @@ import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.localstack.Dynalite;
 import io.dynaccel.server.DynaccelServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,8 +55,8 @@ final class AuthCostRun {
       try {
         URI none = URI.create("http://127.0.0.1:" + open.port());
         URI sigv4 = URI.create("http://127.0.0.1:" + signed.port());
-        setUp(none);
         SignedCalls signer = new SignedCalls(sigv4, upstream.region());
+        setUp(signer);
         List<ApiCall> presigned = new ArrayList<>();
         for (int i = 0; i < HOT_KEYS; i++) {
           presigned.add(signer.sign("GetItem", getItemBody(i)));
@@ -118,37 +115,19 @@ final class AuthCostRun {
     return "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"pk\":{\"S\":\"key-" + key + "\"}}}";
   }
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  /** Creates the table and its hot items through the node without auth (the upstream is the same). */
-  private static void setUp(URI node) throws Exception {
-    call(node, "CreateTable", "{\"TableName\":\"" + TABLE + "\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-        + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!call(node, "DescribeTable", "{\"TableName\":\"" + TABLE + "\"}").contains("\"ACTIVE\"")) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("table did not become ACTIVE");
-      }
-    }
+  /** Creates the table and its hot items through the sigv4 node (the upstream is the same). */
+  private static void setUp(SignedCalls signer) throws Exception {
+    signer.createTable(TABLE);
     for (int batch = 0; batch < HOT_KEYS / 25; batch++) {
       StringBuilder writes = new StringBuilder();
       for (int i = 0; i < 25; i++) {
         writes.append(i == 0 ? "" : ",").append("{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"key-").append(batch * 25 + i)
             .append("\"},\"payload\":{\"S\":\"").append("x".repeat(900)).append("\"}}}}");
       }
-      String answer = call(node, "BatchWriteItem", "{\"RequestItems\":{\"" + TABLE + "\":[" + writes + "]}}");
+      String answer = signer.call("BatchWriteItem", "{\"RequestItems\":{\"" + TABLE + "\":[" + writes + "]}}");
       if (!answer.equals("{\"UnprocessedItems\":{}}")) {
         throw new IllegalStateException("set-up write failed: " + answer);
       }
     }
-  }
-
-  private static String call(URI endpoint, String operation, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(endpoint)
-        .header("Content-Type", "application/x-amz-json-1.0")
-        .header("X-Amz-Target", "DynamoDB_20120810." + operation)
-        .header("X-Amz-Date", "20260101T000000Z")
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 }

@@ -5,9 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +19,6 @@ import org.HdrHistogram.Histogram;
  * an HdrHistogram. The same generator drives every server in a run, so their figures compare.
  */
 public final class LoadGenerator implements AutoCloseable {
-
-  private static final String SIGNATURE =
-      "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0";
 
   private final Vertx vertx;
   private final int connections;
@@ -68,21 +63,7 @@ public final class LoadGenerator implements AutoCloseable {
       return;
     }
     ApiCall call = workload.next();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/");
-    if (call.headers().isEmpty()) {
-      options.putHeader("Content-Type", "application/x-amz-json-1.0")
-          .putHeader("X-Amz-Target", "DynamoDB_20120810." + call.operation())
-          .putHeader("X-Amz-Date", "20260101T000000Z")
-          .putHeader("Authorization", SIGNATURE);
-    } else {
-      // Signed for this host and port: the client writes the same Host header itself.
-      call.headers().forEach((name, value) -> {
-        if (!name.equalsIgnoreCase("Host")) {
-          options.putHeader(name, value);
-        }
-      });
-    }
-    client.request(options)
+    client.request(call.requestOptions())
         .compose(request -> request.send(call.body()))
         .compose(response -> response.body().map(body -> response.statusCode()))
         .onComplete(result -> {

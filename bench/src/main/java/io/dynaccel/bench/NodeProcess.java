@@ -88,6 +88,14 @@ final class NodeProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + adminPort);
   }
 
+  /** The sum of a meter's samples on the node's {@code /metrics}, e.g. {@code dynaccel_item_cache_size_bytes}. */
+  double metric(String name) throws IOException, InterruptedException {
+    String text = HTTP.send(HttpRequest.newBuilder(adminEndpoint().resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook runs, nothing is flushed, in-flight requests get no answer. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

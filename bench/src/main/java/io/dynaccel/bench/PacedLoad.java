@@ -3,10 +3,11 @@ package io.dynaccel.bench;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
@@ -28,6 +29,8 @@ final class PacedLoad implements AutoCloseable {
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  /** Errors by kind: an HTTP status, "no answer", or "not sent" (the server fell behind). */
+  private final Map<String, AtomicLong> errorKinds = new ConcurrentHashMap<>();
   private final AtomicLong inFlight = new AtomicLong();
   private double owed;
   private long timer = -1;
@@ -59,7 +62,7 @@ final class PacedLoad implements AutoCloseable {
     while (owed >= 1) {
       owed -= 1;
       if (inFlight.get() >= maxInFlight) {
-        errors.incrementAndGet();
+        error("not sent: " + maxInFlight + " in flight");
         continue;
       }
       send(workload.next());
@@ -69,13 +72,7 @@ final class PacedLoad implements AutoCloseable {
   private void send(ApiCall call) {
     inFlight.incrementAndGet();
     long sent = System.nanoTime();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/");
-    call.headers().forEach((name, value) -> {
-      if (!name.equalsIgnoreCase("Host")) {
-        options.putHeader(name, value);
-      }
-    });
-    client.request(options)
+    client.request(call.requestOptions())
         .compose(request -> request.send(call.body()))
         .compose(response -> response.body().map(body -> response.statusCode()))
         .onComplete(result -> {
@@ -84,9 +81,21 @@ final class PacedLoad implements AutoCloseable {
             ok.incrementAndGet();
             latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
           } else {
-            errors.incrementAndGet();
+            error(result.succeeded() ? "status " + result.result() : "no answer: " + result.cause().getClass().getSimpleName());
           }
         });
+  }
+
+  private void error(String kind) {
+    errors.incrementAndGet();
+    errorKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** The errors so far, by kind. */
+  Map<String, Long> errorKinds() {
+    Map<String, Long> kinds = new TreeMap<>();
+    errorKinds.forEach((kind, count) -> kinds.put(kind, count.get()));
+    return kinds;
   }
 
   /** Calls answered 200 so far. */

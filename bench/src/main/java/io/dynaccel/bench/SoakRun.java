@@ -21,7 +21,9 @@ import org.HdrHistogram.Histogram;
  * under a mixed workload of SigV4-signed calls (GetItem, PutItem, UpdateItem, Query over Zipf-chosen
  * keys) for a long time at half of the capacity measured at the start of the same run. It reports the
  * errors (target 0) and the node's heap after a full GC at the start and at the end (target flat),
- * with a line per minute in between. Not part of CI.
+ * with a line per minute in between. The caches fill during the run, so beside the heap it prints the
+ * bytes the item and query caches hold (from the node's metrics) and the heap outside them: that part
+ * must stay flat. Not part of CI.
  *
  * <p>Run with {@code bench/run.sh soak} ({@code --minutes N}, default 10; {@code --fraction F} of the
  * measured capacity, default 0.5).
@@ -70,9 +72,8 @@ final class SoakRun {
               CAPACITY_MEASURED, capacity, measured.failures());
         }
         double rate = capacity * fraction;
-        long heapStart = heapAfterGc(node.pid());
-        System.out.printf(Locale.ROOT, "Soak at %,.0f req/s (%.2f of capacity) for %.1f min; heap after GC at start: %,d KiB%n",
-            rate, fraction, minutes, heapStart);
+        Heap start = Heap.of(node);
+        System.out.printf(Locale.ROOT, "Soak at %,.0f req/s (%.2f of capacity) for %.1f min; at start %s%n", rate, fraction, minutes, start);
         Vertx vertx = Vertx.vertx();
         long sentOk;
         long errors;
@@ -85,18 +86,24 @@ final class SoakRun {
             TimeUnit.NANOSECONDS.sleep(wait);
             Histogram interval = load.interval();
             minute++;
-            System.out.printf(Locale.ROOT, "minute %2d: %,d ok so far, %d errors so far; this interval %,.0f req/s, p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-                minute, load.ok(), load.errors(), interval.getTotalCount() / (wait / 1e9),
-                interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0, interval.getMaxValue() / 1000.0);
+            System.out.printf(Locale.ROOT, "minute %2d: %,d ok so far, %d errors so far; this interval %,.0f req/s, p50 %.3f ms, p99 %.3f ms,"
+                + " max %.3f ms; %s%n", minute, load.ok(), load.errors(), interval.getTotalCount() / (wait / 1e9),
+                interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0, interval.getMaxValue() / 1000.0,
+                Heap.of(node));
           }
           sentOk = load.ok();
           errors = load.errors();
+          if (errors > 0) {
+            System.out.println("Errors by kind: " + load.errorKinds());
+          }
         } finally {
           vertx.close().toCompletionStage().toCompletableFuture().join();
         }
-        long heapEnd = heapAfterGc(node.pid());
-        System.out.printf(Locale.ROOT, "%nSoak result: %,d calls answered 200, %d errors (target 0); heap after GC %,d KiB at start,"
-            + " %,d KiB at end (%+.1f%%, target flat)%n", sentOk, errors, heapStart, heapEnd, 100.0 * (heapEnd - heapStart) / heapStart);
+        Heap end = Heap.of(node);
+        System.out.printf(Locale.ROOT, "%nSoak result: %,d calls answered 200, %d errors (target 0); heap after GC %,d KiB at start, %,d KiB at end;"
+            + " outside the caches %,d KiB at start, %,d KiB at end (%+.1f%%, target flat)%n", sentOk, errors, start.afterGcKib(),
+            end.afterGcKib(), start.outsideCachesKib(), end.outsideCachesKib(),
+            100.0 * (end.outsideCachesKib() - start.outsideCachesKib()) / start.outsideCachesKib());
       }
     }
   }
@@ -117,15 +124,31 @@ final class SoakRun {
         + "\"ExpressionAttributeValues\":{\":k\":{\"S\":\"" + key + "\"}}}");
   }
 
-  /** {@code jcmd GC.run}, then the used heap from {@code jcmd GC.heap_info}, in KiB: the live data of the node. */
-  private static long heapAfterGc(long pid) throws IOException, InterruptedException {
-    jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
-    Matcher used = HEAP_USED.matcher(info);
-    if (!used.find()) {
-      throw new IllegalStateException("no heap figure in jcmd GC.heap_info: " + info);
+  /**
+   * The node's heap after a full GC ({@code jcmd GC.run}, then {@code jcmd GC.heap_info}) and what its
+   * item and query caches hold, in KiB.
+   */
+  private record Heap(long afterGcKib, long cachesKib) {
+
+    static Heap of(NodeProcess node) throws IOException, InterruptedException {
+      jcmd(node.pid(), "GC.run");
+      String info = jcmd(node.pid(), "GC.heap_info");
+      Matcher used = HEAP_USED.matcher(info);
+      if (!used.find()) {
+        throw new IllegalStateException("no heap figure in jcmd GC.heap_info: " + info);
+      }
+      long caches = (long) (node.metric("dynaccel_item_cache_size_bytes") + node.metric("dynaccel_query_cache_size_bytes")) / 1024;
+      return new Heap(Long.parseLong(used.group(1)), caches);
     }
-    return Long.parseLong(used.group(1));
+
+    long outsideCachesKib() {
+      return afterGcKib - cachesKib;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "heap after GC %,d KiB, caches %,d KiB, outside them %,d KiB", afterGcKib, cachesKib, outsideCachesKib());
+    }
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
