@@ -77,7 +77,7 @@ final class SoakRun {
         Vertx vertx = Vertx.vertx();
         long sentOk;
         long errors;
-        try (PacedLoad load = new PacedLoad(vertx, node.endpoint(), mixed, rate, 512)) {
+        try (PacedLoad load = new PacedLoad(vertx, node.endpoint(), mixed, rate, 256)) {
           load.start();
           long end = System.nanoTime() + (long) (minutes * 60e9);
           int minute = 0;
