@@ -143,7 +143,6 @@ final class Accelerator {
     return health;
   }
 
-
   /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
   Future<Void> start() {
     if (writeBack == null) {

@@ -30,6 +30,15 @@ public interface DirtyItems {
   /** The acknowledged state of a dirty item (present or absent), or null if the key is not dirty. */
   CachedItem get(ItemKey key);
 
+  /**
+   * The newest state this node holds for {@code key}, the one a read answers: its dirty state if it
+   * is dirty, else the item cache's entry, else null (a miss).
+   */
+  default CachedItem current(ItemKey key, ItemCache cache) {
+    CachedItem state = get(key);
+    return state != null ? state : cache.get(key);
+  }
+
   /** Whether no item is dirty at all, the usual case that needs no further look. */
   boolean isEmpty();
 

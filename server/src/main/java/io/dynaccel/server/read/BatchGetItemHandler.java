@@ -123,10 +123,7 @@ public final class BatchGetItemHandler implements OperationHandler {
     int misses = 0;
     for (TableRead read : reads) {
       for (Map.Entry<ItemKey, JsonNode> key : read.keys.entrySet()) {
-        CachedItem cached = dirty.get(key.getKey());
-        if (cached == null) {
-          cached = cache.get(key.getKey());
-        }
+        CachedItem cached = dirty.current(key.getKey(), cache);
         if (cached != null) {
           hits++;
           if (cached.exists()) {

@@ -85,10 +85,7 @@ public final class GetItemHandler implements OperationHandler {
       if (!shapes.isAccepted(options.shape())) {
         return passThrough.handle(request).andThen(ApiResponse.whenOk(() -> shapes.accept(options.shape())));
       }
-      CachedItem cached = dirty.get(key);
-      if (cached == null) {
-        cached = cache.get(key);
-      }
+      CachedItem cached = dirty.current(key, cache);
       if (cached != null) {
         metrics.itemHits(1);
         return Future.succeededFuture(CachedAnswers.getItem(cached, options));
