@@ -1,5 +1,7 @@
 package io.dynaccel.config;
 
+import java.nio.file.Path;
+
 /**
  * Thrown when configuration cannot be loaded; the message names the setting, where its value came from
  * (file:line, environment variable or command-line flag) and what was expected.
@@ -26,6 +28,15 @@ public class ConfigException extends RuntimeException {
    */
   static ConfigException invalid(String setting, String problem, String got, String source) {
     return new ConfigException(setting + ": " + problem + ", got " + got + from(source));
+  }
+
+  /**
+   * The file a setting names could not be read when the node started: "setting 'file': cannot read the
+   * file (Exception: detail)".
+   */
+  public static ConfigException unreadable(String setting, Path file, Exception cause) {
+    return new ConfigException(setting + " '" + file + "': cannot read the file (" + cause.getClass().getSimpleName() + ": "
+        + cause.getMessage() + ")");
   }
 
   static String quote(String text) {

@@ -43,7 +43,7 @@ final class PemFiles {
     try {
       return Files.readAllBytes(file);
     } catch (IOException | SecurityException e) {
-      throw new ConfigException(setting + " '" + file + "': cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw ConfigException.unreadable(setting, file, e);
     }
   }
 

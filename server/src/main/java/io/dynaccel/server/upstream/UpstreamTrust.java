@@ -56,7 +56,7 @@ public final class UpstreamTrust {
     try (InputStream in = Files.newInputStream(file)) {
       extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException | SecurityException e) {
-      throw new ConfigException("upstream.trustCaFile '" + file + "': cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw ConfigException.unreadable("upstream.trustCaFile", file, e);
     } catch (CertificateException e) {
       throw new ConfigException("upstream.trustCaFile '" + file + "': not a PEM certificate bundle (" + e.getMessage() + ")");
     }
