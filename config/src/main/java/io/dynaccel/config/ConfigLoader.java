@@ -38,6 +38,8 @@ import java.util.Objects;
  *       allow:                   # no rule allows nothing
  *         - { operations: [read, PutItem], tables: ["Orders*"] }   # action names, *, read, write
  *         - { operations: [ListTables], tables: ["*"] }           # table-less actions need "*"
+ * cluster:  { name: dynaccel, join: tcp-ip, port: 5701, host: 127.0.0.1,   # no members: the node runs alone
+ *             members: [127.0.0.1:5701, 127.0.0.1:5702, 127.0.0.1:5703], minMembers: 0 }   # 0: a majority
  * tables:
  *   "*":    { writeStrategy: write-back }                 # every table without an entry of its own
  *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl

@@ -158,7 +158,9 @@ final class ConfigValues {
         (a, b) -> a, LinkedHashMap::new));
     AuthConfig auth = new AuthConfig(get(Settings.AUTH_MODE), get(Settings.AUTH_ACCOUNT_ID), get(Settings.AUTH_REGIONS),
         principals);
-    return new DynaccelConfig(server, upstream, cache, writeBack, admin, health, breaker, tls, auth, resolved);
+    ClusterConfig cluster = new ClusterConfig(get(Settings.CLUSTER_NAME), get(Settings.CLUSTER_JOIN), get(Settings.CLUSTER_MEMBERS),
+        get(Settings.CLUSTER_HOST), get(Settings.CLUSTER_PORT), get(Settings.CLUSTER_MIN_MEMBERS));
+    return new DynaccelConfig(server, upstream, cache, writeBack, admin, health, breaker, tls, auth, cluster, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

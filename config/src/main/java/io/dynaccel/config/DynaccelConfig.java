@@ -18,13 +18,14 @@ import java.util.Objects;
  * @param breaker the circuit breaker in front of DynamoDB
  * @param tls HTTPS on the API port
  * @param auth who may call and what each caller may do
+ * @param cluster the cluster this node joins, if any
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
     AdminConfig admin, HealthConfig health, BreakerConfig breaker, TlsConfig tls, AuthConfig auth,
-    Map<String, TableConfig> tables) {
+    ClusterConfig cluster, Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -37,6 +38,7 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(breaker, "breaker");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
       Settings.checkTableName(Objects.requireNonNull(name, "table name"), null);
@@ -53,7 +55,7 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
   private DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, DynaccelConfig defaults,
       Map<String, TableConfig> tables) {
     this(server, upstream, cache, defaults.writeBack(), defaults.admin(), defaults.health(), defaults.breaker(), defaults.tls(),
-        defaults.auth(), tables);
+        defaults.auth(), defaults.cluster(), tables);
   }
 
   /**

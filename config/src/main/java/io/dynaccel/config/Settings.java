@@ -16,7 +16,7 @@ final class Settings {
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
   static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "admin", "health", "breaker", "tls",
-      "auth", TABLES);
+      "auth", "cluster", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
@@ -126,6 +126,22 @@ final class Settings {
       l -> l.stream().allMatch(r -> REGION.matcher(r).matches()),
       "AWS region names like us-east-1, separated by commas (empty: only upstream.region)");
 
+  // Clustering (issue 12): Hazelcast membership under Vert.x; without members the node runs alone.
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+:[0-9]{1,5}");
+  static final Setting<String> CLUSTER_NAME = Setting.of("cluster.name", ValueType.STRING, "dynaccel",
+      n -> n.matches("[A-Za-z0-9_.-]{1,64}"), "1 to 64 letters, digits, '_', '.' or '-'");
+  static final Setting<ClusterJoin> CLUSTER_JOIN = Setting.of("cluster.join", ValueType.CLUSTER_JOIN, ClusterJoin.TCP_IP,
+      j -> true, null);
+  static final Setting<List<String>> CLUSTER_MEMBERS = Setting.of("cluster.members", ValueType.STRING_LIST, List.of(),
+      l -> l.stream().allMatch(m -> MEMBER.matcher(m).matches()),
+      "member addresses like 127.0.0.1:5701,127.0.0.1:5702, separated by commas (empty: the node runs alone)");
+  static final Setting<String> CLUSTER_HOST = Setting.of("cluster.host", ValueType.STRING, "127.0.0.1",
+      h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace), "a host name or IP address without spaces");
+  static final Setting<Integer> CLUSTER_PORT = Setting.of("cluster.port", ValueType.INTEGER, 5701,
+      p -> p >= 1 && p <= 65535, "between 1 and 65535");
+  static final Setting<Integer> CLUSTER_MIN_MEMBERS = Setting.of("cluster.minMembers", ValueType.INTEGER, 0,
+      n -> n >= 0, "0 (a majority of cluster.members) or more");
+
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
@@ -140,7 +156,8 @@ final class Settings {
       SERVER_REQUEST_READ_TIMEOUT, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN_FILE,
       HEALTH_PROBE_INTERVAL, HEALTH_UPSTREAM_WINDOW, BREAKER_ENABLED, BREAKER_FAILURE_THRESHOLD, BREAKER_RESET_TIMEOUT,
       TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL, UPSTREAM_TRUST_CA_FILE,
-      AUTH_MODE, AUTH_ACCOUNT_ID, AUTH_REGIONS);
+      AUTH_MODE, AUTH_ACCOUNT_ID, AUTH_REGIONS,
+      CLUSTER_NAME, CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MIN_MEMBERS);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
   static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,

@@ -13,6 +13,7 @@ import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cluster.Ownership;
 import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.query.QueryCache;
@@ -71,10 +72,12 @@ final class Accelerator {
    * @param writesBack whether the write-back path runs: some table is written back, or the write-back
    *     log holds records from an earlier run that must be replayed and flushed
    * @param upstreamTrust the CAs accepted for DynamoDB's certificate
+   * @param ownership the partitions this node owns in its cluster, or null if it runs alone
    */
-  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust) {
+  Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust,
+      Ownership ownership) {
     UpstreamConfig up = config.upstream();
-    Duration guardRetention = up.requestTimeout().plus(CONSISTENCY_LAG);
+    Duration guardRetention = guardRetention(up);
     ItemCache itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
       TableConfig tableConfig = config.table(table);
       return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
@@ -124,6 +127,14 @@ final class Accelerator {
     this.admin = new AdminRoutes(itemCache, queryCache, dirty);
     Duration probeTimeout = config.health().upstreamWindow();
     health.startProbing(vertx, () -> upstream.probe(probeTimeout));
+  }
+
+  /**
+   * How long after a write its key's fills read consistently: a write may land up to the request
+   * timeout after it was sent, and DynamoDB's eventually consistent reads lag by up to a second.
+   */
+  static Duration guardRetention(UpstreamConfig upstream) {
+    return upstream.requestTimeout().plus(CONSISTENCY_LAG);
   }
 
   ApiEndpoint api() {

@@ -6,6 +6,7 @@ import io.dynaccel.config.ConfigException;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.admin.AdminToken;
+import io.dynaccel.server.cluster.ClusterNode;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.tls.FrontTls;
@@ -66,14 +67,18 @@ public final class DynaccelServer {
   private final RefreshingCredentials credentials;
   private final FrontTls tls;
   private final Deployed deployed;
+  private final ClusterNode cluster;
+  private final Duration handOverTimeout;
 
   /** What {@link #deployListeners} started: the API fronts and the admin listener, and their ports. */
   private record Deployed(String fronts, int port, String admin, int adminPort) {
   }
 
   private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, FrontTls tls,
-      Deployed deployed) {
+      Deployed deployed, ClusterNode cluster, Duration handOverTimeout) {
     this.vertx = vertx;
+    this.cluster = cluster;
+    this.handOverTimeout = handOverTimeout;
     this.ownsVertx = ownsVertx;
     this.accelerator = accelerator;
     this.credentials = credentials;
@@ -88,21 +93,39 @@ public final class DynaccelServer {
    * @param credentialsProvider the accelerator's own credentials for signing upstream requests
    */
   public static Future<DynaccelServer> start(DynaccelConfig config, AwsCredentialsProvider credentialsProvider) {
-    return start(Vertx.vertx(), true, config, credentialsProvider, Ticker.systemTicker());
+    if (!config.cluster().enabled()) {
+      return start(Vertx.vertx(), true, config, credentialsProvider, Ticker.systemTicker());
+    }
+    return ClusterNode.join(config.cluster(), Accelerator.guardRetention(config.upstream()))
+        .compose(node -> start(node.vertx(), true, config, credentialsProvider, Ticker.systemTicker(), node)
+            .onFailure(e -> node.close()));
   }
 
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
+    return start(vertx, ownsVertx, config, credentialsProvider, ticker, null);
+  }
+
+  /** Starts a node on {@code vertx}, as a member of {@code cluster} if it is not null. */
+  private static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider,
+      Ticker ticker, ClusterNode cluster) {
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
     Path logDir = config.writeBack().logDir();
     return credentials.start()
         .compose(v -> vertx.executeBlocking(() -> UpstreamTrust.load(config.upstream().trustCaFile())))
         .compose(upstreamTrust -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir)).compose(logExists -> {
           // A log left by write-back tables must be replayed and flushed even if none is written back now.
-          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust);
+          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust,
+              cluster == null ? null : cluster.ownership());
           // The certificate is checked before the log is replayed, so a bad file fails the start at once.
           return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
               .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))
-                  .map(deployed -> new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, deployed))
+                  .map(deployed -> {
+                    if (cluster != null) {
+                      cluster.serveAs(advertised(config, deployed.port()));
+                    }
+                    return new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, deployed, cluster,
+                        config.server().shutdownTimeout());
+                  })
                   .onFailure(e -> tls.close()))
               .onFailure(e -> accelerator.close());
         })).onFailure(e -> {
@@ -138,6 +161,15 @@ public final class DynaccelServer {
         }));
   }
 
+  /** Where other members and clients reach this node's API: the listen host, or the cluster host if it listens on every address. */
+  private static URI advertised(DynaccelConfig config, int port) {
+    String host = config.server().host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = config.cluster().host();
+    }
+    return URI.create((config.tls().enabled() ? "https" : "http") + "://" + host + ":" + port);
+  }
+
   /** The port the node listens on for the DynamoDB API. */
   public int port() {
     return deployed.port();
@@ -164,6 +196,9 @@ public final class DynaccelServer {
         .onComplete(stopped -> {
           tls.close();
           credentials.close();
+          if (cluster != null) {
+            cluster.close();
+          }
           if (!ownsVertx) {
             closed.complete(null);
           } else {
@@ -183,8 +218,12 @@ public final class DynaccelServer {
    */
   public Future<Void> shutdown() {
     accelerator.health().drain();
-    accelerator.api().drain();
-    return close();
+    // A member hands its partitions over first, so their new owners need not wait out a departed lease.
+    Future<Void> handedOver = cluster == null ? Future.succeededFuture() : cluster.leave(handOverTimeout);
+    return handedOver.compose(v -> {
+      accelerator.api().drain();
+      return close();
+    });
   }
 
   /**

@@ -1,0 +1,126 @@
+package io.dynaccel.server.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.dynaccel.config.ClusterConfig;
+import io.dynaccel.server.cluster.internal.HazelcastMembers;
+import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's membership of a Dynaccel cluster: a clustered Vert.x on embedded Hazelcast, and the
+ * {@link Ownership} of partitions, reconciled on its own thread every {@value #TICK_MILLIS} ms and on
+ * every membership change.
+ *
+ * <p>Start it with {@link #join} before anything else uses Vert.x; call {@link #serveAs} once the node
+ * answers calls, {@link #leave} when it stops.
+ */
+public final class ClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  static final long TICK_MILLIS = 100;
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Ownership ownership;
+  private final ScheduledExecutorService reconciler;
+
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.ownership = ownership;
+    this.reconciler = reconciler;
+  }
+
+  /**
+   * Starts a clustered Vert.x and joins the cluster.
+   *
+   * @param freshness how long fills of a partition just taken over read consistently
+   */
+  public static Future<ClusterNode> join(ClusterConfig config, Duration freshness) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.of(config));
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
+        .setClusterPublicHost(config.host()));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
+      HazelcastInstance hazelcast = manager.getHazelcastInstance();
+      HazelcastMembers members = new HazelcastMembers(hazelcast);
+      Ownership ownership = new Ownership(members, freshness, System::nanoTime);
+      ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "dynaccel-ownership");
+        thread.setDaemon(true);
+        return thread;
+      });
+      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler);
+      node.start(members);
+      LOG.info("Joined cluster '{}' as member {} ({} member(s) now)", config.name(), ownership.localId(),
+          hazelcast.getCluster().getMembers().size());
+      return node;
+    });
+  }
+
+  private void start(HazelcastMembers events) {
+    events.onChange(() -> reconciler.execute(this::reconcile));
+    reconciler.scheduleWithFixedDelay(this::reconcile, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void reconcile() {
+    try {
+      ownership.reconcile();
+    } catch (RuntimeException e) {
+      LOG.warn("Ownership reconcile failed; retrying at the next tick", e);
+    }
+  }
+
+  /** The clustered Vert.x instance the node runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Which partitions this node owns. */
+  public Ownership ownership() {
+    return ownership;
+  }
+
+  /** Joins ownership: from now on this node may own partitions; other members forward to {@code api}. */
+  public void serveAs(URI api) {
+    ownership.serveAs(new NodeInfo(ownership.localId(), api));
+    reconciler.execute(this::reconcile);
+  }
+
+  /**
+   * Hands this node's partitions over: it withdraws from the view, drains its writes in flight, drops
+   * its entries and releases its leases, so the new owners start at once instead of waiting out a
+   * departed member's grace.
+   *
+   * @return completes once everything is released, or after {@code timeout}
+   */
+  public Future<Void> leave(Duration timeout) {
+    ownership.leave();
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long timer = vertx.setPeriodic(TICK_MILLIS, id -> {
+      if (ownership.holdsNothing() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        done.tryComplete();
+      }
+    });
+    reconciler.execute(this::reconcile);
+    return done.future().onComplete(v -> vertx.cancelTimer(timer));
+  }
+
+  /** Stops reconciling; the caller closes Vert.x, which leaves the Hazelcast cluster. */
+  public void close() {
+    reconciler.shutdownNow();
+  }
+}

@@ -1,0 +1,300 @@
+package io.dynaccel.server.cluster;
+
+import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.dynaccel.server.cluster.internal.LeaseTable;
+import io.dynaccel.server.cluster.internal.Members;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which partitions this node owns, and since when: the rule that keeps the cache coherent across nodes.
+ *
+ * <p>The view (the serving members, and rendezvous ownership over them) says who <em>should</em> own each
+ * partition. A node <em>acts</em> as a partition's owner, serving it from its cache and executing its
+ * writes, only while it holds the partition's lease in the cluster-wide {@link LeaseTable}, which moves
+ * by compare-and-set. A node gives a lease up only after it has stopped serving the partition, its writes
+ * in flight have finished and its entries are dropped; it takes a lease only if it is free, or its holder
+ * has left the cluster at least {@link HazelcastSetup#departedLeaseGrace()} ago (by then the holder, if it
+ * is alive on the other side of a split, has lost its quorum and stopped). Every grant raises the
+ * partition's epoch; cache entries are stamped with the epoch they were filled under and served only
+ * under that same epoch, so an entry never outlives an interruption of ownership.
+ *
+ * <p>All changes run in {@link #reconcile()}, on one thread; the request path only reads the published
+ * {@link #route} table.
+ */
+public final class Ownership {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Ownership.class);
+
+  private enum Phase { IDLE, ACTIVE, DRAINING }
+
+  private final Members members;
+  private final Duration freshness;
+  private final Duration departedGrace;
+  private final LongSupplier nanoTime;
+  private final AtomicIntegerArray inflight = new AtomicIntegerArray(Partitions.COUNT);
+  private final Phase[] phases = new Phase[Partitions.COUNT];
+  private final long[] epochs = new long[Partitions.COUNT];
+  private final long[] freshUntil = new long[Partitions.COUNT];
+  private final Map<String, Long> departedAt = new HashMap<>();
+  private Set<String> lastMembers = Set.of();
+  private PartitionDrop drop = partitions -> { };
+  private NodeInfo self;
+  private boolean announced;
+  private boolean leaving;
+  private long lastRefresh;
+  private volatile ClusterView view = ClusterView.EMPTY;
+  private volatile Route[] routes;
+  private volatile boolean quorum;
+
+  /**
+   * Creates the ownership of this member of {@code members}.
+   *
+   * @param freshness how long after taking a partition over its fills read consistently: DynamoDB's read
+   *     lag plus the longest a write of the previous owner may still be landing
+   * @param nanoTime the clock of leases and freshness
+   */
+  public Ownership(Members members, Duration freshness, LongSupplier nanoTime) {
+    this(members, freshness, HazelcastSetup.departedLeaseGrace(), nanoTime);
+  }
+
+  Ownership(Members members, Duration freshness, Duration departedGrace, LongSupplier nanoTime) {
+    this.members = members;
+    this.freshness = freshness;
+    this.departedGrace = departedGrace;
+    this.nanoTime = nanoTime;
+    Arrays.fill(phases, Phase.IDLE);
+    Route[] initial = new Route[Partitions.COUNT];
+    Arrays.fill(initial, Route.PENDING);
+    this.routes = initial;
+  }
+
+  /** Sets what drops a partition's cache entries when this node stops owning it. */
+  public synchronized void onDrop(PartitionDrop drop) {
+    this.drop = drop;
+  }
+
+  /** Announces that this node serves at {@code self}: from the next reconcile on, it takes part in ownership. */
+  public synchronized void serveAs(NodeInfo self) {
+    this.self = self;
+  }
+
+  /** Withdraws this node from ownership: its partitions move to the others once it has released them. */
+  public synchronized void leave() {
+    leaving = true;
+  }
+
+  /** Whether this node holds no lease any more (after {@link #leave()}, once it has handed everything over). */
+  public synchronized boolean holdsNothing() {
+    for (Phase phase : phases) {
+      if (phase != Phase.IDLE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where a call on {@code partition} goes now. */
+  public Route route(int partition) {
+    return routes[partition];
+  }
+
+  /** The current view: serving members and who should own what. */
+  public ClusterView view() {
+    return view;
+  }
+
+  /** Whether this node sees a quorum of members. */
+  public boolean hasQuorum() {
+    return quorum;
+  }
+
+  /** This member's id. */
+  public String localId() {
+    return members.localId();
+  }
+
+  /**
+   * The epoch under which this node serves {@code partition} from its cache, or 0 if it must not (it
+   * does not hold the lease). Caches stamp fills with it and serve an entry only under the same epoch.
+   */
+  public long epoch(int partition) {
+    Route route = routes[partition];
+    return route.kind() == Route.Kind.SERVE ? route.epoch() : 0;
+  }
+
+  /**
+   * Registers a write this node executes as the partition's owner, so that the lease is not handed over
+   * while it is in flight; pair with {@link #exit}.
+   *
+   * @return false if this node does not hold the lease under {@code epoch} (nothing registered)
+   */
+  public boolean enter(int partition, long epoch) {
+    inflight.incrementAndGet(partition);
+    if (epoch(partition) != epoch || epoch == 0) {
+      inflight.decrementAndGet(partition);
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends a write registered with {@link #enter}. */
+  public void exit(int partition) {
+    inflight.decrementAndGet(partition);
+  }
+
+  /**
+   * One step towards the view: releases what this node should no longer own, takes what it should, and
+   * publishes the routes. Blocks on cluster calls; run it on the ownership thread only.
+   */
+  public synchronized void reconcile() {
+    long now = nanoTime.getAsLong();
+    String me = members.localId();
+    boolean hasQuorum = members.quorum();
+    Set<String> current = members.memberIds();
+    for (String gone : lastMembers) {
+      if (!current.contains(gone)) {
+        departedAt.putIfAbsent(gone, now);
+      }
+    }
+    departedAt.keySet().removeIf(current::contains);
+    lastMembers = Set.copyOf(current);
+    if (hasQuorum) {
+      try {
+        if (now - lastRefresh > Duration.ofSeconds(1).toNanos()) {
+          members.refresh();
+          lastRefresh = now;
+        }
+        if (self != null && !announced && !leaving) {
+          members.announce(self);
+          announced = true;
+        } else if (leaving && announced) {
+          members.withdraw();
+          announced = false;
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("Cluster refused a membership call for now; retrying at the next reconcile", e);
+      }
+    }
+    List<NodeInfo> serving = new ArrayList<>();
+    members.serving().forEach((id, info) -> {
+      if (current.contains(id) && !(leaving && id.equals(me))) {
+        serving.add(info);
+      }
+    });
+    ClusterView next = ClusterView.of(serving);
+    if (!next.sameMembers(view)) {
+      LOG.info("Cluster view: {} serving member(s) {}; this member {}", serving.size(),
+          next.members().stream().map(m -> m.id() + "=" + m.api()).toList(), me);
+    } else {
+      next = view;
+    }
+    BitSet dropped = new BitSet();
+    for (int p = 0; p < Partitions.COUNT; p++) {
+      boolean shouldOwn = hasQuorum && announced && !leaving && next.owns(me, p);
+      switch (phases[p]) {
+        case ACTIVE -> {
+          if (!shouldOwn) {
+            phases[p] = Phase.DRAINING; // published below, before anything is released
+          }
+        }
+        case DRAINING -> {
+          if (inflight.get(p) == 0 && release(p, me, hasQuorum)) {
+            dropped.set(p);
+            phases[p] = Phase.IDLE;
+          }
+        }
+        case IDLE -> {
+          if (shouldOwn) {
+            acquire(p, me, current, now);
+          }
+        }
+        default -> throw new IllegalStateException();
+      }
+    }
+    if (!dropped.isEmpty()) {
+      drop.drop(dropped);
+    }
+    Route[] published = new Route[Partitions.COUNT];
+    for (int p = 0; p < Partitions.COUNT; p++) {
+      if (phases[p] == Phase.ACTIVE) {
+        published[p] = new Route(Route.Kind.SERVE, null, epochs[p], freshUntil[p]);
+      } else if (next.owns(me, p) || next.owner(p).isEmpty()) {
+        published[p] = Route.PENDING;
+      } else {
+        published[p] = Route.forward(next.owner(p).get());
+      }
+    }
+    view = next;
+    quorum = hasQuorum;
+    routes = published;
+  }
+
+  private boolean release(int partition, String me, boolean hasQuorum) {
+    if (!hasQuorum) {
+      // Nobody can take it from a member that still holds it and is still a member; once this member
+      // is removed, the others wait out the departed grace first.
+      return false;
+    }
+    try {
+      members.leases().release(partition, me, epochs[partition]);
+      epochs[partition] = 0;
+      return true;
+    } catch (RuntimeException e) {
+      LOG.debug("Lease of partition {} not released yet", partition, e);
+      return false;
+    }
+  }
+
+  private void acquire(int partition, String me, Set<String> current, long now) {
+    try {
+      LeaseTable.Lease lease = members.leases().get(partition);
+      if (lease != null && !lease.free() && !lease.holder().equals(me)) {
+        if (current.contains(lease.holder())) {
+          return; // its holder has not handed it over yet
+        }
+        long gone = departedAt.computeIfAbsent(lease.holder(), id -> now);
+        if (now - gone < departedGrace.toNanos()) {
+          return;
+        }
+      }
+      long epoch = members.leases().grant(partition, lease, me);
+      if (epoch > 0) {
+        epochs[partition] = epoch;
+        freshUntil[partition] = now + freshness.toNanos();
+        phases[partition] = Phase.ACTIVE;
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Lease of partition {} not granted yet", partition, e);
+    }
+  }
+
+  /** The partitions this node serves now, with their epochs, for {@code GET /cluster}. */
+  public Map<Integer, Long> ownedEpochs() {
+    Map<Integer, Long> owned = new TreeMap<>();
+    Route[] now = routes;
+    for (int p = 0; p < Partitions.COUNT; p++) {
+      if (now[p].kind() == Route.Kind.SERVE) {
+        owned.put(p, now[p].epoch());
+      }
+    }
+    return owned;
+  }
+
+  /** Ids of members that left while holding leases this node may still be waiting out. */
+  synchronized Set<String> departed() {
+    return new HashSet<>(departedAt.keySet());
+  }
+}

@@ -1,0 +1,81 @@
+package io.dynaccel.server.cluster.internal;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import io.dynaccel.config.ClusterConfig;
+import io.dynaccel.config.ClusterJoin;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.time.Duration;
+
+/**
+ * The Hazelcast configuration of a member: Vert.x's own maps, the cluster's name and join, our two
+ * maps, split-brain protection, and failure detection tuned to seconds rather than Hazelcast's
+ * defaults of a minute.
+ */
+public final class HazelcastSetup {
+
+  /** The split-brain protection every ownership change and every cache answer depends on. */
+  public static final String QUORUM = "dynaccel-quorum";
+  /** Member id to API endpoint, for the members that serve. */
+  public static final String NODES_MAP = "dynaccel.nodes";
+  /** Partition to lease (holder and epoch). */
+  public static final String LEASES_MAP = "dynaccel.leases";
+
+  /** How often members heartbeat; Hazelcast counts this in whole seconds. */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * A member that has heard no heartbeat from a majority within this time stops serving from its cache
+   * and stops acting as an owner.
+   */
+  public static final Duration QUORUM_TOLERANCE = Duration.ofSeconds(2);
+  /** A member silent this long is removed from the cluster. */
+  public static final Duration MAX_NO_HEARTBEAT = Duration.ofSeconds(5);
+
+  private HazelcastSetup() {
+  }
+
+  /** The configuration for {@code cluster}. */
+  public static Config of(ClusterConfig cluster) {
+    // Vert.x's subscription and node maps come from its default file; the network is ours.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(HEARTBEAT_INTERVAL.toSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(MAX_NO_HEARTBEAT.toSeconds()));
+    // The first member would otherwise wait 5 s for others before it forms the cluster.
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.setPublicAddress(cluster.host() + ":" + cluster.port());
+    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    JoinConfig join = network.getJoin();
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getMulticastConfig().setEnabled(cluster.join() == ClusterJoin.MULTICAST);
+    join.getTcpIpConfig().setEnabled(cluster.join() == ClusterJoin.TCP_IP).setMembers(cluster.members());
+
+    config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(QUORUM,
+        cluster.quorum(), (int) QUORUM_TOLERANCE.toMillis()).build().setEnabled(true));
+    // Both maps are small and must survive the loss of any one member, so every member holds a copy.
+    config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(2).setSplitBrainProtectionName(QUORUM));
+    config.addMapConfig(new MapConfig(LEASES_MAP).setBackupCount(2).setSplitBrainProtectionName(QUORUM));
+    return config;
+  }
+
+  /**
+   * How long a lease held by a member that left without releasing it is honoured: the time that
+   * member needs to notice it has lost the majority (the quorum tolerance, plus one heartbeat period
+   * for Hazelcast to re-evaluate it), plus one reconcile tick and a margin.
+   */
+  public static Duration departedLeaseGrace() {
+    return QUORUM_TOLERANCE.plus(HEARTBEAT_INTERVAL).plusMillis(500);
+  }
+}

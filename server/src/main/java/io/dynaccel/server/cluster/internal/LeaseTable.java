@@ -1,0 +1,62 @@
+package io.dynaccel.server.cluster.internal;
+
+import com.hazelcast.map.IMap;
+
+/**
+ * The cluster-wide table of partition leases, one Hazelcast map entry per partition, changed only by
+ * compare-and-set: a member acts as a partition's owner only while it holds the partition's lease, so
+ * two members never own one partition at once, whatever their views of the membership.
+ *
+ * <p>A lease is written {@code holder/epoch}; a released one {@code /epoch}. The epoch rises with every
+ * grant, so a cache entry stamped with the epoch of its fill is never served under a later grant.
+ * Calls block (Hazelcast round trips), and the map refuses them without a quorum: call them off the
+ * event loop.
+ */
+public final class LeaseTable implements Members.Leases {
+
+  private final IMap<Integer, String> leases;
+
+  /** Reads and writes leases in {@code leases}. */
+  public LeaseTable(IMap<Integer, String> leases) {
+    this.leases = leases;
+  }
+
+  /** One lease as stored. */
+  public record Lease(String holder, long epoch) {
+
+    /** Reads the stored form {@code holder/epoch}. */
+    public static Lease parse(String text) {
+      int slash = text.lastIndexOf('/');
+      return new Lease(text.substring(0, slash), Long.parseLong(text.substring(slash + 1)));
+    }
+
+    /** Whether nobody holds it. */
+    public boolean free() {
+      return holder.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return holder + "/" + epoch;
+    }
+  }
+
+  @Override
+  public Lease get(int partition) {
+    String text = leases.get(partition);
+    return text == null ? null : Lease.parse(text);
+  }
+
+  @Override
+  public long grant(int partition, Lease expected, String holder) {
+    long epoch = expected == null ? 1 : expected.epoch() + 1;
+    String next = new Lease(holder, epoch).toString();
+    boolean granted = expected == null ? leases.putIfAbsent(partition, next) == null : leases.replace(partition, expected.toString(), next);
+    return granted ? epoch : 0;
+  }
+
+  @Override
+  public void release(int partition, String holder, long epoch) {
+    leases.replace(partition, new Lease(holder, epoch).toString(), new Lease("", epoch).toString());
+  }
+}

@@ -1,0 +1,52 @@
+package io.dynaccel.server.cluster.internal;
+
+import io.dynaccel.server.cluster.NodeInfo;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What ownership needs of the cluster engine: who is a member, who serves, whether this member has a
+ * quorum, and the leases. {@link HazelcastMembers} is the real one; tests use a fake.
+ */
+public interface Members {
+
+  /** This member's id. */
+  String localId();
+
+  /** The ids of the current members, serving or not. */
+  Set<String> memberIds();
+
+  /** Whether this member sees enough members, recently enough, to act as an owner. */
+  boolean quorum();
+
+  /** The members that have announced they serve, by id; may include members that have left. */
+  Map<String, NodeInfo> serving();
+
+  /** Re-reads the serving members from the cluster, repairing missed events; throws without a quorum. */
+  void refresh();
+
+  /** Announces that this member serves at {@code self}; throws if the cluster refuses it now. */
+  void announce(NodeInfo self);
+
+  /** Withdraws this member's announcement, before it stops; throws if the cluster refuses it now. */
+  void withdraw();
+
+  /** The partition leases. */
+  Leases leases();
+
+  /** Calls {@code change} whenever membership or the serving members change. */
+  void onChange(Runnable change);
+
+  /** The partition leases, as {@link LeaseTable} keeps them. */
+  interface Leases {
+
+    /** The partition's lease, or null if it was never granted. */
+    LeaseTable.Lease get(int partition);
+
+    /** Grants the lease if it is still {@code expected}; returns the new epoch or 0. */
+    long grant(int partition, LeaseTable.Lease expected, String holder);
+
+    /** Releases the lease if {@code holder} still holds it under {@code epoch}. */
+    void release(int partition, String holder, long epoch);
+  }
+}
