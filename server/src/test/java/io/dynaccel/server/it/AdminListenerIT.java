@@ -35,8 +35,8 @@ class AdminListenerIT {
       Answer health = RawHttp.send(node.adminEndpoint(), "GET", "/health", null);
 
       assertThat(items.status()).isEqualTo(200);
-      assertThat(items.text()).isEqualTo("{\"cache\":\"item\",\"dropped\":\"*\"}");
-      assertThat(queries.text()).isEqualTo("{\"cache\":\"query\",\"dropped\":\"Orders\"}");
+      assertThat(items.text()).isEqualTo("{\"cache\":\"item\",\"dropped\":\"*\",\"members\":1,\"answered\":1}");
+      assertThat(queries.text()).isEqualTo("{\"cache\":\"query\",\"dropped\":\"Orders\",\"members\":1,\"answered\":1}");
       assertThat(flush.text()).isEqualTo("{\"flushed\":true}");
       assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.text()).contains("dynaccel_connections_open", "dynaccel_connections_refused_total{reason=\"max_connections_per_client\"}");
