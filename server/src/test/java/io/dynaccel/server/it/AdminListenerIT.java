@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynaccel.config.ConfigException;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
+import io.dynaccel.server.cluster.Partitions;
 import io.dynaccel.server.it.RawHttp.Answer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,25 @@ class AdminListenerIT {
   @RegisterExtension static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
 
   @TempDir Path dir;
+
+  @Test
+  void cluster_whenNodeRunsAlone_listsItselfAsTheOneMemberOwningEverything() throws Exception {
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
+      Answer answer = RawHttp.send(node.adminEndpoint(), "GET", "/cluster", null);
+
+      assertThat(answer.status()).isEqualTo(200);
+      JsonObject cluster = new JsonObject(answer.text());
+      assertThat(cluster.getBoolean("clustered")).isFalse();
+      assertThat(cluster.getBoolean("quorum")).isTrue();
+      assertThat(cluster.getInteger("partitions")).isEqualTo(Partitions.COUNT);
+      JsonArray members = cluster.getJsonArray("members");
+      assertThat(members).hasSize(1);
+      assertThat(members.getJsonObject(0).getString("id")).isEqualTo(cluster.getString("memberId"));
+      assertThat(members.getJsonObject(0).getString("endpoint")).isEqualTo(node.endpoint().toString());
+      assertThat(members.getJsonObject(0).getInteger("ownedPartitions")).isEqualTo(Partitions.COUNT);
+      assertThat(cluster.getJsonArray("owned")).hasSize(Partitions.COUNT);
+    }
+  }
 
   @Test
   void adminEndpoints_onAdminPort_purgeFlushAndScrape() throws Exception {
