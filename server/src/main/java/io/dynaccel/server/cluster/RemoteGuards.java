@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code dynaccel.guards.<memberId>} with a {@link GuardBook} of its own, and asks the others.
  *
  * <p>Who is asked follows the current view: for each key a write names, the owner of its partition
- * unless this node serves that partition itself (its local tickets are the guard then); for its
- * table, the owner of the table's table-wide work ({@link Partitions#ofTable}) on the same terms; for
+ * unless this node serves that partition itself (its local tickets are the guard then), or every other
+ * member while the partition is moving to this node; for its table, the owner of the table's
+ * table-wide work ({@link Partitions#ofTable}) on the same terms; for
  * a write whose items cannot be named, every serving member but this one. Without a quorum, or with a
  * member that does not answer within {@link #CALL_TIMEOUT}, nothing is sent to DynamoDB: the guards
  * already opened are closed again and the write fails with a 500 InternalServerError, which SDKs retry.
@@ -96,9 +97,9 @@ public final class RemoteGuards implements PeerGuards {
     ClusterView view = ownership.view();
     Map<String, Parts> byMember = new LinkedHashMap<>();
     for (ItemKey key : keys) {
-      remoteOwner(view, Partitions.of(key)).ifPresent(owner -> byMember.computeIfAbsent(owner, m -> new Parts()).keys.add(key));
-      remoteOwner(view, Partitions.ofTable(key.table()))
-          .ifPresent(owner -> byMember.computeIfAbsent(owner, m -> new Parts()).scopes.add(new QueryScope(key.table(), key.partition())));
+      guardedAt(view, Partitions.of(key)).forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).keys.add(key));
+      guardedAt(view, Partitions.ofTable(key.table()))
+          .forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).scopes.add(new QueryScope(key.table(), key.partition())));
     }
     Map<String, GuardRequest> requests = new LinkedHashMap<>();
     byMember.forEach((member, parts) -> requests.put(member, new GuardRequest(new ArrayList<>(parts.keys), new ArrayList<>(parts.scopes), List.of())));
@@ -120,12 +121,21 @@ public final class RemoteGuards implements PeerGuards {
     return openAt(requests);
   }
 
-  /** The member that owns the partition, if it is not this one and this one does not serve it. */
-  private Optional<String> remoteOwner(ClusterView view, int partition) {
+  /**
+   * The members that may serve the partition while this node writes it: none if this node serves it
+   * (its own tickets guard it); its owner in the view; and while the view names this node but its lease
+   * is still held elsewhere (PENDING), every other member, since the previous holder is among them.
+   */
+  private List<String> guardedAt(ClusterView view, int partition) {
     if (ownership.route(partition).kind() == Route.Kind.SERVE) {
-      return Optional.empty();
+      return List.of();
     }
-    return view.owner(partition).map(NodeInfo::id).filter(id -> !id.equals(ownership.localId()));
+    String me = ownership.localId();
+    Optional<NodeInfo> owner = view.owner(partition);
+    if (owner.isPresent() && !owner.get().id().equals(me)) {
+      return List.of(owner.get().id());
+    }
+    return view.members().stream().map(NodeInfo::id).filter(id -> !id.equals(me)).toList();
   }
 
   private Future<Held> openAt(Map<String, GuardRequest> requests) {

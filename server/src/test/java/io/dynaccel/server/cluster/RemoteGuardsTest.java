@@ -37,8 +37,8 @@ class RemoteGuardsTest {
   private static final NodeInfo B = new NodeInfo("b", URI.create("http://127.0.0.1:2"));
 
   private final Vertx vertx = Vertx.vertx();
-  private final Member a = new Member(A);
-  private final Member b = new Member(B);
+  private final Member a = new Member(A, true);
+  private final Member b = new Member(B, true);
 
   @AfterEach
   void closeVertx() throws Exception {
@@ -86,6 +86,20 @@ class RemoteGuardsTest {
   }
 
   @Test
+  void openItems_whenPartitionMovingToThisNode_guardsAtEveryOtherMember() throws Exception {
+    Member pending = new Member(A, false);
+    await(b.guards.start());
+    ItemKey key = keyOwnedBy("a");
+    assertThat(pending.ownership.route(Partitions.of(key)).kind()).isEqualTo(Route.Kind.PENDING);
+    assertThat(b.items.completeFill(b.items.beginFill(key), item("held-by-previous-owner"))).isTrue();
+
+    PeerGuards.Held held = await(pending.guards.openItems(List.of(key)));
+
+    assertThat(b.items.get(key)).isNull();
+    await(held.close(GuardOutcome.APPLIED));
+  }
+
+  @Test
   void openItems_whenOwnerDoesNotAnswer_failsWithInternalServerError() {
     ItemKey key = keyOwnedBy("b");
 
@@ -129,8 +143,8 @@ class RemoteGuardsTest {
     final GuardMeters meters = GuardMeters.register(new SimpleMeterRegistry());
     final RemoteGuards guards;
 
-    Member(NodeInfo self) {
-      members = new StaticMembers(self.id());
+    Member(NodeInfo self, boolean leasesGranted) {
+      members = new StaticMembers(self.id(), leasesGranted);
       ownership = new Ownership(members, Duration.ZERO, Duration.ZERO, System::nanoTime);
       ownership.serveAs(self);
       ownership.reconcile();
@@ -138,13 +152,15 @@ class RemoteGuardsTest {
     }
   }
 
-  /** Two members that both serve, every lease free for whoever asks: the view, not the leases, is under test. */
+  /** Two members that both serve, every lease granted to whoever asks (or to nobody): the view, not the leases, is under test. */
   private static final class StaticMembers implements Members {
     private final String localId;
+    private final boolean leasesGranted;
     volatile boolean quorum = true;
 
-    StaticMembers(String localId) {
+    StaticMembers(String localId, boolean leasesGranted) {
       this.localId = localId;
+      this.leasesGranted = leasesGranted;
     }
 
     @Override
@@ -189,7 +205,7 @@ class RemoteGuardsTest {
 
         @Override
         public long grant(int partition, LeaseTable.Lease expected, String holder) {
-          return 1;
+          return leasesGranted ? 1 : 0;
         }
 
         @Override
