@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,28 @@ class ClusterGuardsIT {
   }
 
   @Test
+  void putItem_whenTableOwnedElsewhere_opensOneGuardThereAndPrintsItsCost() throws Exception {
+    int tableOwner = servingNode(Partitions.ofTable(TABLE));
+    int other = 1 - tableOwner;
+    int writes = 100;
+    List<String> local = keysServedBy(tableOwner, "cost-local-", writes);
+    List<String> remote = keysServedBy(other, "cost-remote-", writes);
+    double openedAtOwner = metric(nodes.get(tableOwner), "dynaccel_cluster_guards_opened_total");
+    double openedAtOther = metric(nodes.get(other), "dynaccel_cluster_guards_opened_total");
+
+    long[] localNanos = timedPuts(tableOwner, local);
+    long[] remoteNanos = timedPuts(other, remote);
+
+    // Each write through its owner guards the table owner's Scans, which is a remote call only from the other node.
+    assertThat(metric(nodes.get(tableOwner), "dynaccel_cluster_guards_opened_total") - openedAtOwner).isEqualTo(writes);
+    assertThat(metric(nodes.get(other), "dynaccel_cluster_guards_opened_total") - openedAtOther).isZero();
+    assertThat(value(other, remote.get(writes - 1))).isEqualTo("cost");
+    System.out.printf("PutItem through its owner, %d calls each: table owner local p50 %.2f ms p99 %.2f ms;"
+        + " table owner remote (guard opened and closed there) p50 %.2f ms p99 %.2f ms%n",
+        writes, millis(localNanos, 0.50), millis(localNanos, 0.99), millis(remoteNanos, 0.50), millis(remoteNanos, 0.99));
+  }
+
+  @Test
   void purge_whenThroughOneAdminPort_emptiesEveryMember() throws Exception {
     for (int i = 0; i < nodes.size(); i++) {
       String id = keyServedBy(i, "purge-");
@@ -190,6 +213,28 @@ class ClusterGuardsIT {
     return IntStream.range(0, 10_000).mapToObj(i -> prefix + i)
         .filter(id -> served.contains(partitionOf(id)))
         .findFirst().orElseThrow();
+  }
+
+  private static List<String> keysServedBy(int index, String prefix, int count) throws Exception {
+    Set<Integer> served = ownedPartitions(nodes.get(index));
+    return IntStream.range(0, 100_000).mapToObj(i -> prefix + i)
+        .filter(id -> served.contains(partitionOf(id)))
+        .limit(count).toList();
+  }
+
+  private static long[] timedPuts(int node, List<String> ids) {
+    long[] nanos = new long[ids.size()];
+    for (int i = 0; i < ids.size(); i++) {
+      long start = System.nanoTime();
+      put(node, ids.get(i), "cost");
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return nanos;
+  }
+
+  private static double millis(long[] sorted, double quantile) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e6;
   }
 
   private static int servingNode(int partition) throws Exception {
