@@ -28,6 +28,17 @@ record GuardRequest(List<ItemKey> keys, List<QueryScope> scopes, List<String> ta
     return new GuardRequest(List.of(), List.of(), tables);
   }
 
+  /** This guard and {@code other} as one. */
+  GuardRequest plus(GuardRequest other) {
+    List<ItemKey> allKeys = new ArrayList<>(keys);
+    allKeys.addAll(other.keys);
+    List<QueryScope> allScopes = new ArrayList<>(scopes);
+    allScopes.addAll(other.scopes);
+    List<String> allTables = new ArrayList<>(tables);
+    allTables.addAll(other.tables);
+    return new GuardRequest(allKeys, allScopes, allTables);
+  }
+
   boolean isEmpty() {
     return keys.isEmpty() && scopes.isEmpty() && tables.isEmpty();
   }

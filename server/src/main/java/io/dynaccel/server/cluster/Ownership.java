@@ -182,8 +182,10 @@ public final class Ownership {
         if (self != null && !leaving && !me.equals(self.id())) {
           self = new NodeInfo(me, self.api());
         }
-        if (self != null && !leaving && !members.serving().containsKey(me)) {
-          members.announce(self);
+        if (self != null && !leaving) {
+          if (!members.serving().containsKey(me)) {
+            members.announce(self);
+          }
           announced = true;
         } else if (leaving && announced) {
           members.withdraw();

@@ -142,40 +142,67 @@ public final class RemoteGuards implements PeerGuards {
     if (requests.isEmpty()) {
       return Future.succeededFuture(Held.NOTHING);
     }
-    List<String> members = new ArrayList<>(requests.keySet());
-    List<Future<Long>> opening = members.stream().map(member -> open(member, requests.get(member))).toList();
-    return Future.join(opening).transform(all -> {
-      Map<String, Long> handles = new LinkedHashMap<>();
-      Throwable failure = null;
-      for (int i = 0; i < members.size(); i++) {
-        if (opening.get(i).succeeded()) {
-          handles.put(members.get(i), opening.get(i).result());
-        } else if (failure == null) {
-          failure = opening.get(i).cause();
-        }
+    List<Opened> opened = new ArrayList<>();
+    return openEach(requests, opened).compose(notHolding -> {
+      // An owner in the view that does not hold the lease yet cannot vouch that nobody serves the
+      // partition: its previous holder may still, for a reconcile tick. Guard at every member then.
+      Map<String, GuardRequest> everywhere = new LinkedHashMap<>();
+      for (String member : notHolding) {
+        GuardRequest request = requests.get(member);
+        ownership.view().members().stream().map(NodeInfo::id)
+            .filter(id -> !id.equals(member) && !id.equals(ownership.localId()))
+            .forEach(id -> everywhere.merge(id, request, GuardRequest::plus));
       }
-      Held held = outcome -> closeAll(handles, outcome);
-      if (failure == null) {
+      return everywhere.isEmpty() ? Future.succeededFuture(List.<String>of()) : openEach(everywhere, opened);
+    }).transform(done -> {
+      Held held = outcome -> closeAll(opened, outcome);
+      if (done.succeeded()) {
         return Future.succeededFuture(held);
       }
-      Throwable cause = failure;
+      Throwable cause = done.cause();
       // Nothing was sent: the guards opened so far are closed as a refused write.
       return held.close(GuardOutcome.REJECTED).transform(closed -> Future.failedFuture(DynamoDbException.internal(
           "A member of the accelerator cluster could not guard this write (" + cause.getMessage() + "); nothing was sent to DynamoDB")));
     });
   }
 
-  private Future<Long> open(String member, GuardRequest request) {
-    JsonObject body = new JsonObject().put("op", "open").put("guard", request.toJson());
-    return vertx.eventBus().<JsonObject>request(ADDRESS + member, body, delivery).map(reply -> reply.body().getLong("handle"));
+  /** A guard opened at a member, to be closed there. */
+  private record Opened(String member, long handle) {
   }
 
-  private Future<Void> closeAll(Map<String, Long> handles, GuardOutcome outcome) {
+  /** Opens each request at its member, adding what opened to {@code opened}; yields the members that do not hold what they guard. */
+  private Future<List<String>> openEach(Map<String, GuardRequest> requests, List<Opened> opened) {
+    List<String> members = new ArrayList<>(requests.keySet());
+    List<Future<JsonObject>> opening = members.stream().map(member -> open(member, requests.get(member))).toList();
+    return Future.join(opening).transform(all -> {
+      List<String> notHolding = new ArrayList<>();
+      Throwable failure = null;
+      for (int i = 0; i < members.size(); i++) {
+        if (opening.get(i).succeeded()) {
+          JsonObject reply = opening.get(i).result();
+          opened.add(new Opened(members.get(i), reply.getLong("handle")));
+          if (!reply.getBoolean("holds", true)) {
+            notHolding.add(members.get(i));
+          }
+        } else if (failure == null) {
+          failure = opening.get(i).cause();
+        }
+      }
+      return failure == null ? Future.succeededFuture(notHolding) : Future.failedFuture(failure);
+    });
+  }
+
+  private Future<JsonObject> open(String member, GuardRequest request) {
+    JsonObject body = new JsonObject().put("op", "open").put("guard", request.toJson());
+    return vertx.eventBus().<JsonObject>request(ADDRESS + member, body, delivery).map(Message::body);
+  }
+
+  private Future<Void> closeAll(List<Opened> opened, GuardOutcome outcome) {
     List<Future<Message<JsonObject>>> closing = new ArrayList<>();
-    handles.forEach((member, handle) -> closing.add(vertx.eventBus().<JsonObject>request(ADDRESS + member,
-        new JsonObject().put("op", "close").put("handle", handle).put("outcome", outcome.name()), delivery)
-        .onFailure(e -> LOG.warn("Member {} did not confirm closing write guard {} ({}); it closes the guard itself when it expires", member, handle,
-            e.getMessage()))));
+    opened.forEach(guard -> closing.add(vertx.eventBus().<JsonObject>request(ADDRESS + guard.member(),
+        new JsonObject().put("op", "close").put("handle", guard.handle()).put("outcome", outcome.name()), delivery)
+        .onFailure(e -> LOG.warn("Member {} did not confirm closing write guard {} ({}); it closes the guard itself when it expires", guard.member(),
+            guard.handle(), e.getMessage()))));
     // A close that is lost is not the write's failure: the owner dropped what the guard covers when it opened.
     return Future.join(closing).<Void>mapEmpty().otherwiseEmpty();
   }
@@ -184,13 +211,24 @@ public final class RemoteGuards implements PeerGuards {
     JsonObject body = message.body();
     switch (body.getString("op", "")) {
       case "open" -> {
-        long handle = book.open(GuardRequest.fromJson(body.getJsonObject("guard")));
+        GuardRequest request = GuardRequest.fromJson(body.getJsonObject("guard"));
+        long handle = book.open(request);
         meters.opened().increment();
-        message.reply(new JsonObject().put("handle", handle));
+        message.reply(new JsonObject().put("handle", handle).put("holds", holds(request)));
       }
       case "close" -> message.reply(new JsonObject().put("closed", book.close(body.getLong("handle"), GuardOutcome.valueOf(body.getString("outcome")))));
       default -> message.fail(400, "unknown guard operation " + body.getString("op"));
     }
+  }
+
+  /** Whether this member holds the leases of everything {@code request} guards, so that nobody else serves it. */
+  private boolean holds(GuardRequest request) {
+    return request.keys().stream().allMatch(key -> serves(Partitions.of(key)))
+        && request.scopes().stream().allMatch(scope -> serves(Partitions.ofTable(scope.table())));
+  }
+
+  private boolean serves(int partition) {
+    return ownership.route(partition).kind() == Route.Kind.SERVE;
   }
 
   private static DynamoDbException noQuorum() {

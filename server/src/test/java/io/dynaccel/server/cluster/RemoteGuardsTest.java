@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ class RemoteGuardsTest {
 
   private static final NodeInfo A = new NodeInfo("a", URI.create("http://127.0.0.1:1"));
   private static final NodeInfo B = new NodeInfo("b", URI.create("http://127.0.0.1:2"));
+  private static final NodeInfo C = new NodeInfo("c", URI.create("http://127.0.0.1:3"));
 
   private final Vertx vertx = Vertx.vertx();
   private final Member a = new Member(A, true);
@@ -83,6 +85,28 @@ class RemoteGuardsTest {
     PeerGuards.Held held = await(a.guards.openItems(List.of(key)));
 
     assertThat(held).isSameAs(PeerGuards.Held.NOTHING);
+  }
+
+  @Test
+  void openItems_whenTheOwnerInTheViewDoesNotHoldTheLeaseYet_guardsAtEveryOtherMemberToo() throws Exception {
+    List<NodeInfo> three = List.of(A, B, C);
+    Member writer = new Member(A, true, three);
+    Member pendingOwner = new Member(B, false, three);
+    Member previousHolder = new Member(C, true, three);
+    await(pendingOwner.guards.start());
+    await(previousHolder.guards.start());
+    ClusterView view = writer.ownership.view();
+    ItemKey key = IntStream.range(0, 1000).mapToObj(i -> new ItemKey("T", "S2:k" + i, ""))
+        .filter(k -> view.owns("b", Partitions.of(k)) && view.owns("a", Partitions.ofTable("T"))).findFirst().orElseThrow();
+    assertThat(pendingOwner.ownership.route(Partitions.of(key)).kind()).isEqualTo(Route.Kind.PENDING);
+    // Until its next reconcile, the previous holder may still serve what it cached.
+    assertThat(previousHolder.items.completeFill(previousHolder.items.beginFill(key), item("held-by-previous-holder"))).isTrue();
+
+    PeerGuards.Held held = await(writer.guards.openItems(List.of(key)));
+
+    assertThat(previousHolder.items.get(key)).isNull();
+    assertThat(previousHolder.meters.opened().count()).isEqualTo(1);
+    await(held.close(GuardOutcome.APPLIED));
   }
 
   @Test
@@ -144,7 +168,11 @@ class RemoteGuardsTest {
     final RemoteGuards guards;
 
     Member(NodeInfo self, boolean leasesGranted) {
-      members = new StaticMembers(self.id(), leasesGranted);
+      this(self, leasesGranted, List.of(A, B));
+    }
+
+    Member(NodeInfo self, boolean leasesGranted, List<NodeInfo> all) {
+      members = new StaticMembers(self.id(), leasesGranted, all);
       ownership = new Ownership(members, Duration.ZERO, Duration.ZERO, System::nanoTime);
       ownership.serveAs(self);
       ownership.reconcile();
@@ -156,11 +184,13 @@ class RemoteGuardsTest {
   private static final class StaticMembers implements Members {
     private final String localId;
     private final boolean leasesGranted;
+    private final List<NodeInfo> all;
     volatile boolean quorum = true;
 
-    StaticMembers(String localId, boolean leasesGranted) {
+    StaticMembers(String localId, boolean leasesGranted, List<NodeInfo> all) {
       this.localId = localId;
       this.leasesGranted = leasesGranted;
+      this.all = all;
     }
 
     @Override
@@ -170,7 +200,7 @@ class RemoteGuardsTest {
 
     @Override
     public Set<String> memberIds() {
-      return Set.of(A.id(), B.id());
+      return all.stream().map(NodeInfo::id).collect(Collectors.toSet());
     }
 
     @Override
@@ -180,7 +210,7 @@ class RemoteGuardsTest {
 
     @Override
     public Map<String, NodeInfo> serving() {
-      return Map.of(A.id(), A, B.id(), B);
+      return all.stream().collect(Collectors.toMap(NodeInfo::id, node -> node));
     }
 
     @Override
