@@ -35,9 +35,11 @@ public final class ClusterNode {
   private final HazelcastInstance hazelcast;
   private final Ownership ownership;
   private final ScheduledExecutorService reconciler;
+  private final HopToken hopToken;
 
-  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler) {
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler, HopToken hopToken) {
     this.vertx = vertx;
+    this.hopToken = hopToken;
     this.hazelcast = hazelcast;
     this.ownership = ownership;
     this.reconciler = reconciler;
@@ -52,7 +54,9 @@ public final class ClusterNode {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.of(config));
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
         .setClusterPublicHost(config.host()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
+    // The token is read from the cluster on a worker: a Hazelcast call may take a network round trip.
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().compose(vertx -> vertx.executeBlocking(
+        () -> HopToken.join(manager.getHazelcastInstance())).map(hopToken -> {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);
       Ownership ownership = new Ownership(members, freshness, System::nanoTime);
@@ -61,12 +65,12 @@ public final class ClusterNode {
         thread.setDaemon(true);
         return thread;
       });
-      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler);
+      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler, hopToken);
       node.start(members);
       LOG.info("Joined cluster '{}' as member {} ({} member(s) now)", config.name(), ownership.localId(),
           hazelcast.getCluster().getMembers().size());
       return node;
-    });
+    }));
   }
 
   private void start(HazelcastMembers events) {
@@ -90,6 +94,11 @@ public final class ClusterNode {
   /** Which partitions this node owns. */
   public Ownership ownership() {
     return ownership;
+  }
+
+  /** The cluster's secret that marks calls forwarded between members. */
+  public HopToken hopToken() {
+    return hopToken;
   }
 
   /** Joins ownership: from now on this node may own partitions; other members forward to {@code api}. */
