@@ -2,7 +2,7 @@ package io.dynaccel.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.protocol.JsonCodec;
@@ -119,10 +119,10 @@ final class BatchAnswers {
       if (existing == null) {
         into.set(field.getKey(), value.deepCopy());
       } else if (existing.isNumber() && value.isNumber()) {
-        // Whole units stay whole (as the parts wrote them); otherwise DynamoDB's fractional units add up.
+        // Whole units stay whole (as the parts wrote them); fractional ones add up exactly, in decimal.
         into.set(field.getKey(), existing.isIntegralNumber() && value.isIntegralNumber()
             ? LongNode.valueOf(existing.longValue() + value.longValue())
-            : DoubleNode.valueOf(existing.doubleValue() + value.doubleValue()));
+            : DecimalNode.valueOf(existing.decimalValue().add(value.decimalValue())));
       } else if (existing instanceof ObjectNode nested && value.isObject()) {
         sum(nested, value);
       }

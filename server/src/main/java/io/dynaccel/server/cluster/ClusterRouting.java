@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.cache.ItemKey;
-import io.dynaccel.server.item.AttributeValues;
-import io.dynaccel.server.item.ItemSize;
+import io.dynaccel.server.expression.LocalWrites;
+import io.dynaccel.server.expression.ParsedExpressions;
+import io.dynaccel.server.expression.WriteOutcome;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.DynamoDbException;
@@ -84,6 +85,8 @@ public final class ClusterRouting implements OperationHandler {
   private static final int MAX_BATCH_WRITES = 25;
   /** The part of a batch this node runs itself; owners' parts are named by their ids. */
   private static final String HERE = "";
+  /** Checks only: puts and deletes with no expressions, so nothing is parsed or kept. */
+  private static final LocalWrites CHECKS = new LocalWrites(new ParsedExpressions(1));
 
   private final OperationHandler local;
   private final RouteTable routes;
@@ -457,22 +460,17 @@ public final class ClusterRouting implements OperationHandler {
     }
     KeySchema schema = table.metadata().key();
     JsonNode put = request.get("PutRequest");
-    if (put != null) {
-      if (put.size() != 1 || !(put.get("Item") instanceof ObjectNode item) || ItemSize.of(item) > ItemSize.MAX_BYTES) {
-        return null;
-      }
-      try {
-        AttributeValues.normalizeItem(item);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-      return schema.keyOfItem(table.table(), item);
-    }
     JsonNode delete = request.get("DeleteRequest");
-    if (delete == null || delete.size() != 1) {
-      return null;
+    // The write-back engine's own checks of a PutItem or DeleteItem: DynamoDB's for attribute values, key sizes and item size.
+    if (put != null && put.size() == 1 && put.get("Item") instanceof ObjectNode item) {
+      ObjectNode asPut = JsonCodec.object().put("TableName", table.table()).set("Item", item);
+      return CHECKS.putItem(asPut, schema, null) instanceof WriteOutcome.Applied ? schema.keyOfItem(table.table(), item) : null;
     }
-    return schema.keyOf(table.table(), delete.get("Key"));
+    if (delete != null && delete.size() == 1 && delete.get("Key") instanceof ObjectNode key) {
+      ObjectNode asDelete = JsonCodec.object().put("TableName", table.table()).set("Key", key);
+      return CHECKS.deleteItem(asDelete, schema, null) instanceof WriteOutcome.Applied ? schema.keyOf(table.table(), key) : null;
+    }
+    return null;
   }
 
   private static ObjectNode batchWriteItems(List<Keyed> writes) {
