@@ -252,11 +252,14 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     String[] operation = {"Unknown"};
     Future<ApiResponse> answer;
     try {
-      ApiRequest request = RequestDecoder.decode(http.headers(), http.query(), body);
-      operation[0] = request.operation();
+      ApiRequest request;
       if (hop.accepts(http.headers().get(HopToken.HEADER))) {
-        request = request.asForwarded();
+        // The member that forwarded it checked the client's signature and rights already.
+        request = RequestDecoder.decodeForwarded(http.headers(), body);
+        operation[0] = request.operation();
       } else {
+        request = RequestDecoder.decode(http.headers(), http.query(), body);
+        operation[0] = request.operation();
         authenticator.authenticate(http.path(), http.query(), http.headers(), request);
       }
       answer = router.handle(request);

@@ -18,9 +18,4 @@ public record ApiRequest(String operation, Buffer body, ObjectNode json, boolean
   public ApiRequest(String operation, Buffer body, ObjectNode json) {
     this(operation, body, json, false);
   }
-
-  /** This call, marked as forwarded by another member. */
-  public ApiRequest asForwarded() {
-    return new ApiRequest(operation, body, json, true);
-  }
 }

@@ -140,6 +140,11 @@ class ClusterRoutingTest {
     return new ApiRequest(operation, Buffer.buffer(body), (ObjectNode) JsonCodec.read(body.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** The call as another member forwards it. */
+  private static ApiRequest forwarded(ApiRequest request) {
+    return new ApiRequest(request.operation(), request.body(), request.json(), true);
+  }
+
   private static int partitionOf(String pk) {
     return Partitions.of(SCHEMA.keyOf("T", JsonCodec.object().set("pk", JsonCodec.object().put("S", pk))));
   }
@@ -208,7 +213,7 @@ class ClusterRoutingTest {
   void getItem_whenForwardedHereButOwnedElsewhere_answersHereWithoutASecondHop() throws Exception {
     routes.set.put(partitionOf("a"), Route.forward(B));
 
-    ApiResponse answer = await(routing.handle(call("GetItem", "{'TableName':'T','Key':{'pk':{'S':'a'}}}").asForwarded()));
+    ApiResponse answer = await(routing.handle(forwarded(call("GetItem", "{'TableName':'T','Key':{'pk':{'S':'a'}}}"))));
 
     assertThat(body(answer).get("by").asText()).isEqualTo("here");
     assertThat(sent).isEmpty();
@@ -306,7 +311,7 @@ class ClusterRoutingTest {
   void putItem_whenForwardedHereButOwnedElsewhere_waitsForTheLeaseInsteadOfForwarding() {
     routes.set.put(partitionOf("a"), Route.forward(B));
 
-    assertThatThrownBy(() -> await(routing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}").asForwarded())))
+    assertThatThrownBy(() -> await(routing.handle(forwarded(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}")))))
         .cause().isInstanceOf(DynamoDbException.class);
     assertThat(sent).isEmpty();
     assertThat(local).isEmpty();
