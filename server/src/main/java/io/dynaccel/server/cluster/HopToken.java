@@ -1,7 +1,11 @@
 package io.dynaccel.server.cluster;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -30,12 +34,17 @@ public final class HopToken {
   /** No cluster: no call is ever taken as forwarded. */
   public static final HopToken NONE = new HopToken(null);
 
-  private final String token;
-  private final byte[] bytes;
+  /** The token's text and bytes, replaced together when the cluster's entry changes. */
+  private volatile Secret secret;
+
+  private record Secret(String text, byte[] bytes) {
+    static Secret of(String text) {
+      return text == null ? null : new Secret(text, text.getBytes(StandardCharsets.US_ASCII));
+    }
+  }
 
   private HopToken(String token) {
-    this.token = token;
-    this.bytes = token == null ? null : token.getBytes(StandardCharsets.US_ASCII);
+    this.secret = Secret.of(token);
   }
 
   /** A token with this text, as read from the cluster. */
@@ -50,24 +59,54 @@ public final class HopToken {
     return HexFormat.of().formatHex(secret);
   }
 
-  /** The cluster's token: this member's fresh one if it is the first to offer one, else the one already there. Blocks. */
+  /**
+   * The cluster's token: this member's fresh one if it is the first to offer one, else the one already
+   * there. Blocks. It follows the cluster's entry afterwards: two halves of a cluster that formed apart
+   * (each with its own token) and merged keep one entry, and every member then uses that one.
+   */
   static HopToken join(HazelcastInstance hazelcast) {
     IMap<String, String> map = hazelcast.getMap(MAP);
     String offered = random();
+    HopToken token = new HopToken(offered);
+    map.addEntryListener(new Follower(token), KEY, true);
     String existing = map.putIfAbsent(KEY, offered);
-    return of(existing != null ? existing : offered);
-  }
-
-  /** The header value a member sends. */
-  String value() {
-    if (token == null) {
-      throw new IllegalStateException("no hop token outside a cluster");
+    if (existing != null) {
+      token.secret = Secret.of(existing);
     }
     return token;
   }
 
+  private record Follower(HopToken token) implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+      EntryMergedListener<String, String> {
+
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      token.secret = Secret.of(event.getValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      entryAdded(event);
+    }
+
+    @Override
+    public void entryMerged(EntryEvent<String, String> event) {
+      entryAdded(event);
+    }
+  }
+
+  /** The header value a member sends. */
+  String value() {
+    Secret current = secret;
+    if (current == null) {
+      throw new IllegalStateException("no hop token outside a cluster");
+    }
+    return current.text();
+  }
+
   /** Whether {@code header} is the cluster's token; compared in constant time, so timing tells nothing of it. */
   public boolean accepts(String header) {
-    return bytes != null && header != null && MessageDigest.isEqual(bytes, header.getBytes(StandardCharsets.US_ASCII));
+    Secret current = secret;
+    return current != null && header != null && MessageDigest.isEqual(current.bytes(), header.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -11,7 +11,7 @@ import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -264,6 +264,21 @@ class ClusterRoutingIT {
       compare(node, "Scan", "{'TableName':'$T','FilterExpression':'begins_with(id, :p)','ExpressionAttributeValues':{':p':{'S':'query-'}}}");
     }
     assertThat(differences).isEmpty();
+  }
+
+  @Test
+  void call_withAWrongHopToken_isAuthenticatedAsAnyClientsIs() throws Exception {
+    byte[] body = ("{\"TableName\":\"" + CLUSTERED + "\",\"Key\":{\"id\":{\"S\":\"hop\"}}}").getBytes(StandardCharsets.UTF_8);
+    String[] unsigned = {"Content-Type", "application/x-amz-json-1.0", "X-Amz-Target", RawHttp.TARGET_PREFIX + "GetItem", "x-dynaccel-hop", "0".repeat(64)};
+
+    RawHttp.Answer direct = RawHttp.send(upstream.emulator().endpoint(), "POST", "/", body, unsigned);
+    for (NodeProcess node : nodes) {
+      RawHttp.Answer answer = RawHttp.send(node.endpoint(), "POST", "/", body, unsigned);
+
+      assertThat(answer.status()).isEqualTo(400).isEqualTo(direct.status());
+      assertThat(answer.type()).endsWith("#MissingAuthenticationTokenException").isEqualTo(direct.type());
+      assertThat(answer.message()).isEqualTo(direct.message());
+    }
   }
 
   @Test
