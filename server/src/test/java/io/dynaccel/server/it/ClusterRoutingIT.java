@@ -26,7 +26,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * DynamoDB directly on {@value #DIRECT} and through a node on {@value #CLUSTERED}, and the answers must
  * be the same JSON (batch answers with the table's name mapped, and their unordered lists sorted).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRoutingIT {
 
   private static final String DIRECT = "RoutedDirect";
@@ -279,6 +283,30 @@ class ClusterRoutingIT {
       assertThat(answer.type()).endsWith("#MissingAuthenticationTokenException").isEqualTo(direct.type());
       assertThat(answer.message()).isEqualTo(direct.message());
     }
+  }
+
+  /** Last: it kills a member. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void memberKilled_writesThroughTheOthersWaitForTheNewOwnerAndReadsStayCoherent() throws Exception {
+    NodeProcess writer = nodes.get(1);
+    NodeProcess reader = nodes.get(2);
+    for (int k = 0; k < 20; k++) {
+      RawHttp.call(reader.endpoint(), "GetItem", "{\"TableName\":\"" + CLUSTERED + "\",\"Key\":{\"id\":{\"S\":\"killed-" + k + "\"}}}");
+    }
+    nodes.get(0).kill9();
+    long slowest = 0;
+    for (int k = 0; k < 20; k++) {
+      String key = "{\"id\":{\"S\":\"killed-" + k + "\"}}";
+      long began = System.nanoTime();
+      RawHttp.Answer written = RawHttp.call(writer.endpoint(), "PutItem",
+          "{\"TableName\":\"" + CLUSTERED + "\",\"Item\":{\"id\":{\"S\":\"killed-" + k + "\"},\"after\":{\"BOOL\":true}}}");
+      slowest = Math.max(slowest, System.nanoTime() - began);
+      assertThat(written.status()).as(written.toString()).isEqualTo(200);
+      RawHttp.Answer read = RawHttp.call(reader.endpoint(), "GetItem", "{\"TableName\":\"" + CLUSTERED + "\",\"Key\":" + key + "}");
+      assertThat(read.json().at("/Item/after/BOOL").asBoolean()).as("key %d: %s", k, read).isTrue();
+    }
+    System.out.printf("ClusterRoutingIT: slowest write after the kill took %d ms%n", slowest / 1_000_000);
   }
 
   @Test
