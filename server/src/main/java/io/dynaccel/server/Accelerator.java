@@ -8,6 +8,7 @@ import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.api.DirtyFirst;
+import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.auth.RequestAuthenticator;
@@ -15,11 +16,15 @@ import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cluster.ClusterAdmin;
+import io.dynaccel.server.cluster.ClusterRouting;
+import io.dynaccel.server.cluster.Forwarder;
 import io.dynaccel.server.cluster.GuardMeters;
+import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.cluster.Ownership;
 import io.dynaccel.server.cluster.OwnershipFence;
 import io.dynaccel.server.cluster.Partitions;
 import io.dynaccel.server.cluster.RemoteGuards;
+import io.dynaccel.server.cluster.RouteTable;
 import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.query.QueryCache;
@@ -73,6 +78,7 @@ final class Accelerator {
   private final WriteBackPath writeBack;
   private final RemoteGuards remoteGuards;
   private final ClusterAdmin clusterAdmin;
+  private final Forwarder forwarder;
   private String writeBackDeployment;
 
   /**
@@ -82,9 +88,10 @@ final class Accelerator {
    *     log holds records from an earlier run that must be replayed and flushed
    * @param upstreamTrust the CAs accepted for DynamoDB's certificate
    * @param ownership the partitions this node owns in its cluster, or null if it runs alone
+   * @param hop the cluster's token for calls forwarded between members ({@link HopToken#NONE} alone)
    */
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust,
-      Ownership ownership) {
+      Ownership ownership, HopToken hop) {
     UpstreamConfig up = config.upstream();
     Duration guardRetention = guardRetention(up);
     Fence fence = ownership == null ? Fence.ALONE : new OwnershipFence(ownership, System::nanoTime);
@@ -148,8 +155,17 @@ final class Accelerator {
         .route(new DirtyFirst(new StatementHandler(upstream, tableWrites), dirty), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new DirtyFirst(new SchemaChangeHandler(schemas, tableWrites), dirty), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
-    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
-        metrics, config.server().maxRequestBytes(), up.region());
+    OperationHandler handlers = router;
+    if (ownership != null) {
+      // The owner waits for its lease at most the request timeout before it calls DynamoDB, which takes at most as long.
+      this.forwarder = Forwarder.create(vertx, config.tls(), hop, up.requestTimeout().multipliedBy(2), up.maxConnections());
+      handlers = new ClusterRouting(router, RouteTable.of(ownership), schemas::lookup, forwarder::forward, vertx, metrics.registry(),
+          up.requestTimeout(), System::nanoTime);
+    } else {
+      this.forwarder = null;
+    }
+    this.api = new ApiEndpoint(new SchemaWatch(handlers, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
+        hop, metrics, config.server().maxRequestBytes(), up.region());
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
@@ -222,6 +238,9 @@ final class Accelerator {
     stopped = stopped.eventually(clusterAdmin::stop);
     return stopped.eventually(() -> {
       upstream.close();
+      if (forwarder != null) {
+        forwarder.close();
+      }
       return Future.succeededFuture();
     });
   }

@@ -1,6 +1,7 @@
 package io.dynaccel.server.api;
 
 import io.dynaccel.server.auth.RequestAuthenticator;
+import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
@@ -72,6 +73,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
 
   private final OperationHandler router;
   private final RequestAuthenticator authenticator;
+  private final HopToken hop;
   private final DynaccelMetrics metrics;
   private final int maxRequestBytes;
   private final FixedAnswer health;
@@ -98,7 +100,19 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
    */
   public ApiEndpoint(OperationHandler router, RequestAuthenticator authenticator, DynaccelMetrics metrics,
       int maxRequestBytes, String region) {
+    this(router, authenticator, HopToken.NONE, metrics, maxRequestBytes, region);
+  }
+
+  /**
+   * Creates the endpoint of a member of a cluster.
+   *
+   * @param hop the cluster's token: a call carrying it was forwarded by a member, which authenticated
+   *     it already, so it is not authenticated again and is marked {@link ApiRequest#forwarded()}
+   */
+  public ApiEndpoint(OperationHandler router, RequestAuthenticator authenticator, HopToken hop, DynaccelMetrics metrics,
+      int maxRequestBytes, String region) {
     this.router = router;
+    this.hop = hop;
     this.authenticator = authenticator;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
@@ -238,9 +252,16 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     String[] operation = {"Unknown"};
     Future<ApiResponse> answer;
     try {
-      ApiRequest request = RequestDecoder.decode(http.headers(), http.query(), body);
-      operation[0] = request.operation();
-      authenticator.authenticate(http.path(), http.query(), http.headers(), request);
+      ApiRequest request;
+      if (hop.accepts(http.headers().get(HopToken.HEADER))) {
+        // The member that forwarded it checked the client's signature and rights already.
+        request = RequestDecoder.decodeForwarded(http.headers(), body);
+        operation[0] = request.operation();
+      } else {
+        request = RequestDecoder.decode(http.headers(), http.query(), body);
+        operation[0] = request.operation();
+        authenticator.authenticate(http.path(), http.query(), http.headers(), request);
+      }
       answer = router.handle(request);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);

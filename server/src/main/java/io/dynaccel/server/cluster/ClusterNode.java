@@ -37,9 +37,11 @@ public final class ClusterNode {
   private final HazelcastInstance hazelcast;
   private final Ownership ownership;
   private final ScheduledExecutorService reconciler;
+  private final HopToken hopToken;
 
-  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler) {
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler, HopToken hopToken) {
     this.vertx = vertx;
+    this.hopToken = hopToken;
     this.hazelcast = hazelcast;
     this.ownership = ownership;
     this.reconciler = reconciler;
@@ -59,7 +61,9 @@ public final class ClusterNode {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
         .setClusterPublicHost(config.host()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
+    // The token is read from the cluster on a worker: a Hazelcast call may take a network round trip.
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().compose(vertx -> vertx.executeBlocking(
+        () -> HopToken.join(manager.getHazelcastInstance())).map(hopToken -> {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);
       Ownership ownership = new Ownership(members, freshness, System::nanoTime);
@@ -68,12 +72,12 @@ public final class ClusterNode {
         thread.setDaemon(true);
         return thread;
       });
-      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler);
+      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler, hopToken);
       node.start(members);
       LOG.info("Joined cluster '{}' as member {} ({} member(s) now)", config.name(), ownership.localId(),
           hazelcast.getCluster().getMembers().size());
       return node;
-    });
+    }));
   }
 
   private void start(HazelcastMembers events) {
@@ -108,6 +112,11 @@ public final class ClusterNode {
   /** Which partitions this node owns. */
   public Ownership ownership() {
     return ownership;
+  }
+
+  /** The cluster's secret that marks calls forwarded between members. */
+  public HopToken hopToken() {
+    return hopToken;
   }
 
   /** Joins ownership: from now on this node may own partitions; other members forward to {@code api}. */
