@@ -7,6 +7,7 @@ import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.api.ClusterMap;
 import io.dynaccel.server.api.DirtyFirst;
 import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.api.PassThrough;
@@ -120,7 +121,7 @@ final class Accelerator {
         .route(new DirtyFirst(new SchemaChangeHandler(schemas, tableWrites), dirty), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     this.api = new ApiEndpoint(new SchemaWatch(router, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
-        metrics, config.server().maxRequestBytes(), up.region());
+        metrics, config.server().maxRequestBytes(), up.region(), ClusterMap.of(ownership));
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
