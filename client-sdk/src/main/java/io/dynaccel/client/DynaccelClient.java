@@ -51,8 +51,10 @@ public final class DynaccelClient {
       DynamoDbClient fallback = fallbackEndpoint == null ? null : client(fallbackEndpoint, credentials);
       ScheduledExecutorService probeScheduler = scheduler(owned);
       NodeHealth health = new NodeHealth(nodes, probe());
-      Cluster<DynamoDbClient> cluster = new Cluster<>(nodes, clients, fallback, health, probeScheduler, owned);
+      Cluster<DynamoDbClient> cluster = new Cluster<>(nodes, clients, fallback, health, probeScheduler, owned,
+          endpoint -> client(endpoint, credentials), maps());
       health.start(probeScheduler, healthCheckInterval);
+      cluster.learnOwnership(clusterRefreshInterval);
       return SyncRouter.proxy(cluster);
     }
 
