@@ -82,7 +82,7 @@ final class Cluster<C extends SdkAutoCloseable> implements AutoCloseable {
     this.ownership = new OwnershipMaps(endpoints(), maps, endpoint -> {
       Node node = byEndpoint.get(endpoint);
       return node != null && !node.isUp();
-    }, this::install);
+    }, this::install, System::nanoTime);
   }
 
   /** Learns the cluster's ownership map now (if the nodes form one), then again every {@code interval}. */

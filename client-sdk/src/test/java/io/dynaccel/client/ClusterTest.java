@@ -228,7 +228,7 @@ class ClusterTest {
     cluster.failed(first, new java.io.UncheckedIOException(new java.net.ConnectException("refused")));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> cluster.target(key).client().name.equals("d"));
-    assertThat(reads).hasValue(2);
+    assertThat(reads.get()).isGreaterThanOrEqualTo(2);
   }
 
   @Test

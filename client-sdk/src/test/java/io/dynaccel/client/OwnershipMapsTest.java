@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,8 @@ class OwnershipMapsTest {
     return answer == ALONE ? null : (OwnershipMap) answer;
   };
 
-  private final OwnershipMaps maps = new OwnershipMaps(List.of(A, B), source, down::contains, installed::add);
+  private final AtomicLong clock = new AtomicLong();
+  private final OwnershipMaps maps = new OwnershipMaps(List.of(A, B), source, down::contains, installed::add, clock::get);
 
   @AfterEach
   void stop() {
@@ -154,5 +156,48 @@ class OwnershipMapsTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() >= 3);
     assertThat(new ArrayList<>(asked)).containsOnly(A);
+  }
+
+  @Test
+  void refreshSoon_whileMapNamesADownMember_readsAgainUntilItDropsIt() {
+    answers.put(A, mapOf(List.of(A, B), 1));
+    maps.start(scheduler, Duration.ofSeconds(2));
+    down.add(B); // the cluster has not dropped B yet
+
+    maps.refreshSoon();
+    await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() >= 4);
+    OwnershipMap dropped = mapOf(List.of(A), 0);
+    answers.put(A, dropped);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> maps.current() == dropped);
+    int after = asked.size();
+    await().during(Duration.ofMillis(4 * OwnershipMaps.FOLLOW_UP_MILLIS)).atMost(Duration.ofSeconds(2))
+        .until(() -> asked.size() <= after + 1);
+  }
+
+  @Test
+  void refreshSoon_whenMemberStaysDown_followsOneIntervalOnly() {
+    answers.put(A, mapOf(List.of(A, B), 1));
+    maps.start(scheduler, Duration.ofSeconds(2));
+    down.add(B);
+
+    maps.refreshSoon();
+    await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() >= 3);
+    clock.addAndGet(Duration.ofSeconds(2).toNanos());
+    int after = asked.size();
+
+    await().during(Duration.ofMillis(4 * OwnershipMaps.FOLLOW_UP_MILLIS)).atMost(Duration.ofSeconds(2))
+        .until(() -> asked.size() <= after + 1);
+  }
+
+  @Test
+  void refreshSoon_whenNoMemberDown_readsOnce() {
+    answers.put(A, mapOf(List.of(A, B), 1));
+    maps.start(scheduler, Duration.ofSeconds(2));
+
+    maps.refreshSoon();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2);
+    await().during(Duration.ofMillis(3 * OwnershipMaps.FOLLOW_UP_MILLIS)).atMost(Duration.ofSeconds(2)).until(() -> asked.size() == 2);
   }
 }
