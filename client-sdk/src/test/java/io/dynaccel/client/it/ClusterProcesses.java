@@ -119,8 +119,23 @@ final class ClusterProcesses implements AutoCloseable {
     return get(endpoint(i), "/_dynaccel/cluster");
   }
 
-  /** The sum of node {@code i}'s Prometheus samples of {@code meter} whose labels contain {@code labelPart}; 0 if none. */
+  /** SIGKILL to node {@code i}: it gets no chance to leave the cluster or answer anything in flight. */
+  void kill9(int i) throws InterruptedException {
+    Process process = processes.get(i);
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("node " + i + " did not exit within 30 s of SIGKILL");
+    }
+  }
+
+  /**
+   * The sum of node {@code i}'s Prometheus samples of {@code meter} whose labels contain {@code labelPart}; 0 if none,
+   * or if the node has been killed.
+   */
   double meter(int i, String meter, String labelPart) {
+    if (!processes.get(i).isAlive()) {
+      return 0;
+    }
     String metrics = get(URI.create("http://127.0.0.1:" + adminPorts[i]), "/metrics");
     if (metrics == null) {
       throw new IllegalStateException("node " + i + " does not answer /metrics");
