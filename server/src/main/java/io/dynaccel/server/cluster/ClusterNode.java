@@ -75,6 +75,9 @@ public final class ClusterNode {
   }
 
   private void reconcile() {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return; // the member is shutting down or was terminated: there is nothing left to reconcile with
+    }
     try {
       ownership.reconcile();
     } catch (RuntimeException e) {
