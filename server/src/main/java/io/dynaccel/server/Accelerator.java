@@ -15,9 +15,12 @@ import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cluster.ClusterAdmin;
+import io.dynaccel.server.cluster.GuardMeters;
 import io.dynaccel.server.cluster.Ownership;
 import io.dynaccel.server.cluster.OwnershipFence;
 import io.dynaccel.server.cluster.Partitions;
+import io.dynaccel.server.cluster.RemoteGuards;
 import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.query.QueryCache;
@@ -34,6 +37,7 @@ import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.write.BatchWriteItemHandler;
 import io.dynaccel.server.write.ItemWriteHandler;
 import io.dynaccel.server.write.NestingLimit;
+import io.dynaccel.server.write.PeerGuards;
 import io.dynaccel.server.write.SchemaChangeHandler;
 import io.dynaccel.server.write.StatementHandler;
 import io.dynaccel.server.write.TableWrites;
@@ -68,6 +72,8 @@ final class Accelerator {
   private final Vertx vertx;
   private final long schemaRefreshTimer;
   private final WriteBackPath writeBack;
+  private final RemoteGuards remoteGuards;
+  private final ClusterAdmin clusterAdmin;
   private String writeBackDeployment;
 
   /**
@@ -103,11 +109,21 @@ final class Accelerator {
     UpstreamBreaker breaker = UpstreamBreaker.create(vertx, config.breaker(), metrics.registry(), health::upstreamAnswered);
     this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials, breaker,
         upstreamTrust);
-    TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream);
+    GuardMeters guardMeters = GuardMeters.register(metrics.registry());
+    PeerGuards peers = PeerGuards.ALONE;
+    if (ownership == null) {
+      this.remoteGuards = null;
+      this.clusterAdmin = ClusterAdmin.alone(itemCache, queryCache);
+    } else {
+      this.remoteGuards = new RemoteGuards(vertx, ownership, itemCache, queryCache, guardHold(up), guardMeters);
+      this.clusterAdmin = ClusterAdmin.clustered(itemCache, queryCache, vertx, ownership);
+      peers = remoteGuards;
+    }
+    TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream, peers);
     TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
-    WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites);
+    WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites, peers);
     WritePath writeThrough = new WriteThroughPath(writes, strategies);
     Map<WriteStrategy, WritePath> byStrategy = new EnumMap<>(WriteStrategy.class);
     byStrategy.put(WriteStrategy.WRITE_THROUGH, writeThrough);
@@ -138,7 +154,7 @@ final class Accelerator {
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
-    this.admin = new AdminRoutes(itemCache, queryCache, dirty);
+    this.admin = new AdminRoutes(clusterAdmin, dirty);
     Duration probeTimeout = config.health().upstreamWindow();
     health.startProbing(vertx, () -> upstream.probe(probeTimeout));
   }
@@ -149,6 +165,20 @@ final class Accelerator {
    */
   static Duration guardRetention(UpstreamConfig upstream) {
     return upstream.requestTimeout().plus(CONSISTENCY_LAG);
+  }
+
+  /**
+   * How long a member holds a guard for another member's write before it closes it itself: past the
+   * longest that member's upstream call can take (every retry of a request that never arrived, each
+   * up to the request timeout, and the last one's connect), with a margin for the event bus.
+   */
+  static Duration guardHold(UpstreamConfig upstream) {
+    return upstream.requestTimeout().plus(upstream.connectTimeout()).multipliedBy(upstream.maxRetries() + 1L).plus(Duration.ofSeconds(5));
+  }
+
+  /** The cluster as operators see it; told where this node serves once its listeners are up. */
+  ClusterAdmin clusterAdmin() {
+    return clusterAdmin;
   }
 
   ApiEndpoint api() {
@@ -170,11 +200,12 @@ final class Accelerator {
 
   /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
   Future<Void> start() {
+    // Other members may guard their writes here as soon as this node appears in their view.
+    Future<Void> listening = Future.all(remoteGuards == null ? Future.succeededFuture() : remoteGuards.start(), clusterAdmin.start()).mapEmpty();
     if (writeBack == null) {
-      health.started();
-      return Future.succeededFuture();
+      return listening.onSuccess(v -> health.started());
     }
-    return vertx.deployVerticle(writeBack).map(id -> {
+    return listening.compose(v -> vertx.deployVerticle(writeBack)).map(id -> {
       writeBackDeployment = id;
       health.started();
       return null;
@@ -186,6 +217,10 @@ final class Accelerator {
     vertx.cancelTimer(schemaRefreshTimer);
     health.stopProbing(vertx);
     Future<Void> stopped = writeBackDeployment == null ? Future.succeededFuture() : vertx.undeploy(writeBackDeployment);
+    if (remoteGuards != null) {
+      stopped = stopped.eventually(remoteGuards::stop);
+    }
+    stopped = stopped.eventually(clusterAdmin::stop);
     return stopped.eventually(() -> {
       upstream.close();
       return Future.succeededFuture();

@@ -125,6 +125,7 @@ public final class DynaccelServer {
           return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
               .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))
                   .map(deployed -> {
+                    accelerator.clusterAdmin().serveAs(advertised(config, deployed.port()));
                     if (cluster != null) {
                       cluster.serveAs(advertised(config, deployed.port()));
                     }

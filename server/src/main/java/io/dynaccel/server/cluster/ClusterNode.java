@@ -1,5 +1,6 @@
 package io.dynaccel.server.cluster;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.server.cluster.internal.HazelcastMembers;
@@ -13,6 +14,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,7 +51,12 @@ public final class ClusterNode {
    * @param freshness how long fills of a partition just taken over read consistently
    */
   public static Future<ClusterNode> join(ClusterConfig config, Duration freshness) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.of(config));
+    return join(config, HazelcastSetup.of(config), freshness);
+  }
+
+  /** Joins with a Hazelcast configuration prepared by the caller (tests route members through proxies). */
+  static Future<ClusterNode> join(ClusterConfig config, Config hazelcastConfig, Duration freshness) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
         .setClusterPublicHost(config.host()));
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
@@ -70,8 +77,16 @@ public final class ClusterNode {
   }
 
   private void start(HazelcastMembers events) {
-    events.onChange(() -> reconciler.execute(this::reconcile));
+    events.onChange(this::reconcileSoon);
     reconciler.scheduleWithFixedDelay(this::reconcile, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void reconcileSoon() {
+    try {
+      reconciler.execute(this::reconcile);
+    } catch (RejectedExecutionException e) {
+      // Closed: membership events keep coming while Vert.x leaves the cluster.
+    }
   }
 
   private void reconcile() {
@@ -98,7 +113,7 @@ public final class ClusterNode {
   /** Joins ownership: from now on this node may own partitions; other members forward to {@code api}. */
   public void serveAs(URI api) {
     ownership.serveAs(new NodeInfo(ownership.localId(), api));
-    reconciler.execute(this::reconcile);
+    reconcileSoon();
   }
 
   /**
@@ -118,7 +133,7 @@ public final class ClusterNode {
         done.tryComplete();
       }
     });
-    reconciler.execute(this::reconcile);
+    reconcileSoon();
     return done.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 
