@@ -7,6 +7,7 @@ import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.api.ClusterMap;
 import io.dynaccel.server.api.DirtyFirst;
 import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.OperationRouter;
@@ -165,7 +166,7 @@ final class Accelerator {
       this.forwarder = null;
     }
     this.api = new ApiEndpoint(new SchemaWatch(handlers, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
-        hop, metrics, config.server().maxRequestBytes(), up.region());
+        hop, metrics, config.server().maxRequestBytes(), up.region(), ClusterMap.of(ownership));
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
