@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -13,29 +12,7 @@ class ItemCacheFenceTest {
 
   private static final ItemKey KEY = new ItemKey("Orders", "S1:a", "");
 
-  private final AtomicLong epoch = new AtomicLong(1);
-  private final AtomicBoolean recentlyTaken = new AtomicBoolean();
-  private final Fence fence = new Fence() {
-    @Override
-    public long epoch(String table, String partitionKey) {
-      return epoch.get();
-    }
-
-    @Override
-    public long tableEpoch(String table) {
-      return epoch.get();
-    }
-
-    @Override
-    public boolean recentlyTaken(String table, String partitionKey) {
-      return recentlyTaken.get();
-    }
-
-    @Override
-    public boolean tableRecentlyTaken(String table) {
-      return recentlyTaken.get();
-    }
-  };
+  private final SettableFence fence = new SettableFence();
   private final AtomicLong now = new AtomicLong();
   private final ItemCache cache = new ItemCache(1 << 20, (table, exists) -> Duration.ofMinutes(5), Duration.ofSeconds(3), Duration.ZERO,
       now::get, fence);
@@ -49,27 +26,27 @@ class ItemCacheFenceTest {
     cache.completeFill(cache.beginFill(KEY), item("v1"));
     assertThat(cache.get(KEY)).isNotNull();
 
-    epoch.set(0);
+    fence.partitionEpoch.set(0);
     assertThat(cache.get(KEY)).as("not held").isNull();
-    epoch.set(2);
+    fence.partitionEpoch.set(2);
     assertThat(cache.get(KEY)).as("held again, but not without interruption").isNull();
   }
 
   @Test
   void beginFill_whenNotHeld_readsConsistentlyAndNeverInstalls() {
-    epoch.set(0);
+    fence.partitionEpoch.set(0);
     FillTicket fill = cache.beginFill(KEY);
 
     assertThat(fill.consistentRead()).isTrue();
     assertThat(cache.completeFill(fill, item("v1"))).isFalse();
-    epoch.set(1);
+    fence.partitionEpoch.set(1);
     assertThat(cache.get(KEY)).isNull();
   }
 
   @Test
   void completeFill_whenOwnershipChangedDuringTheFill_doesNotInstall() {
     FillTicket fill = cache.beginFill(KEY);
-    epoch.set(2);
+    fence.partitionEpoch.set(2);
 
     assertThat(cache.completeFill(fill, item("v1"))).isFalse();
     assertThat(cache.get(KEY)).isNull();
@@ -77,7 +54,7 @@ class ItemCacheFenceTest {
 
   @Test
   void beginFill_whenTakenOverLately_readsConsistentlyButInstalls() {
-    recentlyTaken.set(true);
+    fence.recentlyTaken.set(true);
     FillTicket fill = cache.beginFill(KEY);
 
     assertThat(fill.consistentRead()).isTrue();
@@ -89,7 +66,7 @@ class ItemCacheFenceTest {
   void completeWrite_whenOwnershipChangedDuringTheWrite_invalidatesInsteadOfInstalling() {
     cache.completeFill(cache.beginFill(KEY), item("v1"));
     WriteTicket write = cache.beginWrite(KEY);
-    epoch.set(2);
+    fence.partitionEpoch.set(2);
     cache.completeWrite(write, item("v2"));
 
     assertThat(cache.get(KEY)).isNull();

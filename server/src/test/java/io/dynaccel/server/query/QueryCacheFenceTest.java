@@ -2,7 +2,7 @@ package io.dynaccel.server.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynaccel.server.cache.Fence;
+import io.dynaccel.server.cache.SettableFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,29 +14,7 @@ class QueryCacheFenceTest {
   private static final QueryScope TABLE = QueryScope.wholeTable("Orders");
   private static final QueryScope PARTITION = new QueryScope("Orders", "S1:a");
 
-  private final AtomicLong partitionEpoch = new AtomicLong(1);
-  private final AtomicLong tableEpoch = new AtomicLong(1);
-  private final Fence fence = new Fence() {
-    @Override
-    public long epoch(String table, String partitionKey) {
-      return partitionEpoch.get();
-    }
-
-    @Override
-    public long tableEpoch(String table) {
-      return tableEpoch.get();
-    }
-
-    @Override
-    public boolean recentlyTaken(String table, String partitionKey) {
-      return false;
-    }
-
-    @Override
-    public boolean tableRecentlyTaken(String table) {
-      return false;
-    }
-  };
+  private final SettableFence fence = new SettableFence();
   private final AtomicLong now = new AtomicLong();
   private final QueryCache cache = new QueryCache(1 << 20, table -> Duration.ofMinutes(5).toNanos(), Duration.ofSeconds(11),
       Duration.ofSeconds(1), now::get, fence);
@@ -55,17 +33,17 @@ class QueryCacheFenceTest {
     assertThat(fill(PARTITION)).isTrue();
     assertThat(fill(TABLE)).isTrue();
 
-    tableEpoch.set(2);
+    fence.tableEpoch.set(2);
 
     assertThat(hit(TABLE)).isFalse();
     assertThat(hit(PARTITION)).as("a partition result follows its partition's epoch, not the table's").isTrue();
-    partitionEpoch.set(3);
+    fence.partitionEpoch.set(3);
     assertThat(hit(PARTITION)).isFalse();
   }
 
   @Test
   void beginFill_whenTheScopeIsNotHeld_isNotCacheableAndReadsConsistently() {
-    tableEpoch.set(0);
+    fence.tableEpoch.set(0);
     QueryFillTicket ticket = cache.beginFill(cache.keyOf(TABLE, "q"));
 
     assertThat(ticket.cacheable()).isFalse();
@@ -75,10 +53,10 @@ class QueryCacheFenceTest {
   @Test
   void completeFill_whenTheEpochChangedDuringTheFill_doesNotInstall() {
     QueryFillTicket ticket = cache.beginFill(cache.keyOf(PARTITION, "q"));
-    partitionEpoch.set(2);
+    fence.partitionEpoch.set(2);
 
     assertThat(cache.completeFill(ticket, new CachedResult("answer".getBytes(StandardCharsets.UTF_8)))).isFalse();
-    partitionEpoch.set(1);
+    fence.partitionEpoch.set(1);
     assertThat(hit(PARTITION)).isFalse();
   }
 }
