@@ -8,6 +8,7 @@ import io.dynaccel.server.query.QueryScope;
 import io.dynaccel.server.write.GuardOutcome;
 import io.dynaccel.server.write.PeerGuards;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,9 @@ public final class RemoteGuards implements PeerGuards {
 
   /** How long a guard call waits for its member's answer. */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+  /** How long a write waits for the view to drop a member that did not answer: past Hazelcast's 5 s silence limit. */
+  static final Duration DEPARTURE_WAIT = Duration.ofSeconds(6);
+  private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration EXPIRY_PERIOD = Duration.ofMillis(500);
   private static final String ADDRESS = "dynaccel.guards.";
   private static final Logger LOG = LoggerFactory.getLogger(RemoteGuards.class);
@@ -92,6 +97,10 @@ public final class RemoteGuards implements PeerGuards {
 
   @Override
   public Future<Held> openItems(Collection<ItemKey> keys) {
+    return untilTheViewDropsTheSilent(() -> openItemsOnce(keys));
+  }
+
+  private Future<Held> openItemsOnce(Collection<ItemKey> keys) {
     if (!ownership.hasQuorum()) {
       return Future.failedFuture(noQuorum());
     }
@@ -109,6 +118,10 @@ public final class RemoteGuards implements PeerGuards {
 
   @Override
   public Future<Held> openTables(Collection<String> tables) {
+    return untilTheViewDropsTheSilent(() -> openTablesOnce(tables));
+  }
+
+  private Future<Held> openTablesOnce(Collection<String> tables) {
     if (!ownership.hasQuorum()) {
       return Future.failedFuture(noQuorum());
     }
@@ -120,6 +133,45 @@ public final class RemoteGuards implements PeerGuards {
       }
     }
     return openAt(requests);
+  }
+
+  /**
+   * Opens the guards; when a member does not answer, waits (up to {@link #DEPARTURE_WAIT}) for the view to
+   * drop it, as it does a killed member in about half a second, and opens them again under the new view,
+   * whose owners then hold or wait for its partitions. A member that stays in the view fails the write.
+   */
+  private Future<Held> untilTheViewDropsTheSilent(Supplier<Future<Held>> attempt) {
+    long deadline = System.nanoTime() + DEPARTURE_WAIT.toNanos();
+    return attempt.get().recover(failure -> {
+      if (!(failure instanceof Unanswered silent)) {
+        return Future.failedFuture(failure);
+      }
+      Promise<Held> retried = Promise.promise();
+      vertx.setPeriodic(POLL.toMillis(), timer -> {
+        boolean gone = ownership.view().members().stream().noneMatch(member -> member.id().equals(silent.member));
+        if (gone) {
+          vertx.cancelTimer(timer);
+          attempt.get().onComplete(retried);
+        } else if (System.nanoTime() - deadline >= 0) {
+          vertx.cancelTimer(timer);
+          retried.fail(silent.answer);
+        }
+      });
+      return retried.future();
+    });
+  }
+
+  /** A member that did not open its guard; nothing was sent to DynamoDB. */
+  private static final class Unanswered extends RuntimeException {
+
+    private final String member;
+    private final DynamoDbException answer;
+
+    Unanswered(String member, DynamoDbException answer) {
+      super(answer.getMessage(), null, false, false);
+      this.member = member;
+      this.answer = answer;
+    }
   }
 
   /**
@@ -161,10 +213,23 @@ public final class RemoteGuards implements PeerGuards {
         return Future.succeededFuture(held);
       }
       Throwable cause = done.cause();
+      DynamoDbException answer = DynamoDbException.internal(
+          "A member of the accelerator cluster could not guard this write (" + cause.getMessage() + "); nothing was sent to DynamoDB");
       // Nothing was sent: the guards opened so far are closed as a refused write.
-      return held.close(GuardOutcome.REJECTED).transform(closed -> Future.failedFuture(DynamoDbException.internal(
-          "A member of the accelerator cluster could not guard this write (" + cause.getMessage() + "); nothing was sent to DynamoDB")));
+      return held.close(GuardOutcome.REJECTED).transform(closed -> Future.failedFuture(
+          cause instanceof SilentMember silent ? new Unanswered(silent.member, answer) : answer));
     });
+  }
+
+  /** Which member failed to open a guard, and how. */
+  private static final class SilentMember extends RuntimeException {
+
+    private final String member;
+
+    SilentMember(String member, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.member = member;
+    }
   }
 
   /** A guard opened at a member, to be closed there. */
@@ -186,7 +251,7 @@ public final class RemoteGuards implements PeerGuards {
             notHolding.add(members.get(i));
           }
         } else if (failure == null) {
-          failure = opening.get(i).cause();
+          failure = new SilentMember(members.get(i), opening.get(i).cause());
         }
       }
       return failure == null ? Future.succeededFuture(notHolding) : Future.failedFuture(failure);

@@ -136,6 +136,26 @@ class RemoteGuardsTest {
   }
 
   @Test
+  void openItems_whenTheSilentOwnerLeavesTheView_opensAgainUnderTheNewView() throws Exception {
+    List<NodeInfo> three = List.of(A, B, C);
+    Member writer = new Member(A, true, three);
+    Member survivor = new Member(C, true, three);
+    await(survivor.guards.start()); // B never answers: it was killed
+    ClusterView view = writer.ownership.view();
+    ItemKey key = IntStream.range(0, 1000).mapToObj(i -> new ItemKey("T", "S2:k" + i, ""))
+        .filter(k -> view.owns("b", Partitions.of(k))).findFirst().orElseThrow();
+    vertx.setTimer(300, id -> {
+      writer.members.all = List.of(A, C); // Hazelcast removes the killed member
+      writer.ownership.reconcile();
+    });
+
+    PeerGuards.Held held = await(writer.guards.openItems(List.of(key)));
+
+    await(held.close(GuardOutcome.APPLIED));
+    assertThat(writer.ownership.view().members()).extracting(NodeInfo::id).containsExactly("a", "c");
+  }
+
+  @Test
   void openTables_whenNoQuorum_failsWithInternalServerError() {
     a.members.quorum = false;
     a.ownership.reconcile();
@@ -184,7 +204,7 @@ class RemoteGuardsTest {
   private static final class StaticMembers implements Members {
     private final String localId;
     private final boolean leasesGranted;
-    private final List<NodeInfo> all;
+    private volatile List<NodeInfo> all;
     volatile boolean quorum = true;
 
     StaticMembers(String localId, boolean leasesGranted, List<NodeInfo> all) {
