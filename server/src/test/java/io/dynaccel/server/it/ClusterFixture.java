@@ -248,14 +248,7 @@ final class ClusterFixture implements AutoCloseable {
 
   /** The value of a meter in member {@code i}'s {@code /metrics} (summed over tags), 0 if absent. */
   double metric(int i, String name) {
-    HttpResponse<String> answer = get(node(i).adminEndpoint(), "/metrics");
-    if (answer == null || answer.statusCode() != 200) {
-      throw new AssertionError("GET /metrics of " + slots.get(i).name + " answered " + (answer == null ? "nothing" : answer.statusCode()));
-    }
-    return answer.body().lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+    return node(i).metric(name);
   }
 
   /** The sum of a meter over the live members. */

@@ -264,6 +264,31 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The value of a meter in the node's {@code /metrics} (summed over tags), 0 if absent.
+   *
+   * @throws AssertionError unless the node answers 200
+   */
+  double metric(String name) {
+    HttpRequest request = HttpRequest.newBuilder(adminEndpoint().resolve("/metrics")).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpResponse<String> answer;
+    try {
+      answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError("GET /metrics of node " + launch.name() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (answer.statusCode() != 200) {
+      throw new AssertionError("GET /metrics of node " + launch.name() + " answered " + answer.statusCode());
+    }
+    return answer.body().lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   /** SIGKILL: the node gets no chance to flush, close files or answer anything in flight. */
   void kill9() {
     process.destroyForcibly();
