@@ -89,4 +89,17 @@ class ClusterConfigTest {
     assertThat(cluster.enabled()).isTrue();
     assertThat(cluster.quorum()).isEqualTo(2);
   }
+
+  @Test
+  void load_whenAClusteredNodeWritesBack_failsNamingTheTable() throws IOException {
+    Path file = Files.writeString(dir.resolve("dynaccel.yaml"), """
+        cluster: { members: [127.0.0.1:5701, 127.0.0.1:5702] }
+        tables:
+          Orders: { writeStrategy: write-back }
+        """, StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("tables.Orders.writeStrategy: write-back is not supported in a cluster yet");
+  }
 }

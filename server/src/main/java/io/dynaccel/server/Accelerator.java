@@ -12,8 +12,11 @@ import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.cache.DirtyItems;
+import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cluster.Ownership;
+import io.dynaccel.server.cluster.OwnershipFence;
+import io.dynaccel.server.cluster.Partitions;
 import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.query.QueryCache;
@@ -78,11 +81,21 @@ final class Accelerator {
       Ownership ownership) {
     UpstreamConfig up = config.upstream();
     Duration guardRetention = guardRetention(up);
+    Fence fence = ownership == null ? Fence.ALONE : new OwnershipFence(ownership, System::nanoTime);
     ItemCache itemCache = new ItemCache(config.cache().maxBytes(), (table, exists) -> {
       TableConfig tableConfig = config.table(table);
       return exists ? tableConfig.itemTtl() : tableConfig.negativeTtl();
-    }, guardRetention, config.cache().serveStaleOnError(), ticker);
-    QueryCache queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker);
+    }, guardRetention, config.cache().serveStaleOnError(), ticker, fence);
+    QueryCache queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker,
+        fence);
+    if (ownership != null) {
+      // Entries of a partition given up are never served again (their epoch has ended); dropping them frees the room.
+      ownership.onDrop(lost -> {
+        itemCache.invalidateIf(key -> lost.get(Partitions.of(key)));
+        queryCache.invalidateIf(key -> lost.get(key.partition() == null ? Partitions.ofTable(key.table())
+            : Partitions.ofPartitionKey(key.table(), key.partition())));
+      });
+    }
     this.metrics = new DynaccelMetrics(itemCache, queryCache);
     // Readiness follows real time, whatever ticker the caches are given.
     this.health = new NodeHealth(config.health(), System::nanoTime);

@@ -113,6 +113,11 @@ public final class DynaccelServer {
     return credentials.start()
         .compose(v -> vertx.executeBlocking(() -> UpstreamTrust.load(config.upstream().trustCaFile())))
         .compose(upstreamTrust -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir)).compose(logExists -> {
+          if (logExists && cluster != null) {
+            // Its records would flush with no owner's lanes around them; a node alone replays and flushes them.
+            return Future.failedFuture(new ConfigException("writeBack.logDir '" + logDir + "' holds a write-back log from an earlier run;"
+                + " start this node once without cluster settings to flush it, then join the cluster"));
+          }
           // A log left by write-back tables must be replayed and flushed even if none is written back now.
           Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust,
               cluster == null ? null : cluster.ownership());

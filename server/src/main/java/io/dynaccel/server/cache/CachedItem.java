@@ -24,6 +24,8 @@ public final class CachedItem {
    * and only while stale serving is on, as the cache then keeps entries past their TTL.
    */
   private volatile long staleFromNanos;
+  /** The ownership epoch the entry was filled or written under ({@link Fence}); set when it is installed. */
+  private volatile long epoch;
 
   private CachedItem(byte[] getItemResponse, boolean exists) {
     this.getItemResponse = getItemResponse;
@@ -70,6 +72,14 @@ public final class CachedItem {
   /** CRC32 of {@link #getItemResponse()}, sent as {@code x-amz-crc32} as DynamoDB does. */
   public long getItemResponseCrc32() {
     return responseCrc32;
+  }
+
+  void stamp(long fillEpoch) {
+    epoch = fillEpoch;
+  }
+
+  long epoch() {
+    return epoch;
   }
 
   void staleFrom(long nanos) {

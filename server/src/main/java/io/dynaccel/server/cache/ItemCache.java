@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The item cache: full items (or their absence) by table and primary key, bounded by bytes, and
@@ -41,6 +42,7 @@ public final class ItemCache {
   private final AtomicLong fillRejections = new AtomicLong();
   private final long staleGraceNanos;
   private final Ticker ticker;
+  private final Fence fence;
 
   /**
    * Creates an item cache.
@@ -62,7 +64,17 @@ public final class ItemCache {
    *     zero turns stale serving off
    */
   public ItemCache(long maxBytes, EntryTtl ttl, Duration guardRetention, Duration staleGrace, Ticker ticker) {
+    this(maxBytes, ttl, guardRetention, staleGrace, ticker, Fence.ALONE);
+  }
+
+  /**
+   * Creates an item cache of one member of a cluster.
+   *
+   * @param fence which keys this node owns, and under which epoch
+   */
+  public ItemCache(long maxBytes, EntryTtl ttl, Duration guardRetention, Duration staleGrace, Ticker ticker, Fence fence) {
     Objects.requireNonNull(ticker);
+    this.fence = Objects.requireNonNull(fence);
     this.ticker = ticker;
     this.staleGraceNanos = staleGrace.toNanos();
     this.guards = new WriteGuards(guardRetention, ticker);
@@ -86,8 +98,11 @@ public final class ItemCache {
   /** The cached entry for a key, or null on a miss (an entry past its TTL is a miss). */
   public CachedItem get(ItemKey key) {
     CachedItem item = items.getIfPresent(key);
+    if (item == null || item.epoch() != fence.epoch(key.table(), key.partition())) {
+      return null;
+    }
     // Off, Caffeine's own expiry is the TTL: the hit path stays one lookup.
-    if (staleGraceNanos == 0 || item == null) {
+    if (staleGraceNanos == 0) {
       return item;
     }
     return ticker.read() - item.staleFromNanos() < 0 ? item : null;
@@ -108,7 +123,7 @@ public final class ItemCache {
       return null;
     }
     CachedItem item = items.getIfPresent(key);
-    if (item == null) {
+    if (item == null || item.epoch() != fence.epoch(key.table(), key.partition())) {
       return null;
     }
     long now = ticker.read();
@@ -126,7 +141,8 @@ public final class ItemCache {
    *     the upstream read must be strongly consistent because the key was written moments ago
    */
   public FillTicket beginFill(ItemKey key) {
-    return guards.beginFill(key);
+    long epoch = fence.epoch(key.table(), key.partition());
+    return guards.beginFill(key, epoch, epoch == 0 || fence.recentlyTaken(key.table(), key.partition()));
   }
 
   /**
@@ -136,7 +152,8 @@ public final class ItemCache {
    * @return whether the entry was installed
    */
   public boolean completeFill(FillTicket ticket, CachedItem value) {
-    boolean installed = guards.completeFill(ticket, () -> items.put(ticket.key(), value), () -> items.invalidate(ticket.key()));
+    boolean installed = owned(ticket.key(), ticket.epoch())
+        && guards.completeFill(ticket, () -> install(ticket.key(), value, ticket.epoch()), () -> items.invalidate(ticket.key()));
     if (!installed) {
       fillRejections.incrementAndGet();
     }
@@ -145,7 +162,18 @@ public final class ItemCache {
 
   /** Starts a write of a key: call before the write is sent upstream. */
   public WriteTicket beginWrite(ItemKey key) {
-    return guards.beginWrite(key);
+    return guards.beginWrite(key, fence.epoch(key.table(), key.partition()));
+  }
+
+  // Checked before installing; an entry installed just after ownership moved on is never served, its
+  // stamp being an epoch that has ended.
+  private boolean owned(ItemKey key, long epoch) {
+    return epoch != 0 && fence.epoch(key.table(), key.partition()) == epoch;
+  }
+
+  private void install(ItemKey key, CachedItem value, long epoch) {
+    value.stamp(epoch);
+    items.put(key, value);
   }
 
   /**
@@ -159,8 +187,8 @@ public final class ItemCache {
     guards.completeWrite(
         ticket,
         install -> {
-          if (install && newValue != null) {
-            items.put(ticket.key(), newValue);
+          if (install && newValue != null && owned(ticket.key(), ticket.epoch())) {
+            install(ticket.key(), newValue, ticket.epoch());
           } else {
             items.invalidate(ticket.key());
           }
@@ -205,6 +233,11 @@ public final class ItemCache {
       return;
     }
     items.asMap().keySet().removeIf(key -> key.table().equals(table));
+  }
+
+  /** Drops the cached items of keys {@code dropped} accepts: the partitions this node no longer owns. */
+  public void invalidateIf(Predicate<ItemKey> dropped) {
+    items.asMap().keySet().removeIf(dropped);
   }
 
   /** Drops every cached item. */

@@ -49,14 +49,14 @@ final class WriteGuards {
         Caffeine.newBuilder().ticker(ticker).expireAfter(new GuardExpiry(retentionNanos)).build();
   }
 
-  FillTicket beginFill(ItemKey key) {
+  FillTicket beginFill(ItemKey key, long epoch, boolean notHeldLong) {
     long seq = sequence.incrementAndGet();
     long now = ticker.read();
     boolean recentWrite =
         keyGuards.getIfPresent(key) != null
             || tableGuard(key.table()).recentlyWritten(now, retentionNanos)
             || tableGuard(ItemCache.ALL_TABLES).recentlyWritten(now, retentionNanos);
-    return new FillTicket(key, seq, now, recentWrite);
+    return new FillTicket(key, seq, now, recentWrite || notHeldLong, epoch);
   }
 
   boolean completeFill(FillTicket ticket, Runnable install, Runnable uninstall) {
@@ -87,7 +87,7 @@ final class WriteGuards {
     return installed[0];
   }
 
-  WriteTicket beginWrite(ItemKey key) {
+  WriteTicket beginWrite(ItemKey key, long epoch) {
     long[] seq = new long[1];
     keyGuards.asMap().compute(
         key,
@@ -98,7 +98,7 @@ final class WriteGuards {
           g.lastActivity = seq[0];
           return g;
         });
-    return new WriteTicket(key, seq[0]);
+    return new WriteTicket(key, seq[0], epoch);
   }
 
   /** Ends a write that DynamoDB applied; the consumer is told whether its result may be installed. */

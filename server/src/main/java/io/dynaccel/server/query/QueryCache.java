@@ -4,13 +4,16 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -42,6 +45,7 @@ public final class QueryCache {
   private final long quarantineNanos;
   private final long consistencyLagNanos;
   private final Ticker ticker;
+  private final Fence fence;
 
   /**
    * Creates the cache.
@@ -54,6 +58,18 @@ public final class QueryCache {
    *     that begin sooner after a write read consistently
    */
   public QueryCache(long maxBytes, ToLongFunction<String> ttlNanos, Duration quarantine, Duration consistencyLag, Ticker ticker) {
+    this(maxBytes, ttlNanos, quarantine, consistencyLag, ticker, Fence.ALONE);
+  }
+
+  /**
+   * Creates the query cache of one member of a cluster: a result is keyed by the ownership epoch of its
+   * scope as well, so results filled under an epoch that has ended are never reached again.
+   *
+   * @param fence which scopes this node owns, and under which epoch
+   */
+  public QueryCache(long maxBytes, ToLongFunction<String> ttlNanos, Duration quarantine, Duration consistencyLag, Ticker ticker,
+      Fence fence) {
+    this.fence = Objects.requireNonNull(fence);
     this.quarantineNanos = quarantine.toNanos();
     this.consistencyLagNanos = consistencyLag.toNanos();
     this.ticker = ticker;
@@ -73,9 +89,10 @@ public final class QueryCache {
     synchronized (everyTable) {
       every = everyTable.value(sequence);
     }
+    long epoch = scope.partition() == null ? fence.tableEpoch(scope.table()) : fence.epoch(scope.table(), scope.partition());
     TableState table = table(scope.table());
     synchronized (table) {
-      return table.key(scope, canonicalRequest, every, sequence);
+      return table.key(scope, canonicalRequest, every, sequence, epoch);
     }
   }
 
@@ -98,11 +115,13 @@ public final class QueryCache {
       everyQuiet = everyTable.quiet(now);
       everyRecent = everyTable.writtenWithin(now, consistencyLagNanos);
     }
+    boolean notHeldLong = key.epoch() == 0 || (key.partition() == null ? fence.tableRecentlyTaken(key.table())
+        : fence.recentlyTaken(key.table(), key.partition()));
     synchronized (table) {
       return new QueryFillTicket(
           key,
-          everyQuiet && table.quiet(key.partition(), now),
-          everyRecent || table.recentlyWritten(key.partition(), now, consistencyLagNanos));
+          key.epoch() != 0 && everyQuiet && table.quiet(key.partition(), now),
+          notHeldLong || everyRecent || table.recentlyWritten(key.partition(), now, consistencyLagNanos));
     }
   }
 
@@ -117,6 +136,10 @@ public final class QueryCache {
       return false;
     }
     Key key = ticket.key();
+    long epochNow = key.partition() == null ? fence.tableEpoch(key.table()) : fence.epoch(key.table(), key.partition());
+    if (epochNow != key.epoch()) {
+      return false;
+    }
     long now = ticker.read();
     synchronized (everyTable) {
       // A result installed after this check under a generation that moved on is unreachable.
@@ -181,6 +204,11 @@ public final class QueryCache {
     results.asMap().keySet().removeIf(key -> key.table().equals(table));
   }
 
+  /** Drops the results whose keys {@code dropped} accepts: scopes this node no longer owns. */
+  public void invalidateIf(Predicate<Key> dropped) {
+    results.asMap().keySet().removeIf(dropped);
+  }
+
   /** Drops every cached result, for operators. */
   public void invalidateAll() {
     results.invalidateAll();
@@ -215,8 +243,10 @@ public final class QueryCache {
    *     partition-scoped result
    * @param partitionGeneration the partition's generation, or 0
    * @param request the canonical request
+   * @param epoch the ownership epoch of the scope ({@link Fence}); 0: never cached
    */
-  public record Key(String table, String partition, long everyGeneration, long generation, long partitionGeneration, String request) {
+  public record Key(String table, String partition, long everyGeneration, long generation, long partitionGeneration, String request,
+      long epoch) {
     int weight() {
       return 64 + 2 * (table.length() + request.length() + (partition == null ? 0 : partition.length()));
     }
@@ -229,12 +259,12 @@ public final class QueryCache {
     private final Map<String, Generation> partitions = new HashMap<>();
     private int sweepAbove = FORGET_PARTITIONS_ABOVE;
 
-    Key key(QueryScope scope, String request, long every, AtomicLong sequence) {
+    Key key(QueryScope scope, String request, long every, AtomicLong sequence, long epoch) {
       if (scope.partition() == null) {
-        return new Key(scope.table(), null, every, anyItem.value(sequence), 0, request);
+        return new Key(scope.table(), null, every, anyItem.value(sequence), 0, request, epoch);
       }
       Generation partition = partitions.computeIfAbsent(scope.partition(), p -> new Generation());
-      return new Key(scope.table(), scope.partition(), every, wholeTable.value(sequence), partition.value(sequence), request);
+      return new Key(scope.table(), scope.partition(), every, wholeTable.value(sequence), partition.value(sequence), request, epoch);
     }
 
     boolean current(Key key) {

@@ -1,0 +1,46 @@
+package io.dynaccel.server.cluster;
+
+import io.dynaccel.server.cache.Fence;
+import java.util.function.LongSupplier;
+
+/** The caches' {@link Fence} of a cluster member: the epochs of the partitions it holds the leases of. */
+public final class OwnershipFence implements Fence {
+
+  private final Ownership ownership;
+  private final LongSupplier nanoTime;
+
+  /**
+   * Fences the caches by {@code ownership}.
+   *
+   * @param nanoTime the clock {@code ownership} sets its freshness deadlines by
+   */
+  public OwnershipFence(Ownership ownership, LongSupplier nanoTime) {
+    this.ownership = ownership;
+    this.nanoTime = nanoTime;
+  }
+
+  @Override
+  public long epoch(String table, String partitionKey) {
+    return ownership.epoch(Partitions.ofPartitionKey(table, partitionKey));
+  }
+
+  @Override
+  public long tableEpoch(String table) {
+    return ownership.epoch(Partitions.ofTable(table));
+  }
+
+  @Override
+  public boolean recentlyTaken(String table, String partitionKey) {
+    return recentlyTaken(Partitions.ofPartitionKey(table, partitionKey));
+  }
+
+  @Override
+  public boolean tableRecentlyTaken(String table) {
+    return recentlyTaken(Partitions.ofTable(table));
+  }
+
+  private boolean recentlyTaken(int partition) {
+    Route route = ownership.route(partition);
+    return route.kind() != Route.Kind.SERVE || nanoTime.getAsLong() - route.consistentUntilNanos() < 0;
+  }
+}

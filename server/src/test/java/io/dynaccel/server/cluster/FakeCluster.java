@@ -1,0 +1,115 @@
+package io.dynaccel.server.cluster;
+
+import io.dynaccel.server.cluster.internal.LeaseTable;
+import io.dynaccel.server.cluster.internal.Members;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An in-memory cluster for ownership tests: one shared membership, serving list and lease table, with
+ * a quorum switch per member. Leases move by compare-and-set as Hazelcast's map does.
+ */
+final class FakeCluster {
+
+  final Set<String> members = ConcurrentHashMap.newKeySet();
+  final Map<String, NodeInfo> serving = new ConcurrentHashMap<>();
+  final Map<Integer, String> leases = new ConcurrentHashMap<>();
+  final Set<String> withoutQuorum = ConcurrentHashMap.newKeySet();
+
+  Member member(String id) {
+    members.add(id);
+    return new Member(id);
+  }
+
+  static NodeInfo node(String id) {
+    return new NodeInfo(id, URI.create("http://127.0.0.1:1/" + id));
+  }
+
+  /** One member's window on the shared state. */
+  final class Member implements Members, Members.Leases {
+
+    private final String id;
+
+    Member(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public String localId() {
+      return id;
+    }
+
+    @Override
+    public Set<String> memberIds() {
+      return new HashSet<>(members);
+    }
+
+    @Override
+    public boolean quorum() {
+      return !withoutQuorum.contains(id);
+    }
+
+    @Override
+    public Map<String, NodeInfo> serving() {
+      return Map.copyOf(serving);
+    }
+
+    @Override
+    public void refresh() {
+      requireQuorum();
+    }
+
+    @Override
+    public void announce(NodeInfo self) {
+      requireQuorum();
+      serving.put(id, self);
+    }
+
+    @Override
+    public void withdraw() {
+      requireQuorum();
+      serving.remove(id);
+    }
+
+    @Override
+    public Leases leases() {
+      return this;
+    }
+
+    @Override
+    public void onChange(Runnable change) {
+    }
+
+    @Override
+    public LeaseTable.Lease get(int partition) {
+      requireQuorum();
+      String text = leases.get(partition);
+      return text == null ? null : LeaseTable.Lease.parse(text);
+    }
+
+    @Override
+    public long grant(int partition, LeaseTable.Lease expected, String holder) {
+      requireQuorum();
+      long epoch = expected == null ? 1 : expected.epoch() + 1;
+      String next = holder + "/" + epoch;
+      boolean granted = expected == null ? leases.putIfAbsent(partition, next) == null
+          : leases.replace(partition, expected.toString(), next);
+      return granted ? epoch : 0;
+    }
+
+    @Override
+    public void release(int partition, String holder, long epoch) {
+      requireQuorum();
+      leases.replace(partition, holder + "/" + epoch, "/" + epoch);
+    }
+
+    private void requireQuorum() {
+      if (!quorum()) {
+        throw new IllegalStateException("no quorum");
+      }
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.dynaccel.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class OwnershipTest {
+
+  private static final Duration FRESHNESS = Duration.ofSeconds(11);
+  private static final Duration GRACE = Duration.ofMillis(3500);
+
+  private final FakeCluster cluster = new FakeCluster();
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+  private Ownership member(String id) {
+    Ownership ownership = new Ownership(cluster.member(id), FRESHNESS, GRACE, clock::get);
+    ownership.serveAs(FakeCluster.node(id));
+    return ownership;
+  }
+
+  private static long serving(Ownership ownership) {
+    return IntStream.range(0, Partitions.COUNT).filter(p -> ownership.route(p).kind() == Route.Kind.SERVE).count();
+  }
+
+  /** Reconciles every member until nothing changes, as their ticks would. */
+  private static void settle(Ownership... members) {
+    for (int round = 0; round < 5; round++) {
+      for (Ownership member : members) {
+        member.reconcile();
+      }
+    }
+  }
+
+  @Test
+  void reconcile_whenAloneWithQuorum_takesEveryPartitionUnderEpochOne() {
+    Ownership a = member("a");
+
+    a.reconcile();
+
+    assertThat(serving(a)).isEqualTo(Partitions.COUNT);
+    assertThat(a.epoch(7)).isEqualTo(1);
+    assertThat(a.route(7).consistentUntilNanos()).isEqualTo(clock.get() + FRESHNESS.toNanos());
+    assertThat(a.view().members()).extracting(NodeInfo::id).containsExactly("a");
+  }
+
+  @Test
+  void reconcile_whenAMemberJoins_handsItsPartitionsOverUnderANewEpochAndForwardsThem() {
+    Ownership a = member("a");
+    a.reconcile();
+    Ownership b = member("b");
+
+    settle(a, b);
+
+    assertThat(serving(a) + serving(b)).isEqualTo(Partitions.COUNT);
+    assertThat(serving(b)).isBetween(100L, 171L);
+    int moved = IntStream.range(0, Partitions.COUNT).filter(p -> b.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
+    assertThat(b.epoch(moved)).isEqualTo(2);
+    assertThat(a.epoch(moved)).isZero();
+    assertThat(a.route(moved).kind()).isEqualTo(Route.Kind.FORWARD);
+    assertThat(a.route(moved).owner().id()).isEqualTo("b");
+    int kept = IntStream.range(0, Partitions.COUNT).filter(p -> a.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
+    assertThat(a.epoch(kept)).as("a partition that did not move keeps its epoch").isEqualTo(1);
+  }
+
+  @Test
+  void reconcile_whenTheOldOwnerHasAWriteInFlight_theNewOwnerWaitsUntilItEnds() {
+    Ownership a = member("a");
+    a.reconcile();
+    Ownership b = member("b");
+    b.reconcile(); // b announces itself
+    int moving = IntStream.range(0, Partitions.COUNT).filter(p -> b.view().owns("b", p)).findFirst().orElseThrow();
+    assertThat(a.enter(moving, 1)).isTrue();
+
+    settle(a, b);
+
+    assertThat(a.route(moving).kind()).as("a stops serving at once").isNotEqualTo(Route.Kind.SERVE);
+    assertThat(b.route(moving).kind()).as("but b may not take it while a's write is in flight").isEqualTo(Route.Kind.PENDING);
+    a.exit(moving);
+    settle(a, b);
+    assertThat(b.route(moving).kind()).isEqualTo(Route.Kind.SERVE);
+  }
+
+  @Test
+  void enter_whenTheEpochHasEnded_refuses() {
+    Ownership a = member("a");
+    a.reconcile();
+
+    assertThat(a.enter(3, 2)).isFalse();
+    assertThat(a.enter(3, 0)).isFalse();
+    assertThat(a.enter(3, 1)).isTrue();
+  }
+
+  @Test
+  void reconcile_whenAHolderDepartsWithoutReleasing_othersWaitOutTheGraceFirst() {
+    Ownership a = member("a");
+    Ownership b = member("b");
+    settle(a, b);
+    int ofA = IntStream.range(0, Partitions.COUNT).filter(p -> a.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
+    long epochOfA = a.epoch(ofA);
+
+    cluster.members.remove("a"); // kill -9: no release
+    b.reconcile();
+    assertThat(b.route(ofA).kind()).isEqualTo(Route.Kind.PENDING);
+    clock.addAndGet(GRACE.toNanos() - 1);
+    b.reconcile();
+    assertThat(b.route(ofA).kind()).as("not before the grace has passed").isEqualTo(Route.Kind.PENDING);
+    clock.addAndGet(1);
+    b.reconcile();
+
+    assertThat(b.route(ofA).kind()).isEqualTo(Route.Kind.SERVE);
+    assertThat(b.epoch(ofA)).isEqualTo(epochOfA + 1);
+    assertThat(serving(b)).isEqualTo(Partitions.COUNT);
+  }
+
+  @Test
+  void reconcile_whenQuorumIsLost_stopsServingAndTakesBackUnderNewEpochsOnlyAfterItReturns() {
+    Ownership a = member("a");
+    a.reconcile();
+    BitSet dropped = new BitSet();
+    a.onDrop(dropped::or);
+
+    cluster.withoutQuorum.add("a");
+    a.reconcile();
+    a.reconcile();
+    assertThat(serving(a)).isZero();
+    assertThat(dropped.isEmpty()).as("nothing released without a quorum").isTrue();
+    cluster.withoutQuorum.remove("a");
+    settle(a);
+
+    assertThat(dropped.cardinality()).isEqualTo(Partitions.COUNT);
+    assertThat(serving(a)).isEqualTo(Partitions.COUNT);
+    assertThat(a.epoch(0)).isEqualTo(2);
+  }
+
+  @Test
+  void leave_whenCalled_withdrawsAndReleasesEverythingToTheOthers() {
+    Ownership a = member("a");
+    Ownership b = member("b");
+    settle(a, b);
+
+    a.leave();
+    settle(a, b);
+
+    assertThat(a.holdsNothing()).isTrue();
+    assertThat(serving(b)).as("no departed grace: a released its leases").isEqualTo(Partitions.COUNT);
+    assertThat(cluster.serving).doesNotContainKey("a");
+  }
+
+  @Test
+  void reconcile_whenTwoMembersRaceForOnePartition_onlyOneHoldsItsLease() {
+    Ownership a = member("a");
+    Ownership b = member("b");
+    Ownership c = member("c");
+
+    settle(a, b, c);
+
+    for (int p = 0; p < Partitions.COUNT; p++) {
+      int holders = 0;
+      for (Ownership member : new Ownership[] {a, b, c}) {
+        holders += member.route(p).kind() == Route.Kind.SERVE ? 1 : 0;
+      }
+      assertThat(holders).as("partition %d", p).isEqualTo(1);
+    }
+  }
+}
