@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,6 +38,8 @@ class ClusterNodeLossIT {
   private static final String TABLE = "ClusterNodeLoss";
   private static final String WRITE_BACK_TABLE = "ClusterNodeLossWriteBack";
   private static final int VICTIM = 1;
+  /** What a node says when it refuses a write-back table in a cluster. */
+  private static final String WRITE_BACK_REFUSED = "write-back is not supported in a cluster yet";
   /** The issue's target for the window, printed beside the measured one. */
   private static final Duration WINDOW_TARGET = Duration.ofSeconds(1);
   /**
@@ -107,8 +110,7 @@ class ClusterNodeLossIT {
 
   @Test
   void writeBackWrites_whenTheirOwnerIsKilledNine_noAcknowledgedWriteIsLost() throws Exception {
-    try (ClusterFixture cluster = ClusterFixture.start(upstream.emulator(), "loss-wb", 3,
-            "tables." + WRITE_BACK_TABLE + ".writeStrategy=write-back");
+    try (ClusterFixture cluster = startWriteBackCluster();
         ClusterClients clients = new ClusterClients(cluster, upstream.emulator());
         DirectTable table = DirectTable.create(upstream.emulator(), WRITE_BACK_TABLE)) {
       int writers = 6;
@@ -193,6 +195,25 @@ class ClusterNodeLossIT {
               + "replicated to a backup member before the write is acknowledged (the lead's part of issue 12)")
           .isEmpty();
       assertThat(staleThroughNodes).as("answers through the survivors after the flush").isEmpty();
+    }
+  }
+
+  /**
+   * The cluster with the write-back table, or an aborted test while the nodes refuse write-back tables
+   * in a cluster: they do until log records are replicated to a backup member before a write is
+   * acknowledged (the lead's part of issue 12), and refusing is what keeps acknowledged writes safe until then.
+   */
+  private static ClusterFixture startWriteBackCluster() throws Exception {
+    try {
+      return ClusterFixture.start(upstream.emulator(), "loss-wb", 3, "tables." + WRITE_BACK_TABLE + ".writeStrategy=write-back");
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (String.valueOf(t.getMessage()).contains(WRITE_BACK_REFUSED)) {
+          Assumptions.abort("not run: the nodes refuse write-back tables in a cluster (\"" + WRITE_BACK_REFUSED
+              + "\"); write-back replication to a backup member is not on main yet, and this test runs as soon as it is");
+        }
+      }
+      throw e;
     }
   }
 
