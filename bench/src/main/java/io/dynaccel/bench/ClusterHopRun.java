@@ -39,6 +39,8 @@ final class ClusterHopRun {
   private static final String HITS = "dynaccel_item_cache_hits_total";
   private static final int MAX_CANDIDATES = 3_000;
   private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
+  /** Longer than a takeover's fresh window: the upstream request timeout (10 s by default) plus a lag. */
+  private static final Duration CACHING_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern VIEW_LINE = Pattern.compile("Cluster view: (\\d+) serving member\\(s\\)");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -83,12 +85,18 @@ final class ClusterHopRun {
       NodeProcess entry = cluster.get(0);
       SignedCalls direct = new SignedCalls(upstream.endpoint(), upstream.region());
       direct.createTable(TABLE);
+      long cachingDeadline = System.nanoTime() + CACHING_TIMEOUT.toNanos();
       List<Integer> owned = new ArrayList<>();
       List<Integer> forwarded = new ArrayList<>();
       for (int key = 0; key < MAX_CANDIDATES && (owned.size() < KEYS_PER_SIDE || forwarded.size() < KEYS_PER_SIDE); key++) {
         direct.call("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":{\"pk\":{\"S\":\"key-" + key + "\"},\"payload\":{\"S\":\""
             + "x".repeat(900) + "\"}}}");
-        List<Integer> side = switch (servedBy(cluster, key)) {
+        ServedBy served = servedBy(cluster, key);
+        // Members install nothing in partitions they took over lately (all of them, after the start): wait that out.
+        while (served == ServedBy.NONE && System.nanoTime() < cachingDeadline) {
+          served = servedBy(cluster, key);
+        }
+        List<Integer> side = switch (served) {
           case ENTRY -> owned;
           case OTHER -> forwarded;
           case NONE -> throw new IllegalStateException("key-" + key + " read twice through member 0 was a cache hit on no member: "

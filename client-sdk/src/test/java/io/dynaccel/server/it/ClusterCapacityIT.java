@@ -91,6 +91,11 @@ class ClusterCapacityIT {
         clients.add(client(cluster.endpoint(i)));
       }
       try {
+        List<Map<String, AttributeValue>> probes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+          probes.add(DirectTable.key("item-" + i));
+        }
+        cluster.awaitCaching(clients::get, TABLE, probes);
         // Every key through every member: without ownership each member would hold its own copies.
         for (int node = 0; node < cluster.size(); node++) {
           DynamoDbClient through = clients.get(node);

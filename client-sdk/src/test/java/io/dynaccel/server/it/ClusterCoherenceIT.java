@@ -54,6 +54,7 @@ class ClusterCoherenceIT {
   void reads_whenStockClientsCallRandomNodesBesideTheDynaccelClient_neverReturnSupersededValues() throws Exception {
     ClusterLoad load = new ClusterLoad(TABLE, PARTITIONS, SORT_KEYS, () -> clients.pick(25));
     load.seed(clients.direct());
+    cluster.awaitCaching(clients::stock, TABLE, load.keys());
     double itemHitsBefore = cluster.metricSum("dynaccel_item_cache_hits_total");
     double queryHitsBefore = cluster.metricSum("dynaccel_query_cache_hits_total") + cluster.metricSum("dynaccel_scan_cache_hits_total");
 

@@ -36,6 +36,7 @@ class ClusterJoinIT {
       ClusterLoad.createTable(clients.direct(), TABLE);
       ClusterLoad load = new ClusterLoad(TABLE, 12, 2, () -> clients.pick(30));
       load.seed(clients.direct());
+      cluster.awaitCaching(clients::stock, TABLE, load.keys());
       load.start(5, 5);
       ClusterLoad.keepRunning(Duration.ofSeconds(5));
       long joinAt = System.nanoTime();
@@ -71,6 +72,11 @@ class ClusterJoinIT {
       for (int k = 0; k < keys; k++) {
         put(clients.stock(0), "key-" + k, "old");
       }
+      List<Map<String, AttributeValue>> ids = new ArrayList<>();
+      for (int k = 0; k < keys; k++) {
+        ids.add(DirectTable.key("key-" + k));
+      }
+      cluster.awaitCaching(clients::stock, RESTART_TABLE, ids);
       // Read every key through every member twice, so each owner (and, without ownership, every member) holds it.
       double hitsBefore = cluster.metricSum("dynaccel_item_cache_hits_total");
       for (int round = 0; round < 2; round++) {

@@ -58,6 +58,7 @@ class ClusterNodeLossIT {
       ClusterLoad.createTable(clients.direct(), TABLE);
       ClusterLoad load = new ClusterLoad(TABLE, 12, 2, () -> clients.pick(50));
       load.seed(clients.direct());
+      cluster.awaitCaching(clients::stock, TABLE, load.keys());
       load.start(5, 5);
       ClusterLoad.keepRunning(Duration.ofSeconds(6));
 

@@ -18,15 +18,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A Dynaccel cluster of real server processes on loopback, all in front of one emulator: each node a
@@ -168,6 +172,19 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /**
+   * SIGSTOP of member {@code i}: it hears and sends nothing, as if cut off from every other member,
+   * until {@link #resume}; to the others it is a member gone silent.
+   */
+  void pause(int i) {
+    node(i).signal("STOP");
+  }
+
+  /** SIGCONT of member {@code i} after {@link #pause}: it runs on from where it stopped, with what it held then. */
+  void resume(int i) {
+    node(i).signal("CONT");
+  }
+
+  /**
    * Starts member {@code i} again at its addresses after {@link #kill9}, with its log in a new file,
    * and waits until the cluster is formed again.
    */
@@ -197,6 +214,29 @@ final class ClusterFixture implements AutoCloseable {
     await("cluster " + clusterName + " formed").atMost(FORM_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
       List<Integer> live = live();
       return live.stream().allMatch(i -> servingMembers(i).orElse(-1) == live.size());
+    });
+  }
+
+  /**
+   * Waits until the members answer from their caches. A partition just taken over (every partition,
+   * after a start) is filled without installing until writes begun under its previous owner are over
+   * (the upstream request timeout plus a lag), so a test that measures caching starts after that:
+   * rounds read every probe key twice through every member, until a round has at least one cache hit
+   * per probe key (its owner's).
+   *
+   * @param clientOf a client of member {@code i}
+   */
+  void awaitCaching(IntFunction<DynamoDbClient> clientOf, String table, List<Map<String, AttributeValue>> probes) {
+    await("members of " + clusterName + " answer from their caches").atMost(FORM_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
+      double before = metricSum("dynaccel_item_cache_hits_total");
+      for (int i : live()) {
+        DynamoDbClient client = clientOf.apply(i);
+        for (Map<String, AttributeValue> key : probes) {
+          client.getItem(b -> b.tableName(table).key(key));
+          client.getItem(b -> b.tableName(table).key(key));
+        }
+      }
+      return metricSum("dynaccel_item_cache_hits_total") - before >= probes.size();
     });
   }
 

@@ -113,6 +113,17 @@ final class ClusterLoad {
     }
   }
 
+  /** The keys of every item the load writes. */
+  List<Map<String, AttributeValue>> keys() {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      for (int s = 0; s < sortKeys; s++) {
+        keys.add(key(p, s));
+      }
+    }
+    return keys;
+  }
+
   /** Starts {@code writers} writer and {@code readers} reader threads; they run until {@link #stop}. */
   void start(int writers, int readers) {
     pool = Executors.newFixedThreadPool(writers + readers);
