@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>A test can kill a node with SIGKILL, restart it at the same addresses, add a node, and read each
  * node's metrics. {@link #awaitFormed} waits until every live node sees every live member.
  *
- * <p>Membership is read from the node's {@code GET /cluster} (admin port), its {@code members} array;
+ * <p>Membership is read from the node's {@code GET /cluster} (admin port), its {@code members} array
+ * while its {@code quorum} is not false;
  * a node without that endpoint (404) is asked through the last {@code Cluster view: N serving member(s)}
  * line its ownership printed, which says the same thing.
  */
@@ -251,8 +252,11 @@ final class ClusterFixture implements AutoCloseable {
     }
     if (answer.statusCode() == 200) {
       try {
-        JsonNode members = JSON.readTree(answer.body()).path("members");
-        return members.isArray() ? OptionalInt.of(members.size()) : OptionalInt.empty();
+        JsonNode state = JSON.readTree(answer.body());
+        JsonNode members = state.path("members");
+        // A member that says it lacks a quorum is not part of the formed cluster, whatever it lists.
+        boolean quorum = state.path("quorum").asBoolean(true);
+        return members.isArray() && quorum ? OptionalInt.of(members.size()) : OptionalInt.empty();
       } catch (IOException e) {
         throw new AssertionError("GET /cluster of " + slots.get(i).name + " is not JSON: " + answer.body(), e);
       }
