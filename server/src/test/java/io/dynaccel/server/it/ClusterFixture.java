@@ -49,6 +49,7 @@ final class ClusterFixture implements AutoCloseable {
 
   private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
   private static final Pattern VIEW_LINE = Pattern.compile("Cluster view: (\\d+) serving member\\(s\\)");
+  private static final String LISTENER_BIND_FAILED = "Dynaccel failed to start: Address already in use";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
@@ -123,7 +124,18 @@ final class ClusterFixture implements AutoCloseable {
 
   private void launch(int i) throws IOException {
     Slot slot = slots.get(i);
-    slot.process = NodeProcess.start(launchOf(slot));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        slot.process = NodeProcess.start(launchOf(slot));
+        return;
+      } catch (IllegalStateException e) {
+        // A port picked free before the start can be taken by the time the node binds it (the event
+        // bus and every other process take ephemeral ports too): a new start picks new API and admin ports.
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains(LISTENER_BIND_FAILED)) {
+          throw e;
+        }
+      }
+    }
   }
 
   private void launchAll(List<Integer> indexes) throws Exception {
