@@ -66,9 +66,9 @@ class ClusterCoherenceIT {
     double itemHits = cluster.metricSum("dynaccel_item_cache_hits_total") - itemHitsBefore;
     double queryHits = cluster.metricSum("dynaccel_query_cache_hits_total") + cluster.metricSum("dynaccel_scan_cache_hits_total") - queryHitsBefore;
     List<ClusterLoad.Failure> failures = load.failures();
-    System.out.printf("ClusterCoherenceIT: 3 nodes, %s; %d writes, %d reads, %d errors, %d stale, %d phantom; "
+    System.out.printf("ClusterCoherenceIT: 3 nodes, %s; %d writes, %d reads, %d errors, %d stale %s, %d phantom; "
             + "item cache hits %.0f, query/scan cache hits %.0f%n",
-        load.counts(), result.writes(), result.reads(), failures.size(), result.stale().size(), result.phantoms().size(),
+        load.counts(), result.writes(), result.reads(), failures.size(), result.stale().size(), load.staleByCall(result), result.phantoms().size(),
         itemHits, queryHits);
 
     assertThat(failures).as("errors during the run").isEmpty();

@@ -49,8 +49,8 @@ class ClusterJoinIT {
       StaleReadChecker.Result result = load.check();
       List<ClusterLoad.Failure> failures = load.failures();
       System.out.printf(Locale.ROOT, "ClusterJoinIT: a third member joined under load (formed %.0f ms after its start); %s; "
-              + "%d writes, %d reads, %d errors, %d stale, %d phantom; the joiner holds %.0f item entries%n",
-          (formedAt - joinAt) / 1e6, load.counts(), result.writes(), result.reads(), failures.size(), result.stale().size(),
+              + "%d writes, %d reads, %d errors, %d stale %s, %d phantom; the joiner holds %.0f item entries%n",
+          (formedAt - joinAt) / 1e6, load.counts(), result.writes(), result.reads(), failures.size(), result.stale().size(), load.staleByCall(result),
           result.phantoms().size(), cluster.metric(joined, "dynaccel_item_cache_entries"));
       failures.stream().limit(5).forEach(f -> System.out.println("ClusterJoinIT: e.g. " + f));
 

@@ -77,8 +77,8 @@ class ClusterNodeLossIT {
       List<ClusterLoad.Failure> after = failures.stream().filter(f -> f.at() >= killedAt).toList();
       List<ClusterLoad.Failure> late = after.stream().filter(f -> f.at() > formedAt + SETTLE.toNanos()).toList();
       System.out.printf(Locale.ROOT, "ClusterNodeLossIT: kill -9 of 1 of 3 nodes under load; survivors formed %.0f ms after the kill; "
-              + "%s; %d writes, %d reads, %d stale, %d phantom; errors before the kill %d, after %d%n",
-          millis(formedAt - killedAt), load.counts(), result.writes(), result.reads(), result.stale().size(),
+              + "%s; %d writes, %d reads, %d stale %s, %d phantom; errors before the kill %d, after %d%n",
+          millis(formedAt - killedAt), load.counts(), result.writes(), result.reads(), result.stale().size(), load.staleByCall(result),
           result.phantoms().size(), before.size(), after.size());
       for (String kind : List.of("dynaccel", "stock")) {
         List<ClusterLoad.Failure> ofKind = after.stream().filter(f -> f.kind().equals(kind)).sorted(Comparator.comparingLong(ClusterLoad.Failure::at)).toList();

@@ -4,6 +4,7 @@ import static io.dynaccel.server.it.StaleReadChecker.ABSENT;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,8 @@ final class ClusterLoad {
   private final Map<Call, AtomicLong> counts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> callsByKind = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+  /** Which call made each recorded read, so that violations can be told apart by call. */
+  private final Map<StaleReadChecker.Read, Call> readCalls = new ConcurrentHashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<Future<?>> workers = new ArrayList<>();
   private ExecutorService pool;
@@ -163,6 +166,13 @@ final class ClusterLoad {
 
   StaleReadChecker.Result check() {
     return history.check();
+  }
+
+  /** The stale reads of a check by the call that made them (reads of one Query or Scan count one each). */
+  Map<Call, Long> staleByCall(StaleReadChecker.Result result) {
+    Map<Call, Long> byCall = new EnumMap<>(Call.class);
+    result.stale().forEach(v -> byCall.merge(readCalls.get(v.read()), 1L, Long::sum));
+    return byCall;
   }
 
   List<Failure> failures() {
@@ -302,7 +312,12 @@ final class ClusterLoad {
   private void get(DynamoDbClient client, int p, int s) {
     long begin = System.nanoTime();
     Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).key(key(p, s))).item();
-    history.read(name(p, s), valueOf(item), begin, System.nanoTime());
+    read(Call.GET, name(p, s), valueOf(item), begin, System.nanoTime());
+  }
+
+  private void read(Call call, String key, String value, long begin, long end) {
+    history.read(key, value, begin, end);
+    readCalls.put(new StaleReadChecker.Read(key, value, begin, end), call);
   }
 
   private void batchGet(DynamoDbClient client) {
@@ -324,7 +339,7 @@ final class ClusterLoad {
         : List.of();
     // An unprocessed key was not read; every other key is present or absent.
     keys.keySet().stream().filter(k -> !unprocessed.contains(k))
-        .forEach(k -> history.read(k, found.getOrDefault(k, ABSENT), begin, end));
+        .forEach(k -> read(Call.BATCH_GET, k, found.getOrDefault(k, ABSENT), begin, end));
   }
 
   private void query(DynamoDbClient client, int p) {
@@ -340,7 +355,7 @@ final class ClusterLoad {
     } while (start != null);
     long end = System.nanoTime();
     for (int s = 0; s < sortKeys; s++) {
-      history.read(name(p, s), found.getOrDefault(name(p, s), ABSENT), begin, end);
+      read(Call.QUERY, name(p, s), found.getOrDefault(name(p, s), ABSENT), begin, end);
     }
   }
 
@@ -357,7 +372,7 @@ final class ClusterLoad {
     long end = System.nanoTime();
     for (int p = 0; p < partitions; p++) {
       for (int s = 0; s < sortKeys; s++) {
-        history.read(name(p, s), found.getOrDefault(name(p, s), ABSENT), begin, end);
+        read(Call.SCAN, name(p, s), found.getOrDefault(name(p, s), ABSENT), begin, end);
       }
     }
   }
