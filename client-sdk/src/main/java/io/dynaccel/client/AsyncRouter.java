@@ -80,7 +80,7 @@ final class AsyncRouter implements InvocationHandler {
   }
 
   /** One attempt on {@code target}; on a node failure, the next as {@link SyncRouter} would make it. */
-  private CompletableFuture<Object> attempt(Method method, DynamoDbRequest request, byte[] routingKey,
+  private CompletableFuture<Object> attempt(Method method, DynamoDbRequest request, RoutingKey routingKey,
       Cluster.Target<DynamoDbAsyncClient> target, int attempt, Throwable earlier) {
     return invoke(target.client(), method, request).handle((response, failed) -> {
       if (failed == null) {
@@ -102,17 +102,18 @@ final class AsyncRouter implements InvocationHandler {
     }).thenCompose(f -> f);
   }
 
-  private CompletableFuture<byte[]> routingKey(DynamoDbAsyncClient self, DynamoDbRequest request) {
-    if (!(request instanceof PutItemRequest put)) {
-      return CompletableFuture.completedFuture(Requests.routingKey(request));
+  private CompletableFuture<RoutingKey> routingKey(DynamoDbAsyncClient self, DynamoDbRequest request) {
+    boolean partitioned = cluster.partitioned();
+    // PutItem needs the key schema for the ring too; the other calls only for their partition in a cluster.
+    String table = request instanceof PutItemRequest put ? put.tableName()
+        : partitioned ? RequestPartitions.tableNeedingSchema(request) : null;
+    List<String> keyNames = table == null ? null : cluster.keySchemas().keyNames(table);
+    if (table == null || keyNames != null) {
+      return CompletableFuture.completedFuture(Requests.routingKey(request, keyNames, partitioned));
     }
-    List<String> keyNames = cluster.keySchemas().keyNames(put.tableName());
-    if (keyNames != null) {
-      return CompletableFuture.completedFuture(Requests.routingKey(put.tableName(), put.item(), keyNames));
-    }
-    return self.describeTable(b -> b.tableName(put.tableName())).handle((description, failure) -> failure != null
-        ? null // e.g. no such table: any node will say so
-        : Requests.routingKey(put.tableName(), put.item(), cluster.keySchemas().learn(put.tableName(), description)));
+    return self.describeTable(b -> b.tableName(table)).handle((description, failure) -> Requests.routingKey(request,
+        failure != null ? null /* e.g. no such table: any node will say so */ : cluster.keySchemas().learn(table, description),
+        partitioned));
   }
 
   @SuppressWarnings("unchecked")

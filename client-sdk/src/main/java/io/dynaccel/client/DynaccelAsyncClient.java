@@ -52,8 +52,10 @@ public final class DynaccelAsyncClient {
       DynamoDbAsyncClient fallback = fallbackEndpoint == null ? null : client(fallbackEndpoint, credentials, eventLoops);
       ScheduledExecutorService probeScheduler = scheduler(owned);
       NodeHealth health = new NodeHealth(nodes, probe());
-      Cluster<DynamoDbAsyncClient> cluster = new Cluster<>(nodes, clients, fallback, health, probeScheduler, owned);
+      Cluster<DynamoDbAsyncClient> cluster = new Cluster<>(nodes, clients, fallback, health, probeScheduler, owned,
+          endpoint -> client(endpoint, credentials, eventLoops), maps());
       health.start(probeScheduler, healthCheckInterval);
+      cluster.learnOwnership(clusterRefreshInterval);
       return AsyncRouter.proxy(cluster);
     }
 

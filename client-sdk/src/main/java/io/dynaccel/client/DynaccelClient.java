@@ -10,7 +10,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Builds a {@link DynamoDbClient} that sends every request to a fleet of Dynaccel nodes: the requests for one item
- * to one node (consistent hashing over the live nodes), the others round-robin, failing over when a node goes down.
+ * to its owner in the nodes' cluster (from the ownership map any node serves), or, while no map is known or the owner
+ * is down, to one node by consistent hashing over the live nodes; the others round-robin, failing over when a node
+ * goes down.
  *
  * <pre>{@code
  * DynamoDbClient ddb = DynaccelClient.builder()
@@ -51,8 +53,10 @@ public final class DynaccelClient {
       DynamoDbClient fallback = fallbackEndpoint == null ? null : client(fallbackEndpoint, credentials);
       ScheduledExecutorService probeScheduler = scheduler(owned);
       NodeHealth health = new NodeHealth(nodes, probe());
-      Cluster<DynamoDbClient> cluster = new Cluster<>(nodes, clients, fallback, health, probeScheduler, owned);
+      Cluster<DynamoDbClient> cluster = new Cluster<>(nodes, clients, fallback, health, probeScheduler, owned,
+          endpoint -> client(endpoint, credentials), maps());
       health.start(probeScheduler, healthCheckInterval);
+      cluster.learnOwnership(clusterRefreshInterval);
       return SyncRouter.proxy(cluster);
     }
 

@@ -21,7 +21,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * Settings shared by {@link DynaccelClient.Builder} and {@link DynaccelAsyncClient.Builder}: the nodes, the
- * fallback endpoint, credentials, timeouts, retries, connection pool size and metric publishers.
+ * cluster map's refresh, the fallback endpoint, credentials, timeouts, retries, connection pool size and metric publishers.
  *
  * @param <B> the concrete builder, returned by every setter
  * @param <C> the client it builds
@@ -42,6 +42,8 @@ public abstract class DynaccelClientBuilder<B extends DynaccelClientBuilder<B, C
   public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofMillis(200);
   /** Default time a probe of a down node waits for {@code GET /health}. */
   public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofMillis(250);
+  /** Default period between reads of the cluster's ownership map: membership changes reach the client this fast. */
+  public static final Duration DEFAULT_CLUSTER_REFRESH_INTERVAL = Duration.ofSeconds(2);
 
   final List<URI> endpoints = new ArrayList<>();
   Region region;
@@ -55,8 +57,10 @@ public abstract class DynaccelClientBuilder<B extends DynaccelClientBuilder<B, C
   final List<MetricPublisher> metricPublishers = new ArrayList<>();
   Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
   Duration healthCheckTimeout = DEFAULT_HEALTH_CHECK_TIMEOUT;
+  Duration clusterRefreshInterval = DEFAULT_CLUSTER_REFRESH_INTERVAL;
   ScheduledExecutorService scheduler;
   HealthProbe healthProbe;
+  MapSource mapSource;
 
   DynaccelClientBuilder() {
   }
@@ -156,6 +160,15 @@ public abstract class DynaccelClientBuilder<B extends DynaccelClientBuilder<B, C
     return self();
   }
 
+  /**
+   * How often the client reads the ownership map of the nodes' cluster ({@code GET /_dynaccel/cluster} on any node);
+   * it also reads it at once after a call fails on a node. Default {@link #DEFAULT_CLUSTER_REFRESH_INTERVAL}.
+   */
+  public B clusterRefreshInterval(Duration clusterRefreshInterval) {
+    this.clusterRefreshInterval = positive(clusterRefreshInterval, "clusterRefreshInterval");
+    return self();
+  }
+
   /** For tests: the scheduler that probes down nodes. The client does not shut down a scheduler it was given. */
   B scheduler(ScheduledExecutorService scheduler) {
     this.scheduler = scheduler;
@@ -165,6 +178,12 @@ public abstract class DynaccelClientBuilder<B extends DynaccelClientBuilder<B, C
   /** For tests: how nodes are probed. */
   B healthProbe(HealthProbe healthProbe) {
     this.healthProbe = healthProbe;
+    return self();
+  }
+
+  /** For tests: where the cluster's ownership map is read. */
+  B mapSource(MapSource mapSource) {
+    this.mapSource = mapSource;
     return self();
   }
 
@@ -237,6 +256,10 @@ public abstract class DynaccelClientBuilder<B extends DynaccelClientBuilder<B, C
       made.awaitTermination(5, TimeUnit.SECONDS);
     });
     return made;
+  }
+
+  MapSource maps() {
+    return mapSource != null ? mapSource : new HttpMapSource(connectTimeout);
   }
 
   HealthProbe probe() {

@@ -2,6 +2,7 @@ package io.dynaccel.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,12 @@ final class NodeHealth implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
 
-  private final List<Node> nodes;
+  private final List<Node> nodes = new CopyOnWriteArrayList<>();
   private final HealthProbe probe;
   private volatile ScheduledFuture<?> probing;
 
   NodeHealth(List<Node> nodes, HealthProbe probe) {
-    this.nodes = List.copyOf(nodes);
+    this.nodes.addAll(nodes);
     this.probe = probe;
   }
 
@@ -36,6 +37,11 @@ final class NodeHealth implements AutoCloseable {
         LOG.warn("Dynaccel health probe failed", e);
       }
     }, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Probes {@code node} too when it is down: a cluster member the client learnt of after it was built. */
+  void watch(Node node) {
+    nodes.add(node);
   }
 
   void markDown(Node node, Throwable cause) {

@@ -101,6 +101,21 @@ final class Requests {
   }
 
   /**
+   * Where a request's key sends it.
+   *
+   * @param keyNames the key attribute names of {@link RequestPartitions#tableNeedingSchema}'s table, or null
+   * @param partitioned whether the nodes form a cluster, so that the request's partition is needed
+   * @return the routing key, or null when the request has neither an item key nor a partition
+   */
+  static RoutingKey routingKey(DynamoDbRequest request, List<String> keyNames, boolean partitioned) {
+    byte[] ringKey = request instanceof PutItemRequest put
+        ? keyNames == null ? null : routingKey(put.tableName(), put.item(), keyNames)
+        : routingKey(request);
+    int partition = partitioned ? RequestPartitions.of(request, keyNames) : Partitions.NONE;
+    return ringKey == null && partition == Partitions.NONE ? null : new RoutingKey(ringKey, partition);
+  }
+
+  /**
    * The routing key of a request that names its item's key outright (GetItem, UpdateItem, DeleteItem), or null for
    * every other request. PutItem carries a whole item: see {@link #routingKey(String, Map, List)}.
    */

@@ -76,7 +76,7 @@ final class SyncRouter implements InvocationHandler {
     if (changing != null) {
       cluster.keySchemas().forget(changing);
     }
-    byte[] routingKey = routingKey(self, request);
+    RoutingKey routingKey = routingKey(self, request);
     Cluster.Target<DynamoDbClient> target = cluster.target(routingKey);
     RuntimeException failures = null;
     for (int attempt = 0; ; attempt++) {
@@ -100,19 +100,20 @@ final class SyncRouter implements InvocationHandler {
     }
   }
 
-  private byte[] routingKey(DynamoDbClient self, DynamoDbRequest request) {
-    if (!(request instanceof PutItemRequest put)) {
-      return Requests.routingKey(request);
-    }
-    List<String> keyNames = cluster.keySchemas().keyNames(put.tableName());
-    if (keyNames == null) {
+  private RoutingKey routingKey(DynamoDbClient self, DynamoDbRequest request) {
+    boolean partitioned = cluster.partitioned();
+    // PutItem needs the key schema for the ring too; the other calls only for their partition in a cluster.
+    String table = request instanceof PutItemRequest put ? put.tableName()
+        : partitioned ? RequestPartitions.tableNeedingSchema(request) : null;
+    List<String> keyNames = table == null ? null : cluster.keySchemas().keyNames(table);
+    if (table != null && keyNames == null) {
       try {
-        keyNames = cluster.keySchemas().learn(put.tableName(), self.describeTable(b -> b.tableName(put.tableName())));
+        keyNames = cluster.keySchemas().learn(table, self.describeTable(b -> b.tableName(table)));
       } catch (SdkException e) {
-        return null; // e.g. no such table: any node will say so
+        // e.g. no such table: any node will say so
       }
     }
-    return Requests.routingKey(put.tableName(), put.item(), keyNames);
+    return Requests.routingKey(request, keyNames, partitioned);
   }
 
   private static Object invoke(DynamoDbClient client, Method method, DynamoDbRequest request) {

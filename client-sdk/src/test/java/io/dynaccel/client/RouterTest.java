@@ -45,6 +45,9 @@ class RouterTest {
     if (request instanceof PutItemRequest) {
       return PutItemResponse.builder().build();
     }
+    if (request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest) {
+      return software.amazon.awssdk.services.dynamodb.model.QueryResponse.builder().items(List.of(KEY)).build();
+    }
     if (request instanceof ScanRequest scan) {
       // Two pages: the paginator must come back through the router for the second.
       return scan.exclusiveStartKey().isEmpty()
@@ -61,12 +64,16 @@ class RouterTest {
 
   private DynamoDbClient sync(boolean withFallback) {
     return SyncRouter.proxy(new Cluster<>(nodes, List.of(a.sync(), b.sync()), withFallback ? fallback.sync() : null,
-        new NodeHealth(nodes, endpoint -> false), null, List.of()));
+        new NodeHealth(nodes, endpoint -> false), null, List.of(), endpoint -> {
+          throw new AssertionError("no cluster, no other member: " + endpoint);
+        }, endpoint -> null));
   }
 
   private DynamoDbAsyncClient async() {
     return AsyncRouter.proxy(new Cluster<>(nodes, List.of(a.async(), b.async()), null,
-        new NodeHealth(nodes, endpoint -> false), null, List.of()));
+        new NodeHealth(nodes, endpoint -> false), null, List.of(), endpoint -> {
+          throw new AssertionError("no cluster, no other member: " + endpoint);
+        }, endpoint -> null));
   }
 
   /** The fake that owns KEY, and the other one. */
@@ -248,5 +255,70 @@ class RouterTest {
 
     assertThat(items).hasSize(2);
     assertThat(client.serviceName()).isEqualTo("dynamodb");
+  }
+
+  // ---- with the cluster's ownership map ----
+
+  /** Clients of a cluster of a and b whose map gives every partition to {@code owner}. */
+  private OwnershipMap everythingOwnedBy(FakeNodeClient owner) {
+    int[] owners = new int[Partitions.COUNT];
+    java.util.Arrays.fill(owners, owner == a ? 0 : 1);
+    return new OwnershipMap("m", List.of(a.endpoint, b.endpoint), owners);
+  }
+
+  private Cluster<DynamoDbClient> syncCluster(OwnershipMap map, java.util.concurrent.ScheduledExecutorService scheduler) {
+    Cluster<DynamoDbClient> cluster = new Cluster<>(nodes, List.of(a.sync(), b.sync()), null, new NodeHealth(nodes, endpoint -> false),
+        scheduler, List.of(), endpoint -> {
+          throw new AssertionError("no other member: " + endpoint);
+        }, endpoint -> map);
+    cluster.learnOwnership(java.time.Duration.ofHours(1));
+    return cluster;
+  }
+
+  @Test
+  void itemCallsAndQuery_whenMapKnown_goStraightToTheOwner() {
+    var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      // The ring alone would send KEY to one of them; the map sends every key to the other.
+      FakeNodeClient ringOwner = ownerAndOther(sync(false))[0];
+      FakeNodeClient mapOwner = ringOwner == a ? b : a;
+      a.received.clear();
+      b.received.clear();
+      DynamoDbClient client = SyncRouter.proxy(syncCluster(everythingOwnedBy(mapOwner), scheduler));
+
+      client.getItem(r -> r.tableName("T").key(KEY));
+      client.putItem(r -> r.tableName("T").item(KEY));
+      client.query(r -> r.tableName("T").keyConditionExpression("pk = :p").expressionAttributeValues(Map.of(":p", KEY.get("pk"))));
+
+      assertThat(mapOwner.operations()).filteredOn(op -> !op.equals("DescribeTable")).containsExactly("GetItem", "PutItem", "Query");
+      assertThat(ringOwner.operations()).filteredOn(op -> !op.equals("DescribeTable")).isEmpty();
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void asyncGetItem_whenMapKnown_goesStraightToTheOwner() {
+    var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      FakeNodeClient ringOwner = ownerAndOther(sync(false))[0];
+      FakeNodeClient mapOwner = ringOwner == a ? b : a;
+      a.received.clear();
+      b.received.clear();
+      Cluster<DynamoDbAsyncClient> cluster = new Cluster<>(nodes, List.of(a.async(), b.async()), null,
+          new NodeHealth(nodes, endpoint -> false), scheduler, List.of(), endpoint -> {
+            throw new AssertionError("no other member: " + endpoint);
+          }, endpoint -> everythingOwnedBy(mapOwner));
+      cluster.learnOwnership(java.time.Duration.ofHours(1));
+      DynamoDbAsyncClient client = AsyncRouter.proxy(cluster);
+
+      client.getItem(r -> r.tableName("T").key(KEY)).join();
+      client.putItem(r -> r.tableName("T").item(KEY)).join();
+
+      assertThat(mapOwner.operations()).filteredOn(op -> !op.equals("DescribeTable")).containsExactly("GetItem", "PutItem");
+      assertThat(ringOwner.received).isEmpty();
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 }

@@ -7,16 +7,25 @@ import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminRoutes;
 import io.dynaccel.server.api.ApiEndpoint;
+import io.dynaccel.server.api.ClusterMap;
 import io.dynaccel.server.api.DirtyFirst;
+import io.dynaccel.server.api.OperationHandler;
 import io.dynaccel.server.api.OperationRouter;
 import io.dynaccel.server.api.PassThrough;
 import io.dynaccel.server.auth.RequestAuthenticator;
 import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cluster.ClusterAdmin;
+import io.dynaccel.server.cluster.ClusterRouting;
+import io.dynaccel.server.cluster.Forwarder;
+import io.dynaccel.server.cluster.GuardMeters;
+import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.cluster.Ownership;
 import io.dynaccel.server.cluster.OwnershipFence;
 import io.dynaccel.server.cluster.Partitions;
+import io.dynaccel.server.cluster.RemoteGuards;
+import io.dynaccel.server.cluster.RouteTable;
 import io.dynaccel.server.health.NodeHealth;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.query.QueryCache;
@@ -33,6 +42,7 @@ import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.write.BatchWriteItemHandler;
 import io.dynaccel.server.write.ItemWriteHandler;
 import io.dynaccel.server.write.NestingLimit;
+import io.dynaccel.server.write.PeerGuards;
 import io.dynaccel.server.write.SchemaChangeHandler;
 import io.dynaccel.server.write.StatementHandler;
 import io.dynaccel.server.write.TableWrites;
@@ -67,6 +77,9 @@ final class Accelerator {
   private final Vertx vertx;
   private final long schemaRefreshTimer;
   private final WriteBackPath writeBack;
+  private final RemoteGuards remoteGuards;
+  private final ClusterAdmin clusterAdmin;
+  private final Forwarder forwarder;
   private String writeBackDeployment;
 
   /**
@@ -76,9 +89,10 @@ final class Accelerator {
    *     log holds records from an earlier run that must be replayed and flushed
    * @param upstreamTrust the CAs accepted for DynamoDB's certificate
    * @param ownership the partitions this node owns in its cluster, or null if it runs alone
+   * @param hop the cluster's token for calls forwarded between members ({@link HopToken#NONE} alone)
    */
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust,
-      Ownership ownership) {
+      Ownership ownership, HopToken hop) {
     UpstreamConfig up = config.upstream();
     Duration guardRetention = guardRetention(up);
     Fence fence = ownership == null ? Fence.ALONE : new OwnershipFence(ownership, System::nanoTime);
@@ -102,11 +116,21 @@ final class Accelerator {
     UpstreamBreaker breaker = UpstreamBreaker.create(vertx, config.breaker(), metrics.registry(), health::upstreamAnswered);
     this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials, breaker,
         upstreamTrust);
-    TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream);
+    GuardMeters guardMeters = GuardMeters.register(metrics.registry());
+    PeerGuards peers = PeerGuards.ALONE;
+    if (ownership == null) {
+      this.remoteGuards = null;
+      this.clusterAdmin = ClusterAdmin.alone(itemCache, queryCache);
+    } else {
+      this.remoteGuards = new RemoteGuards(vertx, ownership, itemCache, queryCache, guardHold(up), guardMeters);
+      this.clusterAdmin = ClusterAdmin.clustered(itemCache, queryCache, vertx, ownership);
+      peers = remoteGuards;
+    }
+    TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream, peers);
     TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
-    WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites);
+    WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites, peers);
     WritePath writeThrough = new WriteThroughPath(writes, strategies);
     Map<WriteStrategy, WritePath> byStrategy = new EnumMap<>(WriteStrategy.class);
     byStrategy.put(WriteStrategy.WRITE_THROUGH, writeThrough);
@@ -132,12 +156,21 @@ final class Accelerator {
         .route(new DirtyFirst(new StatementHandler(upstream, tableWrites), dirty), "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction")
         .route(new DirtyFirst(new SchemaChangeHandler(schemas, tableWrites), dirty), "CreateTable", "DeleteTable", "UpdateTable",
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
-    this.api = new ApiEndpoint(new SchemaWatch(router, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
-        metrics, config.server().maxRequestBytes(), up.region());
+    OperationHandler handlers = router;
+    if (ownership != null) {
+      // The owner waits for its lease at most the request timeout before it calls DynamoDB, which takes at most as long.
+      this.forwarder = Forwarder.create(vertx, config.tls(), hop, up.requestTimeout().multipliedBy(2), up.maxConnections());
+      handlers = new ClusterRouting(router, RouteTable.of(ownership), schemas::lookup, forwarder::forward, vertx, metrics.registry(),
+          up.requestTimeout(), System::nanoTime);
+    } else {
+      this.forwarder = null;
+    }
+    this.api = new ApiEndpoint(new SchemaWatch(handlers, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
+        hop, metrics, config.server().maxRequestBytes(), up.region(), ClusterMap.of(ownership));
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
-    this.admin = new AdminRoutes(itemCache, queryCache, dirty);
+    this.admin = new AdminRoutes(clusterAdmin, dirty);
     Duration probeTimeout = config.health().upstreamWindow();
     health.startProbing(vertx, () -> upstream.probe(probeTimeout));
   }
@@ -148,6 +181,20 @@ final class Accelerator {
    */
   static Duration guardRetention(UpstreamConfig upstream) {
     return upstream.requestTimeout().plus(CONSISTENCY_LAG);
+  }
+
+  /**
+   * How long a member holds a guard for another member's write before it closes it itself: past the
+   * longest that member's upstream call can take (every retry of a request that never arrived, each
+   * up to the request timeout, and the last one's connect), with a margin for the event bus.
+   */
+  static Duration guardHold(UpstreamConfig upstream) {
+    return upstream.requestTimeout().plus(upstream.connectTimeout()).multipliedBy(upstream.maxRetries() + 1L).plus(Duration.ofSeconds(5));
+  }
+
+  /** The cluster as operators see it; told where this node serves once its listeners are up. */
+  ClusterAdmin clusterAdmin() {
+    return clusterAdmin;
   }
 
   ApiEndpoint api() {
@@ -169,11 +216,12 @@ final class Accelerator {
 
   /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
   Future<Void> start() {
+    // Other members may guard their writes here as soon as this node appears in their view.
+    Future<Void> listening = Future.all(remoteGuards == null ? Future.succeededFuture() : remoteGuards.start(), clusterAdmin.start()).mapEmpty();
     if (writeBack == null) {
-      health.started();
-      return Future.succeededFuture();
+      return listening.onSuccess(v -> health.started());
     }
-    return vertx.deployVerticle(writeBack).map(id -> {
+    return listening.compose(v -> vertx.deployVerticle(writeBack)).map(id -> {
       writeBackDeployment = id;
       health.started();
       return null;
@@ -185,8 +233,15 @@ final class Accelerator {
     vertx.cancelTimer(schemaRefreshTimer);
     health.stopProbing(vertx);
     Future<Void> stopped = writeBackDeployment == null ? Future.succeededFuture() : vertx.undeploy(writeBackDeployment);
+    if (remoteGuards != null) {
+      stopped = stopped.eventually(remoteGuards::stop);
+    }
+    stopped = stopped.eventually(clusterAdmin::stop);
     return stopped.eventually(() -> {
       upstream.close();
+      if (forwarder != null) {
+        forwarder.close();
+      }
       return Future.succeededFuture();
     });
   }

@@ -7,6 +7,7 @@ import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.admin.AdminToken;
 import io.dynaccel.server.cluster.ClusterNode;
+import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.tls.FrontTls;
@@ -120,11 +121,12 @@ public final class DynaccelServer {
           }
           // A log left by write-back tables must be replayed and flushed even if none is written back now.
           Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust,
-              cluster == null ? null : cluster.ownership());
+              cluster == null ? null : cluster.ownership(), cluster == null ? HopToken.NONE : cluster.hopToken());
           // The certificate is checked before the log is replayed, so a bad file fails the start at once.
           return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
               .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))
                   .map(deployed -> {
+                    accelerator.clusterAdmin().serveAs(advertised(config, deployed.port()));
                     if (cluster != null) {
                       cluster.serveAs(advertised(config, deployed.port()));
                     }

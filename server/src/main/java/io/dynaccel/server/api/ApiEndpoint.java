@@ -1,6 +1,7 @@
 package io.dynaccel.server.api;
 
 import io.dynaccel.server.auth.RequestAuthenticator;
+import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
@@ -72,9 +73,11 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
 
   private final OperationHandler router;
   private final RequestAuthenticator authenticator;
+  private final HopToken hop;
   private final DynaccelMetrics metrics;
   private final int maxRequestBytes;
   private final FixedAnswer health;
+  private final ClusterMap clusterMap;
   /** Set once by a graceful shutdown; read once per answer. */
   private volatile boolean draining;
 
@@ -88,21 +91,26 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
    * @param region the upstream's region, named in the health line that {@code GET} answers
    */
   public ApiEndpoint(OperationHandler router, DynaccelMetrics metrics, int maxRequestBytes, String region) {
-    this(router, RequestAuthenticator.NONE, metrics, maxRequestBytes, region);
+    this(router, RequestAuthenticator.NONE, HopToken.NONE, metrics, maxRequestBytes, region, ClusterMap.of(null));
   }
 
   /**
-   * Creates the endpoint with authentication.
+   * Creates the endpoint with authentication, of a node alone or of a member of a cluster.
    *
    * @param authenticator decides, after decoding, whether a call may reach the router
+   * @param hop the cluster's token: a call carrying it was forwarded by a member, which authenticated
+   *     it already, so it is not authenticated again and is marked {@link ApiRequest#forwarded()}
+   * @param clusterMap what {@code GET} answers on {@link ClusterMap#PATH}
    */
-  public ApiEndpoint(OperationHandler router, RequestAuthenticator authenticator, DynaccelMetrics metrics,
-      int maxRequestBytes, String region) {
+  public ApiEndpoint(OperationHandler router, RequestAuthenticator authenticator, HopToken hop, DynaccelMetrics metrics,
+      int maxRequestBytes, String region, ClusterMap clusterMap) {
     this.router = router;
+    this.hop = hop;
     this.authenticator = authenticator;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
     this.health = new FixedAnswer(200, healthLine(region));
+    this.clusterMap = clusterMap;
   }
 
   /**
@@ -225,7 +233,11 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
       }
       call(http, body, mediaType, cors, start);
     } else if (method == HttpMethod.GET) {
-      health.write(http.response(), cors);
+      if (ClusterMap.PATH.equals(http.path())) {
+        writeClusterMap(http, cors);
+      } else {
+        health.write(http.response(), cors);
+      }
     } else if (method == HttpMethod.OPTIONS && cors) {
       preflight(http);
     } else {
@@ -238,9 +250,16 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     String[] operation = {"Unknown"};
     Future<ApiResponse> answer;
     try {
-      ApiRequest request = RequestDecoder.decode(http.headers(), http.query(), body);
-      operation[0] = request.operation();
-      authenticator.authenticate(http.path(), http.query(), http.headers(), request);
+      ApiRequest request;
+      if (hop.accepts(http.headers().get(HopToken.HEADER))) {
+        // The member that forwarded it checked the client's signature and rights already.
+        request = RequestDecoder.decodeForwarded(http.headers(), body);
+        operation[0] = request.operation();
+      } else {
+        request = RequestDecoder.decode(http.headers(), http.query(), body);
+        operation[0] = request.operation();
+        authenticator.authenticate(http.path(), http.query(), http.headers(), request);
+      }
       answer = router.handle(request);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
@@ -251,6 +270,29 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
           write(http.response(), response, mediaType, cors);
           metrics.request(operation[0], response.statusCode(), errorType(response), System.nanoTime() - start);
         });
+  }
+
+  /** The cluster map, for the client SDK's routing: JSON with the headers of every answer. */
+  private void writeClusterMap(HttpServerRequest http, boolean cors) {
+    byte[] json = clusterMap.json(localEndpoint(http));
+    CRC32 crc32 = new CRC32();
+    crc32.update(json);
+    HttpServerResponse response = http.response()
+        .setStatusCode(200)
+        .putHeader(CONTENT_TYPE, JSON)
+        .putHeader(REQUEST_ID, requestId())
+        .putHeader(CRC32_HEADER, Long.toString(crc32.getValue()));
+    if (cors) {
+      response.putHeader(ALLOW_ORIGIN, ANY_ORIGIN);
+    }
+    response.end(Buffer.buffer(json));
+  }
+
+  /** Where the caller reached this node: the scheme, address and port of the connection it came in on. */
+  private static String localEndpoint(HttpServerRequest http) {
+    String host = http.localAddress().hostAddress();
+    return (http.isSSL() ? "https" : "http") + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
+        + http.localAddress().port();
   }
 
   /** DynamoDB's answer to a CORS preflight: any origin, the asked-for headers and method, for two days. */

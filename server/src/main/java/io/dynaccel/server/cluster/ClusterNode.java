@@ -1,5 +1,6 @@
 package io.dynaccel.server.cluster;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.server.cluster.internal.HazelcastMembers;
@@ -13,6 +14,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,9 +37,11 @@ public final class ClusterNode {
   private final HazelcastInstance hazelcast;
   private final Ownership ownership;
   private final ScheduledExecutorService reconciler;
+  private final HopToken hopToken;
 
-  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler) {
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler, HopToken hopToken) {
     this.vertx = vertx;
+    this.hopToken = hopToken;
     this.hazelcast = hazelcast;
     this.ownership = ownership;
     this.reconciler = reconciler;
@@ -49,10 +53,17 @@ public final class ClusterNode {
    * @param freshness how long fills of a partition just taken over read consistently
    */
   public static Future<ClusterNode> join(ClusterConfig config, Duration freshness) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.of(config));
+    return join(config, HazelcastSetup.of(config), freshness);
+  }
+
+  /** Joins with a Hazelcast configuration prepared by the caller (tests route members through proxies). */
+  static Future<ClusterNode> join(ClusterConfig config, Config hazelcastConfig, Duration freshness) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
         .setClusterPublicHost(config.host()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
+    // The token is read from the cluster on a worker: a Hazelcast call may take a network round trip.
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().compose(vertx -> vertx.executeBlocking(
+        () -> HopToken.join(manager.getHazelcastInstance())).map(hopToken -> {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);
       Ownership ownership = new Ownership(members, freshness, System::nanoTime);
@@ -61,20 +72,31 @@ public final class ClusterNode {
         thread.setDaemon(true);
         return thread;
       });
-      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler);
+      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler, hopToken);
       node.start(members);
       LOG.info("Joined cluster '{}' as member {} ({} member(s) now)", config.name(), ownership.localId(),
           hazelcast.getCluster().getMembers().size());
       return node;
-    });
+    }));
   }
 
   private void start(HazelcastMembers events) {
-    events.onChange(() -> reconciler.execute(this::reconcile));
+    events.onChange(this::reconcileSoon);
     reconciler.scheduleWithFixedDelay(this::reconcile, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
+  private void reconcileSoon() {
+    try {
+      reconciler.execute(this::reconcile);
+    } catch (RejectedExecutionException e) {
+      // Closed: membership events keep coming while Vert.x leaves the cluster.
+    }
+  }
+
   private void reconcile() {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return; // the member is shutting down or was terminated: there is nothing left to reconcile with
+    }
     try {
       ownership.reconcile();
     } catch (RuntimeException e) {
@@ -92,10 +114,15 @@ public final class ClusterNode {
     return ownership;
   }
 
+  /** The cluster's secret that marks calls forwarded between members. */
+  public HopToken hopToken() {
+    return hopToken;
+  }
+
   /** Joins ownership: from now on this node may own partitions; other members forward to {@code api}. */
   public void serveAs(URI api) {
     ownership.serveAs(new NodeInfo(ownership.localId(), api));
-    reconciler.execute(this::reconcile);
+    reconcileSoon();
   }
 
   /**
@@ -115,7 +142,7 @@ public final class ClusterNode {
         done.tryComplete();
       }
     });
-    reconciler.execute(this::reconcile);
+    reconcileSoon();
     return done.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 

@@ -177,8 +177,15 @@ public final class Ownership {
           members.refresh();
           lastRefresh = now;
         }
-        if (self != null && !announced && !leaving) {
-          members.announce(self);
+        // Announced again whenever the entry is missing: a member that merges back after a split
+        // comes back with a new id, and the map keeps what the majority held.
+        if (self != null && !leaving && !me.equals(self.id())) {
+          self = new NodeInfo(me, self.api());
+        }
+        if (self != null && !leaving) {
+          if (!members.serving().containsKey(me)) {
+            members.announce(self);
+          }
           announced = true;
         } else if (leaving && announced) {
           members.withdraw();

@@ -48,12 +48,26 @@ public final class RequestDecoder {
    * @throws DynamoDbException when DynamoDB would reject the call before looking at its meaning
    */
   public static ApiRequest decode(MultiMap headers, String query, Buffer body) {
+    return decode(headers, query, body, false);
+  }
+
+  /**
+   * Decodes a call another member of the cluster forwarded: it carries no signature of its own (the
+   * member checked the client's), so that check is left out, and the call is marked forwarded.
+   */
+  public static ApiRequest decodeForwarded(MultiMap headers, Buffer body) {
+    return decode(headers, null, body, true);
+  }
+
+  private static ApiRequest decode(MultiMap headers, String query, Buffer body, boolean forwarded) {
     JsonNode json = body.length() == 0 ? null : parse(body);
     String operation = Operations.fromTarget(headers.get(TARGET));
     if (operation == null) {
       throw DynamoDbException.unknownOperation();
     }
-    SignatureCheck.check(headers, query);
+    if (!forwarded) {
+      SignatureCheck.check(headers, query);
+    }
     if (json == null) {
       throw DynamoDbException.serialization(null);
     }
@@ -64,6 +78,6 @@ public final class RequestDecoder {
       // Malformed members never travel upstream: some DynamoDB implementations crash on them.
       RequestTypeChecker.check(operation, object);
     }
-    return new ApiRequest(operation, body, object);
+    return new ApiRequest(operation, body, object, forwarded);
   }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * partition key in every key condition, so that equality names the only partition whose writes can
  * change the answer. Anything this cannot read for sure is treated as a whole-table query.
  */
-final class PartitionCondition {
+public final class PartitionCondition {
 
   private static final String NAME = "(#?[A-Za-z0-9_]+)";
   private static final String VALUE = "(:[A-Za-z0-9_]+)";
@@ -24,7 +24,7 @@ final class PartitionCondition {
    * The canonical partition key value a Query is confined to, or null if it reads an index, or its
    * key condition cannot be read for sure.
    */
-  static String of(JsonNode query, KeySchema schema) {
+  public static String of(JsonNode query, KeySchema schema) {
     if (query.has("IndexName")) {
       return null;
     }

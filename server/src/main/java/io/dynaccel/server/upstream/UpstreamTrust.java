@@ -48,20 +48,27 @@ public final class UpstreamTrust {
    * @throws ConfigException naming the setting and the file when it cannot be read or holds no certificate
    */
   public static UpstreamTrust load(Optional<Path> caFile) {
-    if (caFile.isEmpty()) {
-      return JVM_DEFAULT;
-    }
-    Path file = caFile.get();
+    return caFile.isEmpty() ? JVM_DEFAULT : load("upstream.trustCaFile", caFile.get());
+  }
+
+  /**
+   * The JVM's default CAs plus the certificates of a PEM file, named in errors by {@code setting}:
+   * also what members of a cluster trust for each other's API ports (the JVM's CAs and the node's own
+   * certificate chain). Reads the file: call it on a worker.
+   *
+   * @throws ConfigException naming the setting and the file when it cannot be read or holds no certificate
+   */
+  public static UpstreamTrust load(String setting, Path file) {
     Collection<? extends Certificate> extra;
     try (InputStream in = Files.newInputStream(file)) {
       extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException | SecurityException e) {
-      throw ConfigException.unreadable("upstream.trustCaFile", file, e);
+      throw ConfigException.unreadable(setting, file, e);
     } catch (CertificateException e) {
-      throw new ConfigException("upstream.trustCaFile '" + file + "': not a PEM certificate bundle (" + e.getMessage() + ")");
+      throw new ConfigException(setting + " '" + file + "': not a PEM certificate bundle (" + e.getMessage() + ")");
     }
     if (extra.isEmpty()) {
-      throw new ConfigException("upstream.trustCaFile '" + file + "': holds no PEM certificate");
+      throw new ConfigException(setting + " '" + file + "': holds no PEM certificate");
     }
     try {
       KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -93,7 +100,7 @@ public final class UpstreamTrust {
   }
 
   /** Sets the trust on the upstream client's options; never trust-all, and the host name is always checked. */
-  HttpClientOptions applyTo(HttpClientOptions options) {
+  public HttpClientOptions applyTo(HttpClientOptions options) {
     options.setTrustAll(false).setVerifyHost(true);
     return trust == null ? options : options.setTrustOptions(TrustOptions.wrap(trust));
   }

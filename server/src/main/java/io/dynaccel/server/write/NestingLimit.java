@@ -50,7 +50,7 @@ public final class NestingLimit implements OperationHandler {
   }
 
   /** DynamoDB's message refusing the request for its nesting, or null if it is within the limit. */
-  static String refusal(String operation, JsonNode body) {
+  public static String refusal(String operation, JsonNode body) {
     switch (operation) {
       case "PutItem" -> {
         int levels = itemLevels(body.get("Item"));

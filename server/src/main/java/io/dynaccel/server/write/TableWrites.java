@@ -23,26 +23,37 @@ public final class TableWrites {
   private final ItemCache cache;
   private final QueryCache queries;
   private final UpstreamClient upstream;
+  private final PeerGuards peers;
 
-  /** Creates the sender. */
+  /** Creates the sender of a node that runs alone. */
   public TableWrites(ItemCache cache, QueryCache queries, UpstreamClient upstream) {
+    this(cache, queries, upstream, PeerGuards.ALONE);
+  }
+
+  /** Creates the sender; {@code peers} guards the tables at the other members of the cluster too. */
+  public TableWrites(ItemCache cache, QueryCache queries, UpstreamClient upstream, PeerGuards peers) {
     this.cache = cache;
     this.queries = queries;
     this.upstream = upstream;
+    this.peers = peers;
   }
 
   /** Forwards the request unchanged while the given tables are guarded. */
   public Future<ApiResponse> write(Collection<String> tables, ApiRequest request) {
-    List<TableWriteTicket> tickets = tables.stream().distinct().map(cache::beginTableWrite).toList();
-    List<QueryWriteTicket> queryTickets = tables.stream().distinct().map(queries::beginTableWrite).toList();
-    return upstream.send(request.operation(), request.body())
-        .andThen(result -> {
-          boolean settled = result.succeeded() && (result.result().ok() || result.result().rejected());
-          boolean neverSent = result.failed() && result.cause() instanceof UpstreamFailure f && !f.mayHaveArrived();
-          tickets.forEach(ticket -> cache.endTableWrite(ticket, !settled && !neverSent));
-          queryTickets.forEach(ticket -> queries.endWrite(ticket, !settled && !neverSent));
-        })
-        .map(ApiResponse::relay);
+    List<String> distinct = tables.stream().distinct().toList();
+    // Any member may cache items of these tables: all of them are guarded, not only this one.
+    return peers.openTables(distinct).compose(held -> {
+      List<TableWriteTicket> tickets = distinct.stream().map(cache::beginTableWrite).toList();
+      List<QueryWriteTicket> queryTickets = distinct.stream().map(queries::beginTableWrite).toList();
+      return held.closeAfter(upstream.send(request.operation(), request.body()))
+          .andThen(result -> {
+            boolean settled = result.succeeded() && (result.result().ok() || result.result().rejected());
+            boolean neverSent = result.failed() && result.cause() instanceof UpstreamFailure f && !f.mayHaveArrived();
+            tickets.forEach(ticket -> cache.endTableWrite(ticket, !settled && !neverSent));
+            queryTickets.forEach(ticket -> queries.endWrite(ticket, !settled && !neverSent));
+          })
+          .map(ApiResponse::relay);
+    });
   }
 
   /**

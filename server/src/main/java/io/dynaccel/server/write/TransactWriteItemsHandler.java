@@ -34,6 +34,7 @@ public final class TransactWriteItemsHandler implements OperationHandler {
   private final UpstreamClient upstream;
   private final PassThrough passThrough;
   private final TableWrites tableWrites;
+  private final PeerGuards peers;
 
   /** Creates the handler. */
   public TransactWriteItemsHandler(WriteContext context) {
@@ -43,6 +44,7 @@ public final class TransactWriteItemsHandler implements OperationHandler {
     this.upstream = context.upstream();
     this.passThrough = new PassThrough(upstream);
     this.tableWrites = context.tableWrites();
+    this.peers = context.peers();
   }
 
   @Override
@@ -87,17 +89,20 @@ public final class TransactWriteItemsHandler implements OperationHandler {
         }
         keys.add(key);
       }
-      List<WriteTicket> tickets = keys.stream().map(cache::beginWrite).toList();
-      List<QueryWriteTicket> queryTickets = keys.stream().map(key -> queries.beginWrite(key.table(), key.partition())).toList();
-      return upstream.send(request.operation(), request.body())
-          .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets, queries, queryTickets, failure))
-          .map(response -> {
-            WriteOutcomes.settle(cache, tickets, queries, queryTickets, response, applied -> applied.forEach(ticket -> cache.completeWrite(ticket, null)));
-            if (response.ok()) {
-              tables.forEach(schemas::accept);
-            }
-            return ApiResponse.relay(response);
-          });
+      // The transaction runs here whoever owns its keys: their owners hold guards until it is settled.
+      return peers.openItems(keys).compose(held -> {
+        List<WriteTicket> tickets = keys.stream().map(cache::beginWrite).toList();
+        List<QueryWriteTicket> queryTickets = keys.stream().map(key -> queries.beginWrite(key.table(), key.partition())).toList();
+        return held.closeAfter(upstream.send(request.operation(), request.body()))
+            .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets, queries, queryTickets, failure))
+            .map(response -> {
+              WriteOutcomes.settle(cache, tickets, queries, queryTickets, response, applied -> applied.forEach(ticket -> cache.completeWrite(ticket, null)));
+              if (response.ok()) {
+                tables.forEach(schemas::accept);
+              }
+              return ApiResponse.relay(response);
+            });
+      });
     });
   }
 }

@@ -13,5 +13,13 @@ import io.dynaccel.server.upstream.UpstreamClient;
  * @param schemas the key schemas of the tables
  * @param upstream DynamoDB
  * @param tableWrites writes whose keys cannot be named, which guard whole tables
+ * @param peers the guards writes hold at other members of the cluster
  */
-public record WriteContext(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, TableWrites tableWrites) {}
+public record WriteContext(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, TableWrites tableWrites,
+    PeerGuards peers) {
+
+  /** The parts of a node that runs alone. */
+  public WriteContext(ItemCache cache, QueryCache queries, TableSchemas schemas, UpstreamClient upstream, TableWrites tableWrites) {
+    this(cache, queries, schemas, upstream, tableWrites, PeerGuards.ALONE);
+  }
+}

@@ -3,6 +3,8 @@ package io.dynaccel.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
@@ -98,5 +100,37 @@ class ClusterNodeIT {
     assertThat(leaving.ownership().holdsNothing()).isTrue();
     assertThat(tookMillis).as("a handed-over lease is taken at once, not after the departed grace")
         .isLessThan(HazelcastSetup.departedLeaseGrace().toMillis());
+  }
+
+  @Test
+  void crash_whenAMemberDiesWithoutLeaving_theOthersTakeItsPartitionsOnlyAfterTheDepartedGrace() throws Exception {
+    List<ClusterNode> three = start(3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> settled(three));
+    ClusterNode dying = three.get(2);
+    String dyingId = dying.ownership().localId();
+    int ofDying = IntStream.range(0, Partitions.COUNT).filter(p -> dying.ownership().route(p).kind() == Route.Kind.SERVE)
+        .findFirst().orElseThrow();
+    HazelcastInstance instance = Hazelcast.getAllHazelcastInstances().stream()
+        .filter(h -> h.getCluster().getLocalMember().getUuid().toString().equals(dyingId)).findFirst().orElseThrow();
+
+    long began = System.nanoTime();
+    instance.getLifecycleService().terminate(); // no leave, no release: what kill -9 leaves behind
+    List<ClusterNode> rest = three.subList(0, 2);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> rest.stream().allMatch(n -> n.ownership().view().members().size() == 2));
+    long detectedMillis = (System.nanoTime() - began) / 1_000_000;
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> IntStream.range(0, Partitions.COUNT).allMatch(p -> holders(rest, p) == 1));
+    long takenMillis = (System.nanoTime() - began) / 1_000_000;
+    System.out.printf("ClusterNodeIT crash: member removed from the view after %d ms, its partitions held again after %d ms%n",
+        detectedMillis, takenMillis);
+
+    assertThat(takenMillis - detectedMillis).as("the departed grace is waited out")
+        .isGreaterThanOrEqualTo(HazelcastSetup.departedLeaseGrace().toMillis() - 200);
+    ClusterNode heir = rest.stream().filter(n -> n.ownership().route(ofDying).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
+    assertThat(heir.ownership().route(ofDying).epoch()).as("a new epoch").isGreaterThan(1);
+    nodes.remove(dying);
+    dying.close();
+    dying.vertx().close();
   }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynaccel.config.ConfigException;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
+import io.dynaccel.server.cluster.Partitions;
 import io.dynaccel.server.it.RawHttp.Answer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,25 @@ class AdminListenerIT {
   @TempDir Path dir;
 
   @Test
+  void cluster_whenNodeRunsAlone_listsItselfAsTheOneMemberOwningEverything() throws Exception {
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
+      Answer answer = RawHttp.send(node.adminEndpoint(), "GET", "/cluster", null);
+
+      assertThat(answer.status()).isEqualTo(200);
+      JsonObject cluster = new JsonObject(answer.text());
+      assertThat(cluster.getBoolean("clustered")).isFalse();
+      assertThat(cluster.getBoolean("quorum")).isTrue();
+      assertThat(cluster.getInteger("partitions")).isEqualTo(Partitions.COUNT);
+      JsonArray members = cluster.getJsonArray("members");
+      assertThat(members).hasSize(1);
+      assertThat(members.getJsonObject(0).getString("id")).isEqualTo(cluster.getString("memberId"));
+      assertThat(members.getJsonObject(0).getString("endpoint")).isEqualTo(node.endpoint().toString());
+      assertThat(members.getJsonObject(0).getInteger("ownedPartitions")).isEqualTo(Partitions.COUNT);
+      assertThat(cluster.getJsonArray("owned")).hasSize(Partitions.COUNT);
+    }
+  }
+
+  @Test
   void adminEndpoints_onAdminPort_purgeFlushAndScrape() throws Exception {
     try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
       assertThat(node.server().adminPort()).isNotEqualTo(node.server().port());
@@ -35,8 +57,8 @@ class AdminListenerIT {
       Answer health = RawHttp.send(node.adminEndpoint(), "GET", "/health", null);
 
       assertThat(items.status()).isEqualTo(200);
-      assertThat(items.text()).isEqualTo("{\"cache\":\"item\",\"dropped\":\"*\"}");
-      assertThat(queries.text()).isEqualTo("{\"cache\":\"query\",\"dropped\":\"Orders\"}");
+      assertThat(items.text()).isEqualTo("{\"cache\":\"item\",\"dropped\":\"*\",\"members\":1,\"answered\":1}");
+      assertThat(queries.text()).isEqualTo("{\"cache\":\"query\",\"dropped\":\"Orders\",\"members\":1,\"answered\":1}");
       assertThat(flush.text()).isEqualTo("{\"flushed\":true}");
       assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.text()).contains("dynaccel_connections_open", "dynaccel_connections_refused_total{reason=\"max_connections_per_client\"}");

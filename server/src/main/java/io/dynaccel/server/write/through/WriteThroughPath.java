@@ -17,6 +17,7 @@ import io.dynaccel.server.table.TableMetadata;
 import io.dynaccel.server.upstream.UpstreamClient;
 import io.dynaccel.server.upstream.UpstreamResponse;
 import io.dynaccel.server.write.BatchWrite;
+import io.dynaccel.server.write.PeerGuards;
 import io.dynaccel.server.write.WriteContext;
 import io.dynaccel.server.write.WritePath;
 import io.dynaccel.server.write.internal.WriteOutcomes;
@@ -39,6 +40,9 @@ import java.util.function.Function;
  * {@code ReturnValues: ALL_NEW} and the attributes are removed from the answer again. Requests that
  * ask for old or updated values are sent as they are and invalidate the key, since their answer
  * does not hold the whole new item.
+ *
+ * <p>In a cluster the write also holds {@link PeerGuards} at the owner of its table's table-wide
+ * results (and of any key this node does not serve) until it is settled.
  */
 public final class WriteThroughPath implements WritePath {
 
@@ -46,6 +50,7 @@ public final class WriteThroughPath implements WritePath {
   private final QueryCache queries;
   private final UpstreamClient upstream;
   private final Function<String, WriteStrategy> strategies;
+  private final PeerGuards peers;
 
   /** Creates the path; {@code strategies} tells which tables keep the new item in the cache. */
   public WriteThroughPath(WriteContext context, Function<String, WriteStrategy> strategies) {
@@ -53,6 +58,7 @@ public final class WriteThroughPath implements WritePath {
     this.queries = context.queries();
     this.upstream = context.upstream();
     this.strategies = strategies;
+    this.peers = context.peers();
   }
 
   @Override
@@ -64,30 +70,37 @@ public final class WriteThroughPath implements WritePath {
     if (learnNewItem) {
       body = Buffer.buffer(JsonCodec.write(json.deepCopy().put("ReturnValues", "ALL_NEW")));
     }
-    WriteTicket ticket = cache.beginWrite(key);
-    List<QueryWriteTicket> queryTickets = List.of(queries.beginWrite(key.table(), key.partition()));
-    return upstream.send(request.operation(), body)
-        .onFailure(failure -> WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, failure))
-        .map(response -> {
-          CachedItem value;
-          try {
-            value = response.ok() ? newValue(request, key, response) : null;
-          } catch (RuntimeException e) {
-            WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, e);
-            throw e;
-          }
-          WriteOutcomes.settle(cache, List.of(ticket), queries, queryTickets, response, tickets -> cache.completeWrite(ticket, value));
-          if (learnNewItem && response.ok()) {
-            ObjectNode answer = (ObjectNode) JsonCodec.read(response.body().getBytes());
-            answer.remove("Attributes");
-            return ApiResponse.ok(answer);
-          }
-          return ApiResponse.relay(response);
-        });
+    Buffer sent = body;
+    return peers.openItems(List.of(key)).compose(held -> {
+      WriteTicket ticket = cache.beginWrite(key);
+      List<QueryWriteTicket> queryTickets = List.of(queries.beginWrite(key.table(), key.partition()));
+      return held.closeAfter(upstream.send(request.operation(), sent))
+          .onFailure(failure -> WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, failure))
+          .map(response -> {
+            CachedItem value;
+            try {
+              value = response.ok() ? newValue(request, key, response) : null;
+            } catch (RuntimeException e) {
+              WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, e);
+              throw e;
+            }
+            WriteOutcomes.settle(cache, List.of(ticket), queries, queryTickets, response, tickets -> cache.completeWrite(ticket, value));
+            if (learnNewItem && response.ok()) {
+              ObjectNode answer = (ObjectNode) JsonCodec.read(response.body().getBytes());
+              answer.remove("Attributes");
+              return ApiResponse.ok(answer);
+            }
+            return ApiResponse.relay(response);
+          });
+    });
   }
 
   @Override
   public Future<ApiResponse> writeBatch(ApiRequest request, List<BatchWrite> writes) {
+    return peers.openItems(writes.stream().map(BatchWrite::key).toList()).compose(held -> writeBatch(request, writes, held));
+  }
+
+  private Future<ApiResponse> writeBatch(ApiRequest request, List<BatchWrite> writes, PeerGuards.Held held) {
     Map<WriteTicket, BatchWrite> tickets = new LinkedHashMap<>();
     Map<WriteRef, BatchWrite> byRequest = new LinkedHashMap<>();
     writes.forEach(write -> {
@@ -98,7 +111,7 @@ public final class WriteThroughPath implements WritePath {
         .map(write -> queries.beginWrite(write.key().table(), write.key().partition())).toList();
     Set<String> plannedNames = new HashSet<>();
     writes.forEach(write -> plannedNames.add(write.spelling()));
-    return upstream.send(request.operation(), request.body())
+    return held.closeAfter(upstream.send(request.operation(), request.body()))
         .onFailure(failure -> WriteOutcomes.settleFailure(cache, tickets.keySet(), queries, queryTickets, failure))
         .map(response -> {
           Set<ItemKey> unprocessed = new HashSet<>();

@@ -1,0 +1,243 @@
+package io.dynaccel.server.cluster;
+
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.protocol.DynamoDbException;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryScope;
+import io.dynaccel.server.write.GuardOutcome;
+import io.dynaccel.server.write.PeerGuards;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PeerGuards} over the clustered event bus: each member answers guard calls at
+ * {@code dynaccel.guards.<memberId>} with a {@link GuardBook} of its own, and asks the others.
+ *
+ * <p>Who is asked follows the current view: for each key a write names, the owner of its partition
+ * unless this node serves that partition itself (its local tickets are the guard then), or every other
+ * member while the partition is moving to this node; for its table, the owner of the table's
+ * table-wide work ({@link Partitions#ofTable}) on the same terms; for
+ * a write whose items cannot be named, every serving member but this one. Without a quorum, or with a
+ * member that does not answer within {@link #CALL_TIMEOUT}, nothing is sent to DynamoDB: the guards
+ * already opened are closed again and the write fails with a 500 InternalServerError, which SDKs retry.
+ */
+public final class RemoteGuards implements PeerGuards {
+
+  /** How long a guard call waits for its member's answer. */
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration EXPIRY_PERIOD = Duration.ofMillis(500);
+  private static final String ADDRESS = "dynaccel.guards.";
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteGuards.class);
+
+  private final Vertx vertx;
+  private final Ownership ownership;
+  private final GuardBook book;
+  private final GuardMeters meters;
+  private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(CALL_TIMEOUT.toMillis());
+  private MessageConsumer<JsonObject> consumer;
+  private long expiryTimer = -1;
+
+  /**
+   * Creates the guards of this member.
+   *
+   * @param hold how long a guard opened here may stay open before it is closed as of unknown outcome:
+   *     longer than any caller's upstream call
+   */
+  public RemoteGuards(Vertx vertx, Ownership ownership, ItemCache items, QueryCache queries, Duration hold, GuardMeters meters) {
+    this(vertx, ownership, new GuardBook(items, queries, hold, System::nanoTime), meters);
+  }
+
+  RemoteGuards(Vertx vertx, Ownership ownership, GuardBook book, GuardMeters meters) {
+    this.vertx = vertx;
+    this.ownership = ownership;
+    this.book = book;
+    this.meters = meters;
+  }
+
+  /** Starts answering other members' guard calls; completes once the address is known cluster-wide. */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(ADDRESS + ownership.localId(), this::answer);
+    expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD.toMillis(), id -> {
+      int expired = book.expireOverdue();
+      if (expired > 0) {
+        meters.expired().increment(expired);
+        LOG.warn("Closed {} write guard(s) whose writer never closed them, as writes of unknown outcome", expired);
+      }
+    });
+    return consumer.completion();
+  }
+
+  /** Stops answering; guards still open stay until the caches forget them. */
+  public Future<Void> stop() {
+    vertx.cancelTimer(expiryTimer);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  @Override
+  public Future<Held> openItems(Collection<ItemKey> keys) {
+    if (!ownership.hasQuorum()) {
+      return Future.failedFuture(noQuorum());
+    }
+    ClusterView view = ownership.view();
+    Map<String, Parts> byMember = new LinkedHashMap<>();
+    for (ItemKey key : keys) {
+      guardedAt(view, Partitions.of(key)).forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).keys.add(key));
+      guardedAt(view, Partitions.ofTable(key.table()))
+          .forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).scopes.add(new QueryScope(key.table(), key.partition())));
+    }
+    Map<String, GuardRequest> requests = new LinkedHashMap<>();
+    byMember.forEach((member, parts) -> requests.put(member, new GuardRequest(new ArrayList<>(parts.keys), new ArrayList<>(parts.scopes), List.of())));
+    return openAt(requests);
+  }
+
+  @Override
+  public Future<Held> openTables(Collection<String> tables) {
+    if (!ownership.hasQuorum()) {
+      return Future.failedFuture(noQuorum());
+    }
+    GuardRequest request = GuardRequest.ofTables(List.copyOf(tables));
+    Map<String, GuardRequest> requests = new LinkedHashMap<>();
+    for (NodeInfo member : ownership.view().members()) {
+      if (!member.id().equals(ownership.localId())) {
+        requests.put(member.id(), request);
+      }
+    }
+    return openAt(requests);
+  }
+
+  /**
+   * The members that may serve the partition while this node writes it: none if this node serves it
+   * (its own tickets guard it); its owner in the view; and while the view names this node but its lease
+   * is still held elsewhere (PENDING), every other member, since the previous holder is among them.
+   */
+  private List<String> guardedAt(ClusterView view, int partition) {
+    if (ownership.route(partition).kind() == Route.Kind.SERVE) {
+      return List.of();
+    }
+    String me = ownership.localId();
+    Optional<NodeInfo> owner = view.owner(partition);
+    if (owner.isPresent() && !owner.get().id().equals(me)) {
+      return List.of(owner.get().id());
+    }
+    return view.members().stream().map(NodeInfo::id).filter(id -> !id.equals(me)).toList();
+  }
+
+  private Future<Held> openAt(Map<String, GuardRequest> requests) {
+    if (requests.isEmpty()) {
+      return Future.succeededFuture(Held.NOTHING);
+    }
+    List<Opened> opened = new ArrayList<>();
+    return openEach(requests, opened).compose(notHolding -> {
+      // An owner in the view that does not hold the lease yet cannot vouch that nobody serves the
+      // partition: its previous holder may still, for a reconcile tick. Guard at every member then.
+      Map<String, GuardRequest> everywhere = new LinkedHashMap<>();
+      for (String member : notHolding) {
+        GuardRequest request = requests.get(member);
+        ownership.view().members().stream().map(NodeInfo::id)
+            .filter(id -> !id.equals(member) && !id.equals(ownership.localId()))
+            .forEach(id -> everywhere.merge(id, request, GuardRequest::plus));
+      }
+      return everywhere.isEmpty() ? Future.succeededFuture(List.<String>of()) : openEach(everywhere, opened);
+    }).transform(done -> {
+      Held held = outcome -> closeAll(opened, outcome);
+      if (done.succeeded()) {
+        return Future.succeededFuture(held);
+      }
+      Throwable cause = done.cause();
+      // Nothing was sent: the guards opened so far are closed as a refused write.
+      return held.close(GuardOutcome.REJECTED).transform(closed -> Future.failedFuture(DynamoDbException.internal(
+          "A member of the accelerator cluster could not guard this write (" + cause.getMessage() + "); nothing was sent to DynamoDB")));
+    });
+  }
+
+  /** A guard opened at a member, to be closed there. */
+  private record Opened(String member, long handle) {
+  }
+
+  /** Opens each request at its member, adding what opened to {@code opened}; yields the members that do not hold what they guard. */
+  private Future<List<String>> openEach(Map<String, GuardRequest> requests, List<Opened> opened) {
+    List<String> members = new ArrayList<>(requests.keySet());
+    List<Future<JsonObject>> opening = members.stream().map(member -> open(member, requests.get(member))).toList();
+    return Future.join(opening).transform(all -> {
+      List<String> notHolding = new ArrayList<>();
+      Throwable failure = null;
+      for (int i = 0; i < members.size(); i++) {
+        if (opening.get(i).succeeded()) {
+          JsonObject reply = opening.get(i).result();
+          opened.add(new Opened(members.get(i), reply.getLong("handle")));
+          if (!reply.getBoolean("holds", true)) {
+            notHolding.add(members.get(i));
+          }
+        } else if (failure == null) {
+          failure = opening.get(i).cause();
+        }
+      }
+      return failure == null ? Future.succeededFuture(notHolding) : Future.failedFuture(failure);
+    });
+  }
+
+  private Future<JsonObject> open(String member, GuardRequest request) {
+    JsonObject body = new JsonObject().put("op", "open").put("guard", request.toJson());
+    return vertx.eventBus().<JsonObject>request(ADDRESS + member, body, delivery).map(Message::body);
+  }
+
+  private Future<Void> closeAll(List<Opened> opened, GuardOutcome outcome) {
+    List<Future<Message<JsonObject>>> closing = new ArrayList<>();
+    opened.forEach(guard -> closing.add(vertx.eventBus().<JsonObject>request(ADDRESS + guard.member(),
+        new JsonObject().put("op", "close").put("handle", guard.handle()).put("outcome", outcome.name()), delivery)
+        .onFailure(e -> LOG.warn("Member {} did not confirm closing write guard {} ({}); it closes the guard itself when it expires", guard.member(),
+            guard.handle(), e.getMessage()))));
+    // A close that is lost is not the write's failure: the owner dropped what the guard covers when it opened.
+    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private void answer(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    switch (body.getString("op", "")) {
+      case "open" -> {
+        GuardRequest request = GuardRequest.fromJson(body.getJsonObject("guard"));
+        long handle = book.open(request);
+        meters.opened().increment();
+        message.reply(new JsonObject().put("handle", handle).put("holds", holds(request)));
+      }
+      case "close" -> message.reply(new JsonObject().put("closed", book.close(body.getLong("handle"), GuardOutcome.valueOf(body.getString("outcome")))));
+      default -> message.fail(400, "unknown guard operation " + body.getString("op"));
+    }
+  }
+
+  /** Whether this member holds the leases of everything {@code request} guards, so that nobody else serves it. */
+  private boolean holds(GuardRequest request) {
+    return request.keys().stream().allMatch(key -> serves(Partitions.of(key)))
+        && request.scopes().stream().allMatch(scope -> serves(Partitions.ofTable(scope.table())));
+  }
+
+  private boolean serves(int partition) {
+    return ownership.route(partition).kind() == Route.Kind.SERVE;
+  }
+
+  private static DynamoDbException noQuorum() {
+    return DynamoDbException.internal("This accelerator node is cut off from the majority of its cluster; try another node");
+  }
+
+  /** What one member is asked to guard. */
+  private static final class Parts {
+    final Set<ItemKey> keys = new LinkedHashSet<>();
+    final Set<QueryScope> scopes = new LinkedHashSet<>();
+  }
+}
