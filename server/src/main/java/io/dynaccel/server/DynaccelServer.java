@@ -7,6 +7,7 @@ import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.admin.AdminToken;
 import io.dynaccel.server.cluster.ClusterNode;
+import io.dynaccel.server.cluster.Takeover;
 import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
@@ -97,7 +98,7 @@ public final class DynaccelServer {
     if (!config.cluster().enabled()) {
       return start(Vertx.vertx(), true, config, credentialsProvider, Ticker.systemTicker());
     }
-    return ClusterNode.join(config.cluster(), Accelerator.guardRetention(config.upstream()))
+    return ClusterNode.join(config.cluster(), new Takeover(Accelerator.guardRetention(config.upstream()), Accelerator.guardHold(config.upstream())))
         .compose(node -> start(node.vertx(), true, config, credentialsProvider, Ticker.systemTicker(), node)
             .onFailure(e -> node.close()));
   }

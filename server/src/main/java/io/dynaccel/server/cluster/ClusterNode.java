@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.server.cluster.internal.HazelcastMembers;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.dynaccel.server.cluster.internal.MajorityConfirmation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,14 +51,14 @@ public final class ClusterNode {
   /**
    * Starts a clustered Vert.x and joins the cluster.
    *
-   * @param freshness how long fills of a partition just taken over read consistently
+   * @param takeover how a partition just taken over is read and cached
    */
-  public static Future<ClusterNode> join(ClusterConfig config, Duration freshness) {
-    return join(config, HazelcastSetup.of(config), freshness);
+  public static Future<ClusterNode> join(ClusterConfig config, Takeover takeover) {
+    return join(config, HazelcastSetup.of(config), takeover);
   }
 
   /** Joins with a Hazelcast configuration prepared by the caller (tests route members through proxies). */
-  static Future<ClusterNode> join(ClusterConfig config, Config hazelcastConfig, Duration freshness) {
+  static Future<ClusterNode> join(ClusterConfig config, Config hazelcastConfig, Takeover takeover) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
         .setClusterPublicHost(config.host()));
@@ -66,7 +67,7 @@ public final class ClusterNode {
         () -> HopToken.join(manager.getHazelcastInstance())).map(hopToken -> {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);
-      Ownership ownership = new Ownership(members, freshness, System::nanoTime);
+      Ownership ownership = new Ownership(members, takeover, System::nanoTime);
       ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "dynaccel-ownership");
         thread.setDaemon(true);
@@ -80,9 +81,14 @@ public final class ClusterNode {
     }));
   }
 
-  private void start(HazelcastMembers events) {
-    events.onChange(this::reconcileSoon);
+  private void start(HazelcastMembers members) {
+    members.onChange(this::reconcileSoon);
     reconciler.scheduleWithFixedDelay(this::reconcile, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    reconciler.scheduleAtFixedRate(() -> {
+      if (hazelcast.getLifecycleService().isRunning()) {
+        members.confirm();
+      }
+    }, 0, MajorityConfirmation.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void reconcileSoon() {

@@ -19,6 +19,7 @@ import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.write.NestingLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -205,7 +206,7 @@ public final class ClusterRouting implements OperationHandler {
     Route route = routes.route(partition);
     if (route.kind() == Route.Kind.SERVE) {
       if (routes.enter(partition, route.epoch())) {
-        return here(request).andThen(done -> routes.exit(partition));
+        return here(request).transform(done -> settled(done, routes.exit(partition)));
       }
       // The lease moved between the look and the registration: look again.
       return await(partition, deadline, next -> !next.equals(route)).compose(v -> write(request, partition, deadline));
@@ -402,7 +403,13 @@ public final class ClusterRouting implements OperationHandler {
     parts.forEach((to, part) -> {
       ApiRequest partRequest = parts.size() == 1 ? request : part(request, batchWriteItems(part));
       if (to.equals(HERE)) {
-        answers.add(here(partRequest).andThen(done -> entered.forEach(routes::exit)));
+        answers.add(here(partRequest).transform(done -> {
+          boolean acknowledgeable = true;
+          for (int partition : entered) {
+            acknowledgeable &= routes.exit(partition);
+          }
+          return settled(done, acknowledgeable);
+        }));
       } else {
         answers.add(batchWritePart(owners.get(to), partRequest, part, deadline));
       }
@@ -557,6 +564,15 @@ public final class ClusterRouting implements OperationHandler {
     return failure instanceof OwnerUnreachable unreachable
         ? DynamoDbException.internal("The owner of the item's partition did not answer; the request may have been processed: " + unreachable.getMessage())
         : failure;
+  }
+
+  /** A write's answer, unless it succeeded on a node that may have lost its lease meanwhile: then its outcome is unknown. */
+  private static Future<ApiResponse> settled(AsyncResult<ApiResponse> done, boolean acknowledgeable) {
+    if (done.succeeded() && done.result().statusCode() == 200 && !acknowledgeable) {
+      return Future.failedFuture(DynamoDbException.internal(
+          "This accelerator node lost its cluster's majority while the write was in flight; the request may have been processed"));
+    }
+    return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
   }
 
   private Future<ApiResponse> here(ApiRequest request) {

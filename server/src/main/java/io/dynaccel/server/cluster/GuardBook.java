@@ -10,6 +10,7 @@ import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.write.GuardOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,8 +65,14 @@ final class GuardBook {
       // Fills that installed before the ticket began are dropped here; later ones cannot install.
       items.invalidateTable(table);
     }
+    BitSet partitions = new BitSet(Partitions.COUNT);
+    request.keys().forEach(key -> partitions.set(Partitions.of(key)));
+    request.scopes().forEach(scope -> partitions.set(Partitions.ofTable(scope.table())));
+    if (!request.tables().isEmpty()) {
+      partitions.set(0, Partitions.COUNT); // any item of the tables: every partition
+    }
     long handle = handles.incrementAndGet();
-    open.put(handle, new Open(keyTickets, queryTickets, tableTickets, nanoTime.getAsLong() + holdNanos));
+    open.put(handle, new Open(keyTickets, queryTickets, tableTickets, partitions, nanoTime.getAsLong() + holdNanos));
     return handle;
   }
 
@@ -100,6 +107,19 @@ final class GuardBook {
     return expired;
   }
 
+  /**
+   * Whether an open guard covers {@code partition}: its lease is not handed over until the guard closes,
+   * since the new owner would not hold the guard and could fill the item before the write lands.
+   */
+  boolean covers(int partition) {
+    for (Open guard : open.values()) {
+      if (guard.partitions().get(partition)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many guards are open. */
   int openCount() {
     return open.size();
@@ -118,5 +138,6 @@ final class GuardBook {
     guard.queryTickets().forEach(ticket -> queries.endWrite(ticket, unknown));
   }
 
-  private record Open(List<WriteTicket> keyTickets, List<QueryWriteTicket> queryTickets, List<TableWriteTicket> tableTickets, long deadlineNanos) {}
+  private record Open(List<WriteTicket> keyTickets, List<QueryWriteTicket> queryTickets, List<TableWriteTicket> tableTickets,
+      BitSet partitions, long deadlineNanos) {}
 }

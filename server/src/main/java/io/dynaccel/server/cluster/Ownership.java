@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,16 +42,24 @@ public final class Ownership {
   private enum Phase { IDLE, ACTIVE, DRAINING }
 
   private final Members members;
-  private final Duration freshness;
+  private final Takeover takeover;
   private final Duration departedGrace;
   private final LongSupplier nanoTime;
   private final AtomicIntegerArray inflight = new AtomicIntegerArray(Partitions.COUNT);
   private final Phase[] phases = new Phase[Partitions.COUNT];
   private final long[] epochs = new long[Partitions.COUNT];
+  /**
+   * This node's own number for each tenure, what the caches stamp: unlike a lease epoch it can never
+   * come round again, even if the cluster loses the lease table and grants epoch 1 anew.
+   */
+  private final long[] stints = new long[Partitions.COUNT];
+  private long lastStint;
   private final long[] freshUntil = new long[Partitions.COUNT];
+  private final long[] uncachedUntil = new long[Partitions.COUNT];
   private final Map<String, Long> departedAt = new HashMap<>();
   private Set<String> lastMembers = Set.of();
   private PartitionDrop drop = partitions -> { };
+  private IntPredicate guarded = partition -> false;
   private NodeInfo self;
   private boolean announced;
   private boolean leaving;
@@ -62,17 +71,16 @@ public final class Ownership {
   /**
    * Creates the ownership of this member of {@code members}.
    *
-   * @param freshness how long after taking a partition over its fills read consistently: DynamoDB's read
-   *     lag plus the longest a write of the previous owner may still be landing
+   * @param takeover how a partition just taken over is read and cached
    * @param nanoTime the clock of leases and freshness
    */
-  public Ownership(Members members, Duration freshness, LongSupplier nanoTime) {
-    this(members, freshness, HazelcastSetup.departedLeaseGrace(), nanoTime);
+  public Ownership(Members members, Takeover takeover, LongSupplier nanoTime) {
+    this(members, takeover, HazelcastSetup.departedLeaseGrace(), nanoTime);
   }
 
-  Ownership(Members members, Duration freshness, Duration departedGrace, LongSupplier nanoTime) {
+  Ownership(Members members, Takeover takeover, Duration departedGrace, LongSupplier nanoTime) {
     this.members = members;
-    this.freshness = freshness;
+    this.takeover = takeover;
     this.departedGrace = departedGrace;
     this.nanoTime = nanoTime;
     Arrays.fill(phases, Phase.IDLE);
@@ -84,6 +92,14 @@ public final class Ownership {
   /** Sets what drops a partition's cache entries when this node stops owning it. */
   public synchronized void onDrop(PartitionDrop drop) {
     this.drop = drop;
+  }
+
+  /**
+   * Sets what tells whether other members' writes hold guards here on a partition: its lease is not
+   * released while they do.
+   */
+  public synchronized void whileGuarded(IntPredicate guarded) {
+    this.guarded = guarded;
   }
 
   /** Announces that this node serves at {@code self}: from the next reconcile on, it takes part in ownership. */
@@ -127,8 +143,9 @@ public final class Ownership {
   }
 
   /**
-   * The epoch under which this node serves {@code partition} from its cache, or 0 if it must not (it
-   * does not hold the lease). Caches stamp fills with it and serve an entry only under the same epoch.
+   * The tenure under which this node serves {@code partition} from its cache, or 0 if it must not (it
+   * does not hold the lease). Caches stamp fills with it and serve an entry only under the same one;
+   * every grant of the lease to this node starts a new tenure.
    */
   public long epoch(int partition) {
     Route route = routes[partition];
@@ -150,9 +167,19 @@ public final class Ownership {
     return true;
   }
 
-  /** Ends a write registered with {@link #enter}. */
-  public void exit(int partition) {
+  /**
+   * Ends a write registered with {@link #enter}.
+   *
+   * @return whether its success may be acknowledged: whether this node still has its quorum. A node that
+   *     lost it may have been dropped by the majority, whose new owner takes the lease once the departed
+   *     grace has passed and may have filled the item before this write landed; acknowledged now, the
+   *     write could be unseen there. Until the grace has passed nobody takes the lease, so a node that
+   *     still has its quorum may acknowledge.
+   */
+  public boolean exit(int partition) {
+    boolean acknowledgeable = members.quorum();
     inflight.decrementAndGet(partition);
+    return acknowledgeable;
   }
 
   /**
@@ -218,7 +245,7 @@ public final class Ownership {
           }
         }
         case DRAINING -> {
-          if (inflight.get(p) == 0 && release(p, me, hasQuorum)) {
+          if (inflight.get(p) == 0 && !guarded.test(p) && release(p, me, hasQuorum)) {
             dropped.set(p);
             phases[p] = Phase.IDLE;
           }
@@ -237,7 +264,7 @@ public final class Ownership {
     Route[] published = new Route[Partitions.COUNT];
     for (int p = 0; p < Partitions.COUNT; p++) {
       if (phases[p] == Phase.ACTIVE) {
-        published[p] = new Route(Route.Kind.SERVE, null, epochs[p], freshUntil[p]);
+        published[p] = new Route(Route.Kind.SERVE, null, stints[p], freshUntil[p], uncachedUntil[p]);
       } else if (next.owns(me, p) || next.owner(p).isEmpty()) {
         published[p] = Route.PENDING;
       } else {
@@ -277,10 +304,13 @@ public final class Ownership {
           return;
         }
       }
+      boolean fromDeparted = lease != null && !lease.free() && !lease.holder().equals(me);
       long epoch = members.leases().grant(partition, lease, me);
       if (epoch > 0) {
         epochs[partition] = epoch;
-        freshUntil[partition] = now + freshness.toNanos();
+        stints[partition] = ++lastStint;
+        freshUntil[partition] = now + takeover.consistentFills().toNanos();
+        uncachedUntil[partition] = fromDeparted ? now + takeover.uncachedAfterDeparture().toNanos() : now;
         phases[partition] = Phase.ACTIVE;
       }
     } catch (RuntimeException e) {
@@ -288,13 +318,12 @@ public final class Ownership {
     }
   }
 
-  /** The partitions this node serves now, with their epochs, for {@code GET /cluster}. */
-  public Map<Integer, Long> ownedEpochs() {
+  /** The partitions this node serves now, with their lease epochs, for {@code GET /cluster}. */
+  public synchronized Map<Integer, Long> ownedEpochs() {
     Map<Integer, Long> owned = new TreeMap<>();
-    Route[] now = routes;
     for (int p = 0; p < Partitions.COUNT; p++) {
-      if (now[p].kind() == Route.Kind.SERVE) {
-        owned.put(p, now[p].epoch());
+      if (phases[p] == Phase.ACTIVE) {
+        owned.put(p, epochs[p]);
       }
     }
     return owned;

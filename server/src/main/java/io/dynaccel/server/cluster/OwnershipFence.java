@@ -21,12 +21,21 @@ public final class OwnershipFence implements Fence {
 
   @Override
   public long epoch(String table, String partitionKey) {
-    return ownership.epoch(Partitions.ofPartitionKey(table, partitionKey));
+    return cacheable(Partitions.ofPartitionKey(table, partitionKey));
   }
 
   @Override
   public long tableEpoch(String table) {
-    return ownership.epoch(Partitions.ofTable(table));
+    return cacheable(Partitions.ofTable(table));
+  }
+
+  // A partition taken from a departed member is served without a cache for a while: 0 says so.
+  private long cacheable(int partition) {
+    Route route = ownership.route(partition);
+    if (route.kind() != Route.Kind.SERVE || nanoTime.getAsLong() - route.uncachedUntilNanos() < 0) {
+      return 0;
+    }
+    return route.epoch();
   }
 
   @Override

@@ -5,11 +5,13 @@ package io.dynaccel.server.cluster;
  *
  * @param kind what this node does with the call
  * @param owner the owner to forward to ({@link Kind#FORWARD}), else null
- * @param epoch the epoch of this node's lease on the partition ({@link Kind#SERVE}), else 0
+ * @param epoch this node's tenure of the partition's lease ({@link Kind#SERVE}; a number of its own,
+ *     new at every grant), else 0
  * @param consistentUntilNanos until when ({@link System#nanoTime()}) fills of a partition this node has
  *     just taken over must read consistently, as after a write through this node
+ * @param uncachedUntilNanos until when nothing of a partition taken from a departed member is cached
  */
-public record Route(Kind kind, NodeInfo owner, long epoch, long consistentUntilNanos) {
+public record Route(Kind kind, NodeInfo owner, long epoch, long consistentUntilNanos, long uncachedUntilNanos) {
 
   /** What a node does with a call on a partition. */
   public enum Kind {
@@ -25,9 +27,14 @@ public record Route(Kind kind, NodeInfo owner, long epoch, long consistentUntilN
     FORWARD
   }
 
-  static final Route PENDING = new Route(Kind.PENDING, null, 0, 0);
+  static final Route PENDING = new Route(Kind.PENDING, null, 0, 0, 0);
+
+  /** A partition this node serves under tenure {@code epoch}, with no takeover window open. */
+  static Route serve(long epoch) {
+    return new Route(Kind.SERVE, null, epoch, 0, 0);
+  }
 
   static Route forward(NodeInfo owner) {
-    return new Route(Kind.FORWARD, owner, 0, 0);
+    return new Route(Kind.FORWARD, owner, 0, 0, 0);
   }
 }

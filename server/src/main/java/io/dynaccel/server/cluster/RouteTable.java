@@ -12,8 +12,13 @@ public interface RouteTable {
   /** Registers a write executed as the owner under {@code epoch}; false if this node no longer holds that lease. */
   boolean enter(int partition, long epoch);
 
-  /** Ends a write registered with {@link #enter}. */
-  void exit(int partition);
+  /**
+   * Ends a write registered with {@link #enter}.
+   *
+   * @return whether its success may be acknowledged: false if this node lost the majority while it was in
+   *     flight, when another member may already hold the lease and have filled the item without it
+   */
+  boolean exit(int partition);
 
   /** The route table of this node's ownership. */
   static RouteTable of(Ownership ownership) {
@@ -29,8 +34,8 @@ public interface RouteTable {
       }
 
       @Override
-      public void exit(int partition) {
-        ownership.exit(partition);
+      public boolean exit(int partition) {
+        return ownership.exit(partition);
       }
     };
   }

@@ -67,10 +67,11 @@ class ClusterRoutingTest {
     final Map<Integer, Route> set = new ConcurrentHashMap<>();
     final AtomicInteger inflight = new AtomicInteger();
     final AtomicInteger entered = new AtomicInteger();
+    volatile boolean majority = true;
 
     @Override
     public Route route(int partition) {
-      return set.getOrDefault(partition, new Route(Route.Kind.SERVE, null, 1, 0));
+      return set.getOrDefault(partition, Route.serve(1));
     }
 
     @Override
@@ -84,8 +85,9 @@ class ClusterRoutingTest {
     }
 
     @Override
-    public void exit(int partition) {
+    public boolean exit(int partition) {
       inflight.decrementAndGet();
+      return majority;
     }
   }
 
@@ -245,6 +247,20 @@ class ClusterRoutingTest {
   }
 
   @Test
+  void putItem_whenThisNodeLosesTheMajorityWhileTheWriteIsInFlight_answersAnUnknownOutcome() {
+    ClusterRouting losing = new ClusterRouting(request -> {
+      routes.majority = false; // cut off while DynamoDB applies the write
+      return answerHere(request);
+    }, routes, this::lookup, this::send, vertx, registry, WAIT, System::nanoTime);
+
+    assertThatThrownBy(() -> await(losing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}"))))
+        .cause().isInstanceOf(DynamoDbException.class)
+        .satisfies(e -> assertThat(((DynamoDbException) e).type()).endsWith("#InternalServerError"))
+        .hasMessageContaining("may have been processed");
+    assertThat(routes.inflight.get()).isZero();
+  }
+
+  @Test
   void putItem_whenAnotherMemberOwns_forwardsIt() throws Exception {
     routes.set.put(partitionOf("a"), Route.forward(B));
 
@@ -287,7 +303,7 @@ class ClusterRoutingTest {
   void putItem_whenPendingUntilTheLeaseArrives_writesHereOnceItDoes() throws Exception {
     int partition = partitionOf("a");
     routes.set.put(partition, Route.PENDING);
-    vertx.setTimer(50, id -> routes.set.put(partition, new Route(Route.Kind.SERVE, null, 7, 0)));
+    vertx.setTimer(50, id -> routes.set.put(partition, Route.serve(7)));
 
     ApiResponse answer = await(routing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}")));
 

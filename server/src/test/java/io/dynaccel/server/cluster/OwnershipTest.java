@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,13 @@ class OwnershipTest {
 
   private static final Duration FRESHNESS = Duration.ofSeconds(11);
   private static final Duration GRACE = Duration.ofMillis(3500);
+  private static final Duration UNCACHED = Duration.ofSeconds(17);
 
   private final FakeCluster cluster = new FakeCluster();
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
   private Ownership member(String id) {
-    Ownership ownership = new Ownership(cluster.member(id), FRESHNESS, GRACE, clock::get);
+    Ownership ownership = new Ownership(cluster.member(id), new Takeover(FRESHNESS, UNCACHED), GRACE, clock::get);
     ownership.serveAs(FakeCluster.node(id));
     return ownership;
   }
@@ -42,7 +44,8 @@ class OwnershipTest {
     a.reconcile();
 
     assertThat(serving(a)).isEqualTo(Partitions.COUNT);
-    assertThat(a.epoch(7)).isEqualTo(1);
+    assertThat(a.ownedEpochs().get(7)).isEqualTo(1L);
+    assertThat(a.epoch(7)).isPositive();
     assertThat(a.route(7).consistentUntilNanos()).isEqualTo(clock.get() + FRESHNESS.toNanos());
     assertThat(a.view().members()).extracting(NodeInfo::id).containsExactly("a");
   }
@@ -58,12 +61,12 @@ class OwnershipTest {
     assertThat(serving(a) + serving(b)).isEqualTo(Partitions.COUNT);
     assertThat(serving(b)).isBetween(100L, 171L);
     int moved = IntStream.range(0, Partitions.COUNT).filter(p -> b.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
-    assertThat(b.epoch(moved)).isEqualTo(2);
+    assertThat(b.ownedEpochs().get(moved)).isEqualTo(2L);
     assertThat(a.epoch(moved)).isZero();
     assertThat(a.route(moved).kind()).isEqualTo(Route.Kind.FORWARD);
     assertThat(a.route(moved).owner().id()).isEqualTo("b");
     int kept = IntStream.range(0, Partitions.COUNT).filter(p -> a.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
-    assertThat(a.epoch(kept)).as("a partition that did not move keeps its epoch").isEqualTo(1);
+    assertThat(a.ownedEpochs().get(kept)).as("a partition that did not move keeps its epoch").isEqualTo(1L);
   }
 
   @Test
@@ -73,7 +76,7 @@ class OwnershipTest {
     Ownership b = member("b");
     b.reconcile(); // b announces itself
     int moving = IntStream.range(0, Partitions.COUNT).filter(p -> b.view().owns("b", p)).findFirst().orElseThrow();
-    assertThat(a.enter(moving, 1)).isTrue();
+    assertThat(a.enter(moving, a.epoch(moving))).isTrue();
 
     settle(a, b);
 
@@ -89,9 +92,10 @@ class OwnershipTest {
     Ownership a = member("a");
     a.reconcile();
 
-    assertThat(a.enter(3, 2)).isFalse();
+    long tenure = a.epoch(3);
+    assertThat(a.enter(3, tenure + 1)).isFalse();
     assertThat(a.enter(3, 0)).isFalse();
-    assertThat(a.enter(3, 1)).isTrue();
+    assertThat(a.enter(3, tenure)).isTrue();
   }
 
   @Test
@@ -100,7 +104,7 @@ class OwnershipTest {
     Ownership b = member("b");
     settle(a, b);
     int ofA = IntStream.range(0, Partitions.COUNT).filter(p -> a.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
-    long epochOfA = a.epoch(ofA);
+    long epochOfA = a.ownedEpochs().get(ofA);
 
     cluster.members.remove("a"); // kill -9: no release
     b.reconcile();
@@ -112,7 +116,9 @@ class OwnershipTest {
     b.reconcile();
 
     assertThat(b.route(ofA).kind()).isEqualTo(Route.Kind.SERVE);
-    assertThat(b.epoch(ofA)).isEqualTo(epochOfA + 1);
+    assertThat(b.ownedEpochs().get(ofA)).isEqualTo(epochOfA + 1);
+    assertThat(b.route(ofA).uncachedUntilNanos()).as("its guards died with it: nothing cached for a while")
+        .isEqualTo(clock.get() + UNCACHED.toNanos());
     assertThat(serving(b)).isEqualTo(Partitions.COUNT);
   }
 
@@ -120,6 +126,7 @@ class OwnershipTest {
   void reconcile_whenQuorumIsLost_stopsServingAndTakesBackUnderNewEpochsOnlyAfterItReturns() {
     Ownership a = member("a");
     a.reconcile();
+    long firstTenure = a.epoch(0);
     BitSet dropped = new BitSet();
     a.onDrop(dropped::or);
 
@@ -133,7 +140,8 @@ class OwnershipTest {
 
     assertThat(dropped.cardinality()).isEqualTo(Partitions.COUNT);
     assertThat(serving(a)).isEqualTo(Partitions.COUNT);
-    assertThat(a.epoch(0)).isEqualTo(2);
+    assertThat(a.ownedEpochs().get(0)).isEqualTo(2L);
+    assertThat(a.epoch(0)).as("a new tenure").isNotEqualTo(firstTenure).isPositive();
   }
 
   @Test
@@ -147,6 +155,8 @@ class OwnershipTest {
 
     assertThat(a.holdsNothing()).isTrue();
     assertThat(serving(b)).as("no departed grace: a released its leases").isEqualTo(Partitions.COUNT);
+    assertThat(IntStream.range(0, Partitions.COUNT).allMatch(p -> b.route(p).uncachedUntilNanos() <= clock.get()))
+        .as("a hand-over opens no uncached window").isTrue();
     assertThat(cluster.serving).doesNotContainKey("a");
   }
 
@@ -165,5 +175,37 @@ class OwnershipTest {
       }
       assertThat(holders).as("partition %d", p).isEqualTo(1);
     }
+  }
+
+  @Test
+  void reconcile_whenTheLeaseTableWasLostAndGrantsEpochOneAgain_startsANewTenureAllTheSame() {
+    Ownership a = member("a");
+    a.reconcile();
+    long firstTenure = a.epoch(5);
+    cluster.withoutQuorum.add("a");
+    a.reconcile();
+    a.reconcile();
+    cluster.leases.clear(); // the cluster lost every copy of the table
+    cluster.withoutQuorum.remove("a");
+    settle(a);
+
+    assertThat(a.ownedEpochs().get(5)).isEqualTo(1L);
+    assertThat(a.epoch(5)).as("an entry stamped in the first tenure is never served again").isNotEqualTo(firstTenure);
+  }
+
+  @Test
+  void reconcile_whenAnotherMembersWriteHoldsAGuardHere_theLeaseIsNotHandedOverUntilItCloses() {
+    Ownership a = member("a");
+    a.reconcile();
+    AtomicBoolean guardOpen = new AtomicBoolean(true);
+    a.whileGuarded(p -> guardOpen.get());
+    Ownership b = member("b");
+
+    settle(a, b);
+    assertThat(serving(b)).isZero();
+    guardOpen.set(false);
+    settle(a, b);
+
+    assertThat(serving(b)).isPositive();
   }
 }

@@ -173,7 +173,7 @@ class RemoteGuardsTest {
 
     Member(NodeInfo self, boolean leasesGranted, List<NodeInfo> all) {
       members = new StaticMembers(self.id(), leasesGranted, all);
-      ownership = new Ownership(members, Duration.ZERO, Duration.ZERO, System::nanoTime);
+      ownership = new Ownership(members, new Takeover(Duration.ZERO, Duration.ZERO), Duration.ZERO, System::nanoTime);
       ownership.serveAs(self);
       ownership.reconcile();
       guards = new RemoteGuards(vertx, ownership, items, queries, Duration.ofSeconds(30), meters);

@@ -28,6 +28,8 @@ public final class HazelcastMembers implements Members {
   private final IMap<String, String> nodes;
   private final LeaseTable leases;
   private final SplitBrainProtection protection;
+  private final int minimumMembers;
+  private final MajorityConfirmation confirmation;
   private final Map<String, NodeInfo> serving = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -37,6 +39,8 @@ public final class HazelcastMembers implements Members {
     this.nodes = hazelcast.getMap(HazelcastSetup.NODES_MAP);
     this.leases = new LeaseTable(hazelcast.getMap(HazelcastSetup.LEASES_MAP));
     this.protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(HazelcastSetup.QUORUM);
+    this.minimumMembers = hazelcast.getConfig().getSplitBrainProtectionConfig(HazelcastSetup.QUORUM).getMinimumClusterSize();
+    this.confirmation = new MajorityConfirmation(hazelcast, minimumMembers, System::nanoTime);
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -76,19 +80,31 @@ public final class HazelcastMembers implements Members {
     listeners.forEach(Runnable::run);
   }
 
+  /** Sends one round of the majority confirmation; call every {@link MajorityConfirmation#PERIOD}. */
+  public void confirm() {
+    confirmation.round();
+  }
+
   @Override
   public String localId() {
-    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    return idOf(hazelcast.getCluster().getLocalMember());
   }
 
   @Override
   public Set<String> memberIds() {
-    return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
+    return hazelcast.getCluster().getMembers().stream().map(HazelcastMembers::idOf).collect(Collectors.toSet());
+  }
+
+  private static String idOf(Member member) {
+    String id = member.getAttribute(HazelcastSetup.MEMBER_ID_ATTRIBUTE);
+    return id != null ? id : member.getUuid().toString();
   }
 
   @Override
   public boolean quorum() {
-    return protection.hasMinimumSize();
+    // The member count drops at once when this member's own view loses the others; the confirmation
+    // bounds how long a member the others have dropped can go on believing it is in.
+    return hazelcast.getCluster().getMembers().size() >= minimumMembers && protection.hasMinimumSize() && confirmation.confirmed();
   }
 
   @Override

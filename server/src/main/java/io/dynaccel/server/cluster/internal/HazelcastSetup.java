@@ -9,6 +9,7 @@ import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * The Hazelcast configuration of a member: Vert.x's own maps, the cluster's name and join, our two
@@ -24,6 +25,12 @@ public final class HazelcastSetup {
   /** Partition to lease (holder and epoch). */
   public static final String LEASES_MAP = "dynaccel.leases";
 
+  /**
+   * The member attribute that names a member for Dynaccel: Hazelcast gives a member a new UUID when it
+   * merges back after a split, and this id stays, so leases, guards and forwarding keep their addresses.
+   */
+  public static final String MEMBER_ID_ATTRIBUTE = "dynaccel.memberId";
+
   /** How often members heartbeat; Hazelcast counts this in whole seconds. */
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   /**
@@ -31,6 +38,8 @@ public final class HazelcastSetup {
    * and stops acting as an owner.
    */
   public static final Duration QUORUM_TOLERANCE = Duration.ofSeconds(2);
+  /** What the departed grace allows beyond the quorum's own timing, for a busy machine's scheduling. */
+  private static final Duration DEPARTED_MARGIN = Duration.ofSeconds(2);
   /** A member silent this long is removed from the cluster. */
   public static final Duration MAX_NO_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -42,6 +51,7 @@ public final class HazelcastSetup {
     // Vert.x's subscription and node maps come from its default file; the network is ours.
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
+    config.getMemberAttributeConfig().setAttribute(MEMBER_ID_ATTRIBUTE, UUID.randomUUID().toString());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -71,11 +81,11 @@ public final class HazelcastSetup {
   }
 
   /**
-   * How long a lease held by a member that left without releasing it is honoured: the time that
-   * member needs to notice it has lost the majority (the quorum tolerance, plus one heartbeat period
-   * for Hazelcast to re-evaluate it), plus one reconcile tick and a margin.
+   * How long a lease held by a member that left without releasing it is honoured: that member stops
+   * acting as an owner at most one {@link MajorityConfirmation#WINDOW} after the majority dropped it,
+   * plus one reconcile tick to publish it; the rest is margin for a busy machine's scheduling: 3 s.
    */
   public static Duration departedLeaseGrace() {
-    return QUORUM_TOLERANCE.plus(HEARTBEAT_INTERVAL).plusMillis(500);
+    return MajorityConfirmation.WINDOW.plus(DEPARTED_MARGIN);
   }
 }
