@@ -168,7 +168,8 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A loopback port nothing listens on now. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

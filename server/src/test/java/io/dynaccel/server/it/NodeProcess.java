@@ -148,8 +148,22 @@ final class NodeProcess implements AutoCloseable {
 
   /** Starts the node and waits until {@code GET /health} answers 200 (after any log replay). */
   static NodeProcess start(Launch launch) throws IOException {
-    int port = freePort();
-    int adminPort = freePort();
+    return start(launch, freePort(), freePort());
+  }
+
+  /**
+   * Starts this node's launch again on the same API and admin ports, as a restarted machine comes back
+   * at the same address, with its output in {@code target/it-nodes/<name>.log} so the first run's stays;
+   * this process must have exited.
+   */
+  NodeProcess restartedAs(String name) throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("node " + launch.name() + " still runs");
+    }
+    return start(launch.named(name), port, adminPort);
+  }
+
+  private static NodeProcess start(Launch launch, int port, int adminPort) throws IOException {
     List<String> java = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java command for this JVM")),
         // Two cores are shared by the test JVM, dynalite and the node: keep the node small and quick to start.
@@ -200,7 +214,8 @@ final class NodeProcess implements AutoCloseable {
     });
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port that nothing listens on now. */
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
@@ -247,6 +262,31 @@ final class NodeProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The value of a meter in the node's {@code /metrics} (summed over tags), 0 if absent.
+   *
+   * @throws AssertionError unless the node answers 200
+   */
+  double metric(String name) {
+    HttpRequest request = HttpRequest.newBuilder(adminEndpoint().resolve("/metrics")).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpResponse<String> answer;
+    try {
+      answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError("GET /metrics of node " + launch.name() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (answer.statusCode() != 200) {
+      throw new AssertionError("GET /metrics of node " + launch.name() + " answered " + answer.statusCode());
+    }
+    return answer.body().lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** SIGKILL: the node gets no chance to flush, close files or answer anything in flight. */
@@ -307,8 +347,13 @@ final class NodeProcess implements AutoCloseable {
 
   /** Whether the node has printed a line containing {@code text}. */
   boolean printed(String text) {
+    return output().contains(text);
+  }
+
+  /** Everything the node has printed so far. */
+  String output() {
     try {
-      return Files.readString(output, StandardCharsets.UTF_8).contains(text);
+      return Files.readString(output, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
