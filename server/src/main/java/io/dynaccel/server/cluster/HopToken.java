@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.dynaccel.server.cluster.internal.HazelcastSetup;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -27,7 +28,7 @@ public final class HopToken {
   /** The header that carries the token on a forwarded call. */
   public static final String HEADER = "x-dynaccel-hop";
   /** The Hazelcast map that holds the token, under {@link #KEY}. */
-  static final String MAP = "dynaccel.hop";
+  static final String MAP = HazelcastSetup.HOP_MAP;
   static final String KEY = "token";
   private static final int BYTES = 32;
 

@@ -24,6 +24,8 @@ public final class HazelcastSetup {
   public static final String NODES_MAP = "dynaccel.nodes";
   /** Partition to lease (holder and epoch). */
   public static final String LEASES_MAP = "dynaccel.leases";
+  /** The cluster's hop token, which forwarded calls carry. */
+  public static final String HOP_MAP = "dynaccel.hop";
 
   /**
    * The member attribute that names a member for Dynaccel: Hazelcast gives a member a new UUID when it
@@ -77,6 +79,8 @@ public final class HazelcastSetup {
     // Both maps are small and must survive the loss of any one member, so every member holds a copy.
     config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(2).setSplitBrainProtectionName(QUORUM));
     config.addMapConfig(new MapConfig(LEASES_MAP).setBackupCount(2).setSplitBrainProtectionName(QUORUM));
+    // The hop token too; it is read at join, so no quorum is asked of it.
+    config.addMapConfig(new MapConfig(HOP_MAP).setBackupCount(2));
     return config;
   }
 
