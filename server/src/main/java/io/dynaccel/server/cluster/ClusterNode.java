@@ -38,14 +38,18 @@ public final class ClusterNode {
   private final HazelcastInstance hazelcast;
   private final Ownership ownership;
   private final ScheduledExecutorService reconciler;
+  /** Its own thread: a reconcile blocked on a slow map call must not let this member's confirmation lapse. */
+  private final ScheduledExecutorService confirmer;
   private final HopToken hopToken;
 
-  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler, HopToken hopToken) {
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler,
+      ScheduledExecutorService confirmer, HopToken hopToken) {
     this.vertx = vertx;
     this.hopToken = hopToken;
     this.hazelcast = hazelcast;
     this.ownership = ownership;
     this.reconciler = reconciler;
+    this.confirmer = confirmer;
   }
 
   /**
@@ -68,12 +72,8 @@ public final class ClusterNode {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);
       Ownership ownership = new Ownership(members, takeover, System::nanoTime);
-      ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "dynaccel-ownership");
-        thread.setDaemon(true);
-        return thread;
-      });
-      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, reconciler, hopToken);
+      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, daemonThread("dynaccel-ownership"), daemonThread("dynaccel-confirm"),
+          hopToken);
       node.start(members);
       LOG.info("Joined cluster '{}' as member {} ({} member(s) now)", config.name(), ownership.localId(),
           hazelcast.getCluster().getMembers().size());
@@ -84,11 +84,19 @@ public final class ClusterNode {
   private void start(HazelcastMembers members) {
     members.onChange(this::reconcileSoon);
     reconciler.scheduleWithFixedDelay(this::reconcile, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    reconciler.scheduleAtFixedRate(() -> {
+    confirmer.scheduleAtFixedRate(() -> {
       if (hazelcast.getLifecycleService().isRunning()) {
         members.confirm();
       }
     }, 0, MajorityConfirmation.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static ScheduledExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   private void reconcileSoon() {
@@ -155,5 +163,6 @@ public final class ClusterNode {
   /** Stops reconciling; the caller closes Vert.x, which leaves the Hazelcast cluster. */
   public void close() {
     reconciler.shutdownNow();
+    confirmer.shutdownNow();
   }
 }
