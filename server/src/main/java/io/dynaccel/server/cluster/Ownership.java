@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,11 +58,15 @@ public final class Ownership {
   private final long[] uncachedUntil = new long[Partitions.COUNT];
   private final Map<String, Long> departedAt = new HashMap<>();
   private Set<String> lastMembers = Set.of();
-  private PartitionDrop drop = partitions -> { };
-  private IntPredicate guarded = partition -> false;
-  private NodeInfo self;
+  // Set from event loops; read by reconcile. Nothing the event loop calls takes reconcile's lock,
+  // which is held across blocking cluster calls.
+  private volatile PartitionDrop drop = partitions -> { };
+  private volatile IntPredicate guarded = partition -> false;
+  private volatile NodeInfo self;
+  private volatile boolean leaving;
   private boolean announced;
-  private boolean leaving;
+  private volatile boolean holdsNothing = true;
+  private volatile Map<Integer, Long> ownedEpochs = Map.of();
   private long lastRefresh;
   private volatile ClusterView view = ClusterView.EMPTY;
   private volatile Route[] routes;
@@ -90,7 +94,7 @@ public final class Ownership {
   }
 
   /** Sets what drops a partition's cache entries when this node stops owning it. */
-  public synchronized void onDrop(PartitionDrop drop) {
+  public void onDrop(PartitionDrop drop) {
     this.drop = drop;
   }
 
@@ -98,28 +102,23 @@ public final class Ownership {
    * Sets what tells whether other members' writes hold guards here on a partition: its lease is not
    * released while they do.
    */
-  public synchronized void whileGuarded(IntPredicate guarded) {
+  public void whileGuarded(IntPredicate guarded) {
     this.guarded = guarded;
   }
 
   /** Announces that this node serves at {@code self}: from the next reconcile on, it takes part in ownership. */
-  public synchronized void serveAs(NodeInfo self) {
+  public void serveAs(NodeInfo self) {
     this.self = self;
   }
 
   /** Withdraws this node from ownership: its partitions move to the others once it has released them. */
-  public synchronized void leave() {
+  public void leave() {
     leaving = true;
   }
 
   /** Whether this node holds no lease any more (after {@link #leave()}, once it has handed everything over). */
-  public synchronized boolean holdsNothing() {
-    for (Phase phase : phases) {
-      if (phase != Phase.IDLE) {
-        return false;
-      }
-    }
-    return true;
+  public boolean holdsNothing() {
+    return holdsNothing;
   }
 
   /** Where a call on {@code partition} goes now. */
@@ -271,6 +270,16 @@ public final class Ownership {
         published[p] = Route.forward(next.owner(p).get());
       }
     }
+    Map<Integer, Long> owned = new TreeMap<>();
+    boolean none = true;
+    for (int p = 0; p < Partitions.COUNT; p++) {
+      none &= phases[p] == Phase.IDLE;
+      if (phases[p] == Phase.ACTIVE) {
+        owned.put(p, epochs[p]);
+      }
+    }
+    ownedEpochs = Collections.unmodifiableMap(owned);
+    holdsNothing = none;
     view = next;
     quorum = hasQuorum;
     routes = published;
@@ -319,18 +328,8 @@ public final class Ownership {
   }
 
   /** The partitions this node serves now, with their lease epochs, for {@code GET /cluster}. */
-  public synchronized Map<Integer, Long> ownedEpochs() {
-    Map<Integer, Long> owned = new TreeMap<>();
-    for (int p = 0; p < Partitions.COUNT; p++) {
-      if (phases[p] == Phase.ACTIVE) {
-        owned.put(p, epochs[p]);
-      }
-    }
-    return owned;
+  public Map<Integer, Long> ownedEpochs() {
+    return ownedEpochs;
   }
 
-  /** Ids of members that left while holding leases this node may still be waiting out. */
-  synchronized Set<String> departed() {
-    return new HashSet<>(departedAt.keySet());
-  }
 }
