@@ -53,7 +53,7 @@ final class PartitionableProxy implements AutoCloseable {
   /** Cuts the link to {@code member}: its open connections close, and new ones are refused. */
   void cut(int member) {
     cut.add(member);
-    links.stream().filter(link -> link.member() == member).forEach(link -> {
+    links.stream().filter(link -> link.member() == member || link.member() < 0).forEach(link -> {
       link.close();
       links.remove(link);
     });
@@ -69,7 +69,9 @@ final class PartitionableProxy implements AutoCloseable {
       try {
         Socket from = server.accept();
         int member = memberOfPort.applyAsInt(from.getPort());
-        if (cut.contains(member)) {
+        // A caller from outside every range (Hazelcast falls back to any port once its range is in
+        // TIME_WAIT) cannot be told apart: while anything is cut, it is refused too.
+        if (cut.contains(member) || member < 0 && !cut.isEmpty()) {
           from.close();
           continue;
         }

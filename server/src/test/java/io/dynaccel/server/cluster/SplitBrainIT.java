@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class SplitBrainIT {
 
-  private static final int OUTBOUND_PORTS = 30;
+  private static final int OUTBOUND_PORTS = 90;
 
   private final List<ClusterNode> nodes = new ArrayList<>();
   private final List<PartitionableProxy> proxies = new ArrayList<>();
