@@ -203,11 +203,8 @@ public final class Ownership {
           members.refresh();
           lastRefresh = now;
         }
-        // Announced again whenever the entry is missing: a member that merges back after a split
-        // comes back with a new id, and the map keeps what the majority held.
-        if (self != null && !leaving && !me.equals(self.id())) {
-          self = new NodeInfo(me, self.api());
-        }
+        // Announced again whenever the entry is missing: after a split heals, the map keeps what the
+        // majority held, which no longer lists a member it had dropped.
         if (self != null && !leaving) {
           if (!members.serving().containsKey(me)) {
             members.announce(self);
