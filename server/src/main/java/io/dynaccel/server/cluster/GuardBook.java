@@ -72,7 +72,8 @@ final class GuardBook {
       partitions.set(0, Partitions.COUNT); // any item of the tables: every partition
     }
     long handle = handles.incrementAndGet();
-    open.put(handle, new Open(keyTickets, queryTickets, tableTickets, partitions, nanoTime.getAsLong() + holdNanos));
+    long now = nanoTime.getAsLong();
+    open.put(handle, new Open(keyTickets, queryTickets, tableTickets, partitions, now, now + holdNanos));
     return handle;
   }
 
@@ -108,12 +109,13 @@ final class GuardBook {
   }
 
   /**
-   * Whether an open guard covers {@code partition}: its lease is not handed over until the guard closes,
-   * since the new owner would not hold the guard and could fill the item before the write lands.
+   * Whether a guard opened before {@code sinceNanos} still covers {@code partition}: its lease is not
+   * handed over until such a guard closes, since the new owner would not hold it and could fill the
+   * item before the write lands.
    */
-  boolean covers(int partition) {
+  boolean coversSince(int partition, long sinceNanos) {
     for (Open guard : open.values()) {
-      if (guard.partitions().get(partition)) {
+      if (guard.partitions().get(partition) && guard.openedNanos() - sinceNanos < 0) {
         return true;
       }
     }
@@ -139,5 +141,5 @@ final class GuardBook {
   }
 
   private record Open(List<WriteTicket> keyTickets, List<QueryWriteTicket> queryTickets, List<TableWriteTicket> tableTickets,
-      BitSet partitions, long deadlineNanos) {}
+      BitSet partitions, long openedNanos, long deadlineNanos) {}
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,12 +55,13 @@ public final class Ownership {
   private long lastStint;
   private final long[] freshUntil = new long[Partitions.COUNT];
   private final long[] uncachedUntil = new long[Partitions.COUNT];
+  private final long[] drainingSince = new long[Partitions.COUNT];
   private final Map<String, Long> departedAt = new HashMap<>();
   private Set<String> lastMembers = Set.of();
   // Set from event loops; read by reconcile. Nothing the event loop calls takes reconcile's lock,
   // which is held across blocking cluster calls.
   private volatile PartitionDrop drop = partitions -> { };
-  private volatile IntPredicate guarded = partition -> false;
+  private volatile GuardedSince guarded = (partition, sinceNanos) -> false;
   private volatile NodeInfo self;
   private volatile boolean leaving;
   private boolean announced;
@@ -98,11 +98,21 @@ public final class Ownership {
     this.drop = drop;
   }
 
+  /** Whether other members' writes hold guards here on a partition that were opened before a given time. */
+  @FunctionalInterface
+  public interface GuardedSince {
+    /** Whether a guard on {@code partition} opened before {@code sinceNanos} is still open. */
+    boolean test(int partition, long sinceNanos);
+  }
+
   /**
    * Sets what tells whether other members' writes hold guards here on a partition: its lease is not
-   * released while they do.
+   * released while a guard opened before the partition began draining is open. Guards opened later
+   * need not hold it: those writes guard the new owner too, since the view names it, and an owner that
+   * does not hold its lease yet keeps their guards until it does; waiting for them as well would never
+   * end under a steady load.
    */
-  public void whileGuarded(IntPredicate guarded) {
+  public void whileGuarded(GuardedSince guarded) {
     this.guarded = guarded;
   }
 
@@ -232,16 +242,18 @@ public final class Ownership {
       next = view;
     }
     BitSet dropped = new BitSet();
+    BitSet nowDraining = new BitSet();
     for (int p = 0; p < Partitions.COUNT; p++) {
       boolean shouldOwn = hasQuorum && announced && !leaving && next.owns(me, p);
       switch (phases[p]) {
         case ACTIVE -> {
           if (!shouldOwn) {
             phases[p] = Phase.DRAINING; // published below, before anything is released
+            nowDraining.set(p);
           }
         }
         case DRAINING -> {
-          if (inflight.get(p) == 0 && !guarded.test(p) && release(p, me, hasQuorum)) {
+          if (inflight.get(p) == 0 && !guarded.test(p, drainingSince[p]) && release(p, me, hasQuorum)) {
             dropped.set(p);
             phases[p] = Phase.IDLE;
           }
@@ -280,6 +292,10 @@ public final class Ownership {
     view = next;
     quorum = hasQuorum;
     routes = published;
+    // Taken after the routes are out: a guard opened earlier may have been told this node holds the
+    // partition, so only the writer's guard here protects it; one opened later was told otherwise.
+    long publishedAt = nanoTime.getAsLong();
+    nowDraining.stream().forEach(p -> drainingSince[p] = publishedAt);
   }
 
   private boolean release(int partition, String me, boolean hasQuorum) {

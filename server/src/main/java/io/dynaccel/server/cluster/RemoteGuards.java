@@ -73,7 +73,7 @@ public final class RemoteGuards implements PeerGuards {
     this.ownership = ownership;
     this.book = book;
     this.meters = meters;
-    ownership.whileGuarded(book::covers);
+    ownership.whileGuarded(book::coversSince);
   }
 
   /** Starts answering other members' guard calls; completes once the address is known cluster-wide. */

@@ -200,4 +200,20 @@ class GuardBookTest {
 
     assertThat(GuardRequest.fromJson(request.toJson())).isEqualTo(request);
   }
+
+  @Test
+  void coversSince_whenAGuardOpenedBeforeTheDrainBegan_holdsThePartitionButNotOneOpenedAfter() {
+    ItemKey key = new ItemKey("Orders", "S1:a", "");
+    int partition = Partitions.of(key);
+    long before = book.open(new GuardRequest(List.of(key), List.of(), List.of()));
+    advance(Duration.ofMillis(10));
+    long drainBegan = now.get();
+    advance(Duration.ofMillis(10));
+    book.open(new GuardRequest(List.of(key), List.of(), List.of()));
+
+    assertThat(book.coversSince(partition, drainBegan)).isTrue();
+    book.close(before, GuardOutcome.APPLIED);
+    assertThat(book.coversSince(partition, drainBegan)).as("a later guard guards the new owner too").isFalse();
+    assertThat(book.coversSince((partition + 1) % Partitions.COUNT, now.get() + 1)).isFalse();
+  }
 }

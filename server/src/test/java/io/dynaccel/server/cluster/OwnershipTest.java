@@ -198,7 +198,7 @@ class OwnershipTest {
     Ownership a = member("a");
     a.reconcile();
     AtomicBoolean guardOpen = new AtomicBoolean(true);
-    a.whileGuarded(p -> guardOpen.get());
+    a.whileGuarded((p, since) -> guardOpen.get());
     Ownership b = member("b");
 
     settle(a, b);
