@@ -158,10 +158,13 @@ final class Accelerator {
             "RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable");
     OperationHandler handlers = router;
     if (ownership != null) {
-      // The owner waits for its lease at most the request timeout before it calls DynamoDB, which takes at most as long.
-      this.forwarder = Forwarder.create(vertx, config.tls(), hop, up.requestTimeout().multipliedBy(2), up.maxConnections());
+      // A write waits for a moving partition's lease up to twice the request timeout: a member joining
+      // while Hazelcast migrates its own partitions took 11 s to take its leases in a loaded run.
+      Duration pendingWait = up.requestTimeout().multipliedBy(2);
+      // The owner may wait that long before it calls DynamoDB, which takes up to the request timeout.
+      this.forwarder = Forwarder.create(vertx, config.tls(), hop, pendingWait.plus(up.requestTimeout()), up.maxConnections());
       handlers = new ClusterRouting(router, RouteTable.of(ownership), schemas::lookup, forwarder::forward, vertx, metrics.registry(),
-          up.requestTimeout(), System::nanoTime);
+          pendingWait, System::nanoTime);
     } else {
       this.forwarder = null;
     }
