@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +73,8 @@ final class AuthCostRun {
           noneRounds.add(load.run(none, plain, warmUp, measured));
           sigv4Rounds.add(load.run(sigv4, verified, warmUp, measured));
         }
-        LoadResult base = median(noneRounds);
-        LoadResult auth = median(sigv4Rounds);
+        LoadResult base = LoadResult.median(noneRounds);
+        LoadResult auth = LoadResult.median(sigv4Rounds);
         String format = "%-14s %12s %9s %9s %7s%n";
         System.out.printf(format, "auth.mode", "req/s", "p50 ms", "p99 ms", "errors");
         for (Map.Entry<String, LoadResult> row : Map.of("none", base, "sigv4", auth).entrySet().stream()
@@ -84,7 +83,7 @@ final class AuthCostRun {
           System.out.printf(format, row.getKey(), String.format(Locale.ROOT, "%,.0f", r.throughput()),
               String.format(Locale.ROOT, "%.3f", r.millis(50)), String.format(Locale.ROOT, "%.3f", r.millis(99)), r.failures());
         }
-        System.out.printf(Locale.ROOT, "Rounds, req/s: none %s, sigv4 %s%n", throughputs(noneRounds), throughputs(sigv4Rounds));
+        System.out.printf(Locale.ROOT, "Rounds, req/s: none %s, sigv4 %s%n", LoadResult.throughputs(noneRounds), LoadResult.throughputs(sigv4Rounds));
         System.out.printf(Locale.ROOT, "Target: sigv4 hit throughput >= 0.90x none: %.3fx; p99 %.2fx%n",
             auth.throughput() / base.throughput(), auth.millis(99) / base.millis(99));
       } finally {
@@ -101,14 +100,6 @@ final class AuthCostRun {
     args.addAll(extra);
     return LoadGenerator.await(DynaccelServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))));
-  }
-
-  private static LoadResult median(List<LoadResult> rounds) {
-    return rounds.stream().sorted(Comparator.comparingDouble(LoadResult::throughput)).toList().get(rounds.size() / 2);
-  }
-
-  private static String throughputs(List<LoadResult> rounds) {
-    return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput())).toList().toString();
   }
 
   private static String getItemBody(int key) {

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -134,16 +133,16 @@ final class ClusterHopRun {
         hopCalls += hopLatency.get(round).requests() + hopThroughput.get(round).requests();
         ownerThroughput.add(load.run(target, toOwner, warmUp, measured));
       }
-      LoadResult ownerL = median(ownerLatency);
-      LoadResult hopL = median(hopLatency);
-      LoadResult ownerT = median(ownerThroughput);
-      LoadResult hopT = median(hopThroughput);
+      LoadResult ownerL = LoadResult.median(ownerLatency);
+      LoadResult hopL = LoadResult.median(hopLatency);
+      LoadResult ownerT = LoadResult.median(ownerThroughput);
+      LoadResult hopT = LoadResult.median(hopThroughput);
       String format = "%-22s %12s %9s %9s %14s %9s %9s %7s%n";
       System.out.printf(format, "path", "req/s (1)", "p50 ms", "p99 ms", "req/s (" + connections + ")", "p50 ms", "p99 ms", "errors");
       row(format, "owner (no hop)", ownerL, ownerT);
       row(format, "non-owner (one hop)", hopL, hopT);
       System.out.printf(Locale.ROOT, "Rounds, req/s with %d connections: owner %s, one hop %s%n", connections,
-          throughputs(ownerThroughput), throughputs(hopThroughput));
+          LoadResult.throughputs(ownerThroughput), LoadResult.throughputs(hopThroughput));
       // Warm-up calls are hits too, so the owners' hits exceed the measured calls when every hop is a hit.
       System.out.printf(Locale.ROOT, "Hop rounds: %,.0f hits at the owners for %,d measured calls through member 0 (every hop a hit: %s)%n",
           hopHits, hopCalls, hopHits >= hopCalls ? "yes" : "NO");
@@ -222,14 +221,6 @@ final class ClusterHopRun {
       last = Integer.parseInt(m.group(1));
     }
     return last;
-  }
-
-  private static LoadResult median(List<LoadResult> rounds) {
-    return rounds.stream().sorted(Comparator.comparingDouble(LoadResult::throughput)).toList().get(rounds.size() / 2);
-  }
-
-  private static String throughputs(List<LoadResult> rounds) {
-    return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput())).toList().toString();
   }
 
   private static String getItemBody(int key) {

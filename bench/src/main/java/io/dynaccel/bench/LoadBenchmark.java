@@ -93,11 +93,11 @@ public final class LoadBenchmark {
         acceleratedRounds.add(load.run(accelerator, hits, warmUp, measured));
         directRounds.add(load.run(direct, hits, warmUp, measured));
       }
-      LoadResult baselineHits = median(baselineRounds);
-      LoadResult acceleratedHits = median(acceleratedRounds);
-      LoadResult directHits = median(directRounds);
+      LoadResult baselineHits = LoadResult.median(baselineRounds);
+      LoadResult acceleratedHits = LoadResult.median(acceleratedRounds);
+      LoadResult directHits = LoadResult.median(directRounds);
       System.out.printf(Locale.ROOT, "GetItem hits, req/s per round: baseline %s, accelerator %s, upstream %s%n%n",
-          throughputs(baselineRounds), throughputs(acceleratedRounds), throughputs(directRounds));
+          LoadResult.throughputs(baselineRounds), LoadResult.throughputs(acceleratedRounds), LoadResult.throughputs(directRounds));
       row("GetItem hits (median of 3)", "baseline server", baselineHits, null);
       row("GetItem hits (median of 3)", "accelerator", acceleratedHits, baselineHits);
       row("GetItem hits (median of 3)", "upstream direct", directHits, baselineHits);
@@ -144,16 +144,6 @@ public final class LoadBenchmark {
       LoadGenerator.await(node.close());
     }
     readiness(upstream.endpoint());
-  }
-
-  private static LoadResult median(List<LoadResult> rounds) {
-    List<LoadResult> sorted = new ArrayList<>(rounds);
-    sorted.sort(java.util.Comparator.comparingDouble(LoadResult::throughput));
-    return sorted.get(sorted.size() / 2);
-  }
-
-  private static String throughputs(List<LoadResult> rounds) {
-    return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput())).toList().toString();
   }
 
   private void compare(String scenario, URI accelerator, URI direct, Workload workload) {

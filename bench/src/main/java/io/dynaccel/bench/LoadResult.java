@@ -1,5 +1,8 @@
 package io.dynaccel.bench;
 
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -20,5 +23,15 @@ public record LoadResult(long requests, long failures, double seconds, Histogram
   /** A latency percentile in milliseconds. */
   public double millis(double percentile) {
     return latency.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  /** The round of median throughput: the figure a run reports, robust to one noisy round either way. */
+  public static LoadResult median(List<LoadResult> rounds) {
+    return rounds.stream().sorted(Comparator.comparingDouble(LoadResult::throughput)).toList().get(rounds.size() / 2);
+  }
+
+  /** Every round's throughput, for printing beside the median. */
+  public static String throughputs(List<LoadResult> rounds) {
+    return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput())).toList().toString();
   }
 }
