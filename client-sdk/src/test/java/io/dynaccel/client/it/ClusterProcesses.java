@@ -2,7 +2,12 @@ package io.dynaccel.client.it;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dynaccel.localstack.DynamoDbEmulator;
+import io.dynaccel.server.cluster.Partitions;
+import io.dynaccel.server.table.KeySchema;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -117,6 +122,23 @@ final class ClusterProcesses implements AutoCloseable {
   /** Node {@code i}'s ownership map as it answers it, or null if it does not answer. */
   String clusterMap(int i) {
     return get(endpoint(i), "/_dynaccel/cluster");
+  }
+
+  /**
+   * The index of the node that owns the partition of the string partition key {@code pk} of {@code table},
+   * in the map node 0 answers now.
+   */
+  int ownerOf(String table, String pk) throws IOException {
+    JsonNode map = new ObjectMapper().readTree(clusterMap(0));
+    String canonical = new KeySchema("pk", "S", null, null).partitionOf(JsonNodeFactory.instance.objectNode().put("S", pk));
+    int owner = map.get("owners").get(Partitions.ofPartitionKey(table, canonical)).intValue();
+    URI endpoint = URI.create(map.get("members").get(owner).get("endpoint").textValue());
+    for (int i = 0; i < size(); i++) {
+      if (endpoint(i).equals(endpoint)) {
+        return i;
+      }
+    }
+    throw new AssertionError("owner " + endpoint + " is none of the nodes");
   }
 
   /** SIGKILL to node {@code i}: it gets no chance to leave the cluster or answer anything in flight. */

@@ -3,14 +3,9 @@ package io.dynaccel.client.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dynaccel.client.DynaccelClient;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
-import io.dynaccel.server.cluster.Partitions;
-import io.dynaccel.server.table.KeySchema;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,22 +32,8 @@ class OwnerFailoverIT {
   static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
 
   private static final String TABLE = "Failover";
-  private static final KeySchema SCHEMA = new KeySchema("pk", "S", null, null);
   private static final int VICTIM = 2;
 
-  /** The node index owning {@code pk} in node 0's map now. */
-  private static int ownerOf(ClusterProcesses cluster, String pk) throws Exception {
-    JsonNode map = new ObjectMapper().readTree(cluster.clusterMap(0));
-    String canonical = SCHEMA.partitionOf(JsonNodeFactory.instance.objectNode().put("S", pk));
-    int owner = map.get("owners").get(Partitions.ofPartitionKey(TABLE, canonical)).intValue();
-    URI endpoint = URI.create(map.get("members").get(owner).get("endpoint").textValue());
-    for (int i = 0; i < cluster.size(); i++) {
-      if (cluster.endpoint(i).equals(endpoint)) {
-        return i;
-      }
-    }
-    throw new AssertionError("owner " + endpoint + " is none of the nodes");
-  }
 
   private static int members(ClusterProcesses cluster) throws Exception {
     return new ObjectMapper().readTree(cluster.clusterMap(0)).get("members").size();
@@ -76,7 +57,7 @@ class OwnerFailoverIT {
       List<String> victimsKeys = new ArrayList<>();
       for (int k = 0; victimsKeys.size() < 5; k++) {
         String pk = "user-" + k;
-        if (ownerOf(cluster, pk) == VICTIM) {
+        if (cluster.ownerOf(TABLE, pk) == VICTIM) {
           victimsKeys.add(pk);
           client.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(pk))));
         }
@@ -93,10 +74,10 @@ class OwnerFailoverIT {
       String probe = victimsKeys.get(0);
       // The client follows the map after the failure: its calls reach the new owner soon after the cluster names it.
       await("GetItem of " + probe + " served by its new owner").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-          .until(() -> servedBy(cluster, client, probe) == ownerOf(cluster, probe));
+          .until(() -> servedBy(cluster, client, probe) == cluster.ownerOf(TABLE, probe));
       long routedAfterMillis = (System.nanoTime() - killedAt) / 1_000_000;
       for (String pk : victimsKeys) {
-        int owner = ownerOf(cluster, pk);
+        int owner = cluster.ownerOf(TABLE, pk);
         assertThat(owner).isNotEqualTo(VICTIM);
         for (int i = 0; i < 3; i++) {
           assertThat(servedBy(cluster, client, pk)).as("node serving GetItem of %s (new owner: node %d)", pk, owner).isEqualTo(owner);

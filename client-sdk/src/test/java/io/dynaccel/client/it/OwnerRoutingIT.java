@@ -3,15 +3,9 @@ package io.dynaccel.client.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dynaccel.client.DynaccelAsyncClient;
 import io.dynaccel.client.DynaccelClient;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
-import io.dynaccel.server.cluster.Partitions;
-import io.dynaccel.server.table.KeySchema;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,7 +37,6 @@ class OwnerRoutingIT {
   static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
 
   private static final String TABLE = "Owned";
-  private static final KeySchema SCHEMA = new KeySchema("pk", "S", "sk", "N");
   private static final int KEYS = 24;
 
   private static ClusterProcesses cluster;
@@ -81,19 +74,6 @@ class OwnerRoutingIT {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
   }
 
-  /** The index of the node that owns the item's partition in the map node 0 answers now. */
-  private static int ownerOf(String pk) throws Exception {
-    JsonNode map = new ObjectMapper().readTree(cluster.clusterMap(0));
-    String canonical = SCHEMA.partitionOf(JsonNodeFactory.instance.objectNode().put("S", pk));
-    int owner = map.get("owners").get(Partitions.ofPartitionKey(TABLE, canonical)).intValue();
-    URI endpoint = URI.create(map.get("members").get(owner).get("endpoint").textValue());
-    for (int i = 0; i < cluster.size(); i++) {
-      if (cluster.endpoint(i).equals(endpoint)) {
-        return i;
-      }
-    }
-    throw new AssertionError("owner " + endpoint + " is none of the nodes");
-  }
 
   private static Map<String, AttributeValue> key(String pk, int sk) {
     return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromN(Integer.toString(sk)));
@@ -139,7 +119,7 @@ class OwnerRoutingIT {
       client.describeTable(b -> b.tableName(TABLE));
       for (int k = 0; k < KEYS; k++) {
         String pk = "sync-user-" + k;
-        int owner = ownerOf(pk);
+        int owner = cluster.ownerOf(TABLE, pk);
         owners.add(owner);
         long[] getsBefore = cluster.requests("GetItem");
         long[] putsBefore = cluster.requests("PutItem");
@@ -173,7 +153,7 @@ class OwnerRoutingIT {
       for (int k = 0; k < KEYS; k++) {
         String pk = "async-user-" + k;
         int sk = k;
-        int owner = ownerOf(pk);
+        int owner = cluster.ownerOf(TABLE, pk);
         owners.add(owner);
         long[] getsBefore = cluster.requests("GetItem");
         long[] putsBefore = cluster.requests("PutItem");
