@@ -105,15 +105,16 @@ public final class RemoteGuards implements PeerGuards {
       return Future.failedFuture(noQuorum());
     }
     ClusterView view = ownership.view();
+    Set<Integer> entered = new LinkedHashSet<>();
     Map<String, Parts> byMember = new LinkedHashMap<>();
     for (ItemKey key : keys) {
-      guardedAt(view, Partitions.of(key)).forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).keys.add(key));
-      guardedAt(view, Partitions.ofTable(key.table()))
+      guardedAt(view, Partitions.of(key), entered).forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).keys.add(key));
+      guardedAt(view, Partitions.ofTable(key.table()), entered)
           .forEach(member -> byMember.computeIfAbsent(member, m -> new Parts()).scopes.add(new QueryScope(key.table(), key.partition())));
     }
     Map<String, GuardRequest> requests = new LinkedHashMap<>();
     byMember.forEach((member, parts) -> requests.put(member, new GuardRequest(new ArrayList<>(parts.keys), new ArrayList<>(parts.scopes), List.of())));
-    return openAt(requests);
+    return openAt(requests, entered);
   }
 
   @Override
@@ -132,7 +133,12 @@ public final class RemoteGuards implements PeerGuards {
         requests.put(member.id(), request);
       }
     }
-    return openAt(requests);
+    // Any item of the tables may change: none of this node's partitions is handed over meanwhile.
+    Set<Integer> entered = new LinkedHashSet<>();
+    for (int partition = 0; partition < Partitions.COUNT; partition++) {
+      served(partition, entered);
+    }
+    return openAt(requests, entered);
   }
 
   /**
@@ -179,8 +185,8 @@ public final class RemoteGuards implements PeerGuards {
    * (its own tickets guard it); its owner in the view; and while the view names this node but its lease
    * is still held elsewhere (PENDING), every other member, since the previous holder is among them.
    */
-  private List<String> guardedAt(ClusterView view, int partition) {
-    if (ownership.route(partition).kind() == Route.Kind.SERVE) {
+  private List<String> guardedAt(ClusterView view, int partition, Set<Integer> entered) {
+    if (served(partition, entered)) {
       return List.of();
     }
     String me = ownership.localId();
@@ -191,9 +197,33 @@ public final class RemoteGuards implements PeerGuards {
     return view.members().stream().map(NodeInfo::id).filter(id -> !id.equals(me)).toList();
   }
 
-  private Future<Held> openAt(Map<String, GuardRequest> requests) {
+  /**
+   * Whether this node serves the partition, registering the write with its ownership (once per
+   * partition) so that the lease is not handed over before the write is settled: its own tickets are
+   * then the guard, and a new owner would hold none.
+   */
+  private boolean served(int partition, Set<Integer> entered) {
+    if (entered.contains(partition)) {
+      return true;
+    }
+    Route route = ownership.route(partition);
+    if (route.kind() == Route.Kind.SERVE && ownership.enter(partition, route.epoch())) {
+      entered.add(partition);
+      return true;
+    }
+    return false;
+  }
+
+  private Future<Held> openAt(Map<String, GuardRequest> requests, Set<Integer> entered) {
+    Runnable exit = () -> entered.forEach(ownership::exit);
     if (requests.isEmpty()) {
-      return Future.succeededFuture(Held.NOTHING);
+      if (entered.isEmpty()) {
+        return Future.succeededFuture(Held.NOTHING);
+      }
+      return Future.succeededFuture(outcome -> {
+        exit.run();
+        return Future.succeededFuture();
+      });
     }
     List<Opened> opened = new ArrayList<>();
     return openEach(requests, opened).compose(notHolding -> {
@@ -208,7 +238,7 @@ public final class RemoteGuards implements PeerGuards {
       }
       return everywhere.isEmpty() ? Future.succeededFuture(List.<String>of()) : openEach(everywhere, opened);
     }).transform(done -> {
-      Held held = outcome -> closeAll(opened, outcome);
+      Held held = outcome -> closeAll(opened, outcome).onComplete(closed -> exit.run());
       if (done.succeeded()) {
         return Future.succeededFuture(held);
       }

@@ -79,12 +79,23 @@ class RemoteGuardsTest {
   }
 
   @Test
-  void openItems_whenThisNodeServesKeyAndTable_asksNobody() throws Exception {
+  void openItems_whenThisNodeServesKeyAndTable_asksNobodyButHoldsTheLeaseUntilClosed() throws Exception {
+    await(b.guards.start());
     ItemKey key = keyOwnedBy("a");
+    int partition = Partitions.of(key);
 
     PeerGuards.Held held = await(a.guards.openItems(List.of(key)));
 
-    assertThat(held).isSameAs(PeerGuards.Held.NOTHING);
+    assertThat(b.meters.opened().count()).isZero();
+    assertThat(a.ownership.enter(partition, a.ownership.epoch(partition))).isTrue();
+    a.ownership.exit(partition);
+    a.ownership.leave();
+    a.ownership.reconcile();
+    a.ownership.reconcile();
+    assertThat(a.ownership.holdsNothing()).as("the write in flight keeps its partition's lease here").isFalse();
+    await(held.close(GuardOutcome.APPLIED));
+    a.ownership.reconcile();
+    assertThat(a.ownership.holdsNothing()).isTrue();
   }
 
   @Test
