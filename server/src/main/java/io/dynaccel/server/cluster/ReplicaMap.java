@@ -104,6 +104,7 @@ public final class ReplicaMap {
    * entry's backup holds it too.
    */
   public Future<Void> put(ItemKey key, long epoch, long seq, byte[] record) {
+    checkVersion(epoch, seq);
     return Future.fromCompletionStage(map.submitToKey(keyOf(key), new Put(encode(key, epoch, seq, record)))).mapEmpty();
   }
 
@@ -112,11 +113,13 @@ public final class ReplicaMap {
    * if its version is no newer, else remembers that the entry is flushed through that version.
    */
   public Future<Void> flushed(ItemKey key, long epoch, long seq) {
+    checkVersion(epoch, seq);
     return Future.fromCompletionStage(map.submitToKey(keyOf(key), new Flushed(epoch, seq))).mapEmpty();
   }
 
   /** Removes the replica of {@code key} only if its version is exactly (epoch, seq). */
   public Future<Void> remove(ItemKey key, long epoch, long seq) {
+    checkVersion(epoch, seq);
     return Future.fromCompletionStage(map.submitToKey(keyOf(key), new Remove(epoch, seq))).mapEmpty();
   }
 
@@ -168,6 +171,13 @@ public final class ReplicaMap {
         vertx.setTimer(SETTLE_POLL_MILLIS, id -> poll(waiting, done));
       }
     });
+  }
+
+  // The stored form uses -1 for "no version", so a negative one would read as none.
+  private static void checkVersion(long epoch, long seq) {
+    if (epoch < 0 || seq < 0) {
+      throw new IllegalArgumentException("version (" + epoch + ", " + seq + ") is negative");
+    }
   }
 
   /** Orders versions epoch first. */
@@ -329,6 +339,7 @@ public final class ReplicaMap {
     }
   }
 
+  /** Takes what {@link #settled} remembers from an entry on the member that holds it, so records never travel. */
   static final class Snapshot implements Projection<Map.Entry<String, byte[]>, Snapshotted> {
     private static final long serialVersionUID = 1L;
 

@@ -3,6 +3,7 @@ package io.dynaccel.server.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
@@ -305,6 +306,15 @@ class ReplicaMapTest {
     result(writer.remove(key, 1, 7));
 
     assertThat(reader.of(partitionsOf(key))).singleElement().satisfies(replica -> assertReplica(replica, key, 2, 7, "a"));
+  }
+
+  @Test
+  void put_withANegativeVersion_isRejected() {
+    ItemKey key = new ItemKey(table(), "S1:a", "");
+
+    assertThatThrownBy(() -> writer.put(key, -1, 0, bytes("a"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> writer.flushed(key, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(reader.of(partitionsOf(key))).isEmpty();
   }
 
   private static void assertReplica(Replica replica, ItemKey key, long epoch, long seq, String record) {
