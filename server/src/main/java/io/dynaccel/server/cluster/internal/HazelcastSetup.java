@@ -3,8 +3,10 @@ package io.dynaccel.server.cluster.internal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -26,6 +28,8 @@ public final class HazelcastSetup {
   public static final String LEASES_MAP = "dynaccel.leases";
   /** The cluster's hop token, which forwarded calls carry. */
   public static final String HOP_MAP = "dynaccel.hop";
+  /** Copies of write-back records that DynamoDB may not hold yet, one per item (see ReplicaMap). */
+  public static final String REPLICAS_MAP = "dynaccel.writeback";
 
   /**
    * The member attribute that names a member for Dynaccel: Hazelcast gives a member a new UUID when it
@@ -81,6 +85,11 @@ public final class HazelcastSetup {
     config.addMapConfig(new MapConfig(LEASES_MAP).setBackupCount(2).setSplitBrainProtectionName(QUORUM));
     // The hop token too; it is read at join, so no quorum is asked of it.
     config.addMapConfig(new MapConfig(HOP_MAP).setBackupCount(2));
+    // An acknowledged write-back record must survive the loss of its owner: a put returns only once one
+    // backup holds it. On a merge after a split the smaller side's entries are dropped: without a quorum
+    // it could not write, and its copies of replicas the majority has since flushed would bring old states back.
+    config.addMapConfig(new MapConfig(REPLICAS_MAP).setBackupCount(1).setAsyncBackupCount(0).setSplitBrainProtectionName(QUORUM)
+        .setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName())));
     return config;
   }
 
