@@ -45,17 +45,6 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
       Objects.requireNonNull(table, "table " + name);
     });
     tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
-    if (cluster.enabled()) {
-      // A clustered write-back table needs its log records on a second member before they are
-      // acknowledged; until that exists, refusing is what keeps acknowledged writes safe.
-      tables.forEach((name, table) -> {
-        if (table.writeStrategy() == WriteStrategy.WRITE_BACK) {
-          throw ConfigException.invalid("tables." + name + ".writeStrategy",
-              "write-back is not supported in a cluster yet (cluster.members is set); use write-through or invalidate",
-              ConfigException.quote(WriteStrategy.WRITE_BACK.configName()), null);
-        }
-      });
-    }
   }
 
   /** A configuration with these four sections and the defaults of every other one. */

@@ -91,15 +91,16 @@ class ClusterConfigTest {
   }
 
   @Test
-  void load_whenAClusteredNodeWritesBack_failsNamingTheTable() throws IOException {
+  void load_whenAClusteredNodeWritesBack_acceptsTheTable() throws IOException {
     Path file = Files.writeString(dir.resolve("dynaccel.yaml"), """
         cluster: { members: [127.0.0.1:5701, 127.0.0.1:5702] }
         tables:
           Orders: { writeStrategy: write-back }
         """, StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("tables.Orders.writeStrategy: write-back is not supported in a cluster yet");
+    DynaccelConfig config = ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of());
+
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.table("Orders").writeStrategy()).isEqualTo(WriteStrategy.WRITE_BACK);
   }
 }

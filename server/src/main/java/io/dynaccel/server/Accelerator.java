@@ -17,12 +17,15 @@ import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
 import io.dynaccel.server.cluster.ClusterAdmin;
+import io.dynaccel.server.cluster.ClusterNode;
+import io.dynaccel.server.cluster.ClusterReplication;
 import io.dynaccel.server.cluster.ClusterRouting;
 import io.dynaccel.server.cluster.Forwarder;
 import io.dynaccel.server.cluster.GuardMeters;
 import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.cluster.Ownership;
 import io.dynaccel.server.cluster.OwnershipFence;
+import io.dynaccel.server.cluster.PartitionDrop;
 import io.dynaccel.server.cluster.Partitions;
 import io.dynaccel.server.cluster.RemoteGuards;
 import io.dynaccel.server.cluster.RouteTable;
@@ -50,6 +53,7 @@ import io.dynaccel.server.write.TransactWriteItemsHandler;
 import io.dynaccel.server.write.WriteContext;
 import io.dynaccel.server.write.WritePath;
 import io.dynaccel.server.write.WritePaths;
+import io.dynaccel.server.write.back.Replication;
 import io.dynaccel.server.write.back.WriteBackPath;
 import io.dynaccel.server.write.through.WriteThroughPath;
 import io.vertx.core.Future;
@@ -88,11 +92,12 @@ final class Accelerator {
    * @param writesBack whether the write-back path runs: some table is written back, or the write-back
    *     log holds records from an earlier run that must be replayed and flushed
    * @param upstreamTrust the CAs accepted for DynamoDB's certificate
-   * @param ownership the partitions this node owns in its cluster, or null if it runs alone
-   * @param hop the cluster's token for calls forwarded between members ({@link HopToken#NONE} alone)
+   * @param cluster this node's membership of its cluster, or null if it runs alone
    */
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust,
-      Ownership ownership, HopToken hop) {
+      ClusterNode cluster) {
+    Ownership ownership = cluster == null ? null : cluster.ownership();
+    HopToken hop = cluster == null ? HopToken.NONE : cluster.hopToken();
     UpstreamConfig up = config.upstream();
     Duration guardRetention = guardRetention(up);
     Fence fence = ownership == null ? Fence.ALONE : new OwnershipFence(ownership, System::nanoTime);
@@ -102,14 +107,12 @@ final class Accelerator {
     }, guardRetention, config.cache().serveStaleOnError(), ticker, fence);
     QueryCache queryCache = new QueryCache(config.cache().queryMaxBytes(), table -> config.table(table).queryTtl().toNanos(), guardRetention, CONSISTENCY_LAG, ticker,
         fence);
-    if (ownership != null) {
-      // Entries of a partition given up are never served again (their epoch has ended); dropping them frees the room.
-      ownership.onDrop(lost -> {
-        itemCache.invalidateIf(key -> lost.get(Partitions.of(key)));
-        queryCache.invalidateIf(key -> lost.get(key.partition() == null ? Partitions.ofTable(key.table())
-            : Partitions.ofPartitionKey(key.table(), key.partition())));
-      });
-    }
+    // Entries of a partition given up are never served again (their epoch has ended); dropping them frees the room.
+    PartitionDrop cachesDrop = lost -> {
+      itemCache.invalidateIf(key -> lost.get(Partitions.of(key)));
+      queryCache.invalidateIf(key -> lost.get(key.partition() == null ? Partitions.ofTable(key.table())
+          : Partitions.ofPartitionKey(key.table(), key.partition())));
+    };
     this.metrics = new DynaccelMetrics(itemCache, queryCache);
     // Readiness follows real time, whatever ticker the caches are given.
     this.health = new NodeHealth(config.health(), System::nanoTime);
@@ -137,12 +140,24 @@ final class Accelerator {
     byStrategy.put(WriteStrategy.INVALIDATE, writeThrough);
     DirtyItems dirty = DirtyItems.NONE;
     if (writesBack) {
+      ClusterReplication replication = cluster == null ? null : cluster.replication();
       this.writeBack = new WriteBackPath(writes, writeThrough, table -> strategies.apply(table) == WriteStrategy.WRITE_BACK,
-          config.writeBack(), metrics.registry(), System::nanoTime);
+          config.writeBack(), metrics.registry(), System::nanoTime, replication == null ? Replication.ALONE : replication);
       byStrategy.put(WriteStrategy.WRITE_BACK, writeBack);
       dirty = writeBack;
+      if (replication != null) {
+        ownership.onAdopt(replication.adoptionInto(writeBack, guardHold(up)));
+        // Dirty items of a partition given up are not flushed from here: the new owner takes them over from the cluster's copies.
+        ownership.onDrop(lost -> {
+          cachesDrop.drop(lost);
+          writeBack.drop(key -> lost.get(Partitions.of(key)));
+        });
+      }
     } else {
       this.writeBack = null;
+    }
+    if (ownership != null && writeBack == null) {
+      ownership.onDrop(cachesDrop);
     }
     WritePaths paths = new WritePaths(strategies, byStrategy, dirty);
     OperationRouter router = new OperationRouter(upstream)
@@ -163,7 +178,8 @@ final class Accelerator {
       Duration pendingWait = up.requestTimeout().multipliedBy(2);
       // The owner may wait that long before it calls DynamoDB, which takes up to the request timeout.
       this.forwarder = Forwarder.create(vertx, config.tls(), hop, pendingWait.plus(up.requestTimeout()), up.maxConnections());
-      handlers = new ClusterRouting(router, RouteTable.of(ownership), schemas::lookup, forwarder::forward, vertx, metrics.registry(),
+      handlers = new ClusterRouting(router, RouteTable.of(ownership), schemas::lookup,
+          table -> strategies.apply(table) == WriteStrategy.WRITE_BACK, forwarder::forward, vertx, metrics.registry(),
           pendingWait, System::nanoTime);
     } else {
       this.forwarder = null;

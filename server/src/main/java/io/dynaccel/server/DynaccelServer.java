@@ -8,7 +8,6 @@ import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.admin.AdminToken;
 import io.dynaccel.server.cluster.ClusterNode;
 import io.dynaccel.server.cluster.Takeover;
-import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.tls.FrontTls;
@@ -115,14 +114,8 @@ public final class DynaccelServer {
     return credentials.start()
         .compose(v -> vertx.executeBlocking(() -> UpstreamTrust.load(config.upstream().trustCaFile())))
         .compose(upstreamTrust -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir)).compose(logExists -> {
-          if (logExists && cluster != null) {
-            // Its records would flush with no owner's lanes around them; a node alone replays and flushes them.
-            return Future.failedFuture(new ConfigException("writeBack.logDir '" + logDir + "' holds a write-back log from an earlier run;"
-                + " start this node once without cluster settings to flush it, then join the cluster"));
-          }
-          // A log left by write-back tables must be replayed and flushed even if none is written back now.
-          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust,
-              cluster == null ? null : cluster.ownership(), cluster == null ? HopToken.NONE : cluster.hopToken());
+          // A log left by write-back tables must be replayed (and, in a cluster, handed to it) even if none is written back now.
+          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust, cluster);
           // The certificate is checked before the log is replayed, so a bad file fails the start at once.
           return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
               .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))

@@ -76,6 +76,13 @@ final class ClusterClients implements AutoCloseable {
     targets = List.copyOf(more);
   }
 
+  /** Sends stock calls to node {@code i} again, restarted at its addresses after {@link #withdraw}. */
+  void restored(int i) {
+    List<Integer> more = new ArrayList<>(targets);
+    more.add(i);
+    targets = List.copyOf(more);
+  }
+
   /** Stops sending stock calls to node {@code i}, as a load balancer does once its health check fails. */
   void withdraw(int i) {
     targets = targets.stream().filter(t -> t != i).toList();

@@ -41,10 +41,12 @@ public final class ClusterNode {
   /** Its own thread: a reconcile blocked on a slow map call must not let this member's confirmation lapse. */
   private final ScheduledExecutorService confirmer;
   private final HopToken hopToken;
+  private final HazelcastMembers members;
 
-  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Ownership ownership, ScheduledExecutorService reconciler,
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, HazelcastMembers members, Ownership ownership, ScheduledExecutorService reconciler,
       ScheduledExecutorService confirmer, HopToken hopToken) {
     this.vertx = vertx;
+    this.members = members;
     this.hopToken = hopToken;
     this.hazelcast = hazelcast;
     this.ownership = ownership;
@@ -72,16 +74,16 @@ public final class ClusterNode {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);
       Ownership ownership = new Ownership(members, takeover, System::nanoTime);
-      ClusterNode node = new ClusterNode(vertx, hazelcast, ownership, daemonThread("dynaccel-ownership"), daemonThread("dynaccel-confirm"),
+      ClusterNode node = new ClusterNode(vertx, hazelcast, members, ownership, daemonThread("dynaccel-ownership"), daemonThread("dynaccel-confirm"),
           hopToken);
-      node.start(members);
+      node.start();
       LOG.info("Joined cluster '{}' as member {} ({} member(s) now)", config.name(), ownership.localId(),
           hazelcast.getCluster().getMembers().size());
       return node;
     }));
   }
 
-  private void start(HazelcastMembers members) {
+  private void start() {
     members.onChange(this::reconcileSoon);
     reconciler.scheduleWithFixedDelay(this::reconcile, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     confirmer.scheduleAtFixedRate(() -> {
@@ -126,6 +128,11 @@ public final class ClusterNode {
   /** Which partitions this node owns. */
   public Ownership ownership() {
     return ownership;
+  }
+
+  /** Write-back's copies of changes in this cluster, under this node's ownership. */
+  public ClusterReplication replication() {
+    return new ClusterReplication(vertx, ReplicaMap.of(vertx, hazelcast), ownership, members.leases());
   }
 
   /** The cluster's secret that marks calls forwarded between members. */

@@ -34,9 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Sends each call to the member that owns its keys, so that only a partition's owner answers from its
@@ -69,6 +71,11 @@ import java.util.function.Predicate;
  * yields no key only for a key that does not match the table's schema), and DynamoDB rejects such a
  * call whole, before it writes anything. Other calls (transactions, PartiQL, schema changes, pass-through)
  * run here.
+ *
+ * <p>Reads of write-back tables go where writes go: an item's newest acknowledged state may be only in
+ * its owner's memory (and a copy on another member) until it is flushed, so such a read is answered by
+ * the SERVE owner, registered with its ownership like a write, and otherwise waits for one; it is never
+ * answered here from DynamoDB.
  */
 public final class ClusterRouting implements OperationHandler {
 
@@ -92,6 +99,7 @@ public final class ClusterRouting implements OperationHandler {
   private final OperationHandler local;
   private final RouteTable routes;
   private final Function<String, Future<TableLookup>> tables;
+  private final Predicate<String> writesBack;
   private final Hop hop;
   private final Vertx vertx;
   private final long pendingWaitNanos;
@@ -105,14 +113,16 @@ public final class ClusterRouting implements OperationHandler {
    *
    * @param local this node's handlers
    * @param tables the metadata of a table as a request spells it ({@code TableSchemas::lookup})
+   * @param writesBack which tables (by name) are written back
    * @param pendingWait how long a write waits for a partition's lease or a reachable owner
    * @param nanoTime the clock of that wait
    */
-  public ClusterRouting(OperationHandler local, RouteTable routes, Function<String, Future<TableLookup>> tables, Hop hop, Vertx vertx,
-      MeterRegistry registry, Duration pendingWait, LongSupplier nanoTime) {
+  public ClusterRouting(OperationHandler local, RouteTable routes, Function<String, Future<TableLookup>> tables, Predicate<String> writesBack,
+      Hop hop, Vertx vertx, MeterRegistry registry, Duration pendingWait, LongSupplier nanoTime) {
     this.local = local;
     this.routes = routes;
     this.tables = tables;
+    this.writesBack = writesBack;
     this.hop = hop;
     this.vertx = vertx;
     this.pendingWaitNanos = pendingWait.toNanos();
@@ -153,7 +163,10 @@ public final class ClusterRouting implements OperationHandler {
         return here(request);
       }
       int partition = Partitions.of(key);
-      return write ? write(request, partition, deadline()) : read(request, partition);
+      if (write) {
+        return write(request, partition, deadline());
+      }
+      return writesBack.test(table.table()) ? ownerRead(request, partition, deadline()) : read(request, partition);
     });
   }
 
@@ -202,6 +215,24 @@ public final class ClusterRouting implements OperationHandler {
         : Future.failedFuture(failure));
   }
 
+  /** A read answered only by the partition's SERVE owner (a write-back table's): it waits for one as a write does. */
+  private Future<ApiResponse> ownerRead(ApiRequest request, int partition, long deadline) {
+    Route route = routes.route(partition);
+    if (route.kind() == Route.Kind.SERVE) {
+      if (routes.enter(partition, route.epoch())) {
+        return here(request).onComplete(done -> routes.exit(partition));
+      }
+      return await(partition, deadline, next -> !next.equals(route)).compose(v -> ownerRead(request, partition, deadline));
+    }
+    if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
+      // A read can be sent again whatever reached the owner.
+      return forward(route.owner(), request.operation(), request.body()).recover(failure -> failure instanceof OwnerUnreachable
+          ? awaitOwnerOtherThan(partition, route.owner(), deadline).compose(v -> ownerRead(request, partition, deadline))
+          : Future.failedFuture(failure));
+    }
+    return awaitLeaseOrOwner(partition, request.forwarded(), deadline).compose(v -> ownerRead(request, partition, deadline));
+  }
+
   private Future<ApiResponse> write(ApiRequest request, int partition, long deadline) {
     Route route = routes.route(partition);
     if (route.kind() == Route.Kind.SERVE) {
@@ -230,7 +261,7 @@ public final class ClusterRouting implements OperationHandler {
 
   /** Waits until the partition is served here or (for a call not forwarded) owned by another member. */
   private Future<Void> awaitLeaseOrOwner(int partition, boolean forwardedCall, long deadline) {
-    return await(partition, deadline, route -> route.kind() == Route.Kind.SERVE || route.kind() == Route.Kind.FORWARD && !forwardedCall);
+    return await(partition, deadline, placed(forwardedCall));
   }
 
   /** Waits until the view no longer sends the partition to {@code unreachable}. */
@@ -277,37 +308,87 @@ public final class ClusterRouting implements OperationHandler {
         // Invalid, duplicate or too many keys, or a table not known: DynamoDB answers for the whole batch.
         return here(request);
       }
-      Map<String, Map<String, ArrayNode>> parts = new TreeMap<>();
-      Map<String, NodeInfo> owners = new HashMap<>();
-      keys.forEach((spelling, list) -> {
-        for (Keyed key : list) {
-          Route route = routes.route(key.partition());
-          String to = HERE;
-          if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
-            to = route.owner().id();
-            owners.put(to, route.owner());
-          }
-          parts.computeIfAbsent(to, id -> new LinkedHashMap<>()).computeIfAbsent(spelling, s -> JsonCodec.object().arrayNode()).add(key.json());
-        }
-      });
-      if (parts.size() == 1) {
-        String to = parts.keySet().iterator().next();
-        return to.equals(HERE) ? here(request) : batchGetPart(owners.get(to), request);
-      }
-      List<Future<ApiResponse>> answers = new ArrayList<>();
-      parts.forEach((to, byTable) -> {
-        ApiRequest part = part(request, batchGetItems(items, byTable));
-        answers.add(to.equals(HERE) ? here(part) : batchGetPart(owners.get(to), part));
-      });
-      return merged(answers, BatchAnswers::batchGet);
+      return batchGet(request, items, found.result(), keys, deadline());
     });
   }
 
-  /** A part for an owner; if it cannot be reached, this node reads the part itself, as for any read. */
-  private Future<ApiResponse> batchGetPart(NodeInfo owner, ApiRequest part) {
-    return forward(owner, part.operation(), part.body()).recover(failure -> failure instanceof OwnerUnreachable
-        ? here(part)
-        : Future.failedFuture(failure));
+  private Future<ApiResponse> batchGet(ApiRequest request, ObjectNode items, Map<String, TableLookup> tables, Map<String, List<Keyed>> keys,
+      long deadline) {
+    Map<String, Map<String, ArrayNode>> parts = new TreeMap<>();
+    Map<String, NodeInfo> owners = new HashMap<>();
+    Set<Integer> unplaced = new TreeSet<>();
+    Map<Integer, Route> ownedHere = new TreeMap<>();
+    // Per owner, the partitions of its write-back keys: if it cannot be reached, they wait for its successor.
+    Map<String, Set<Integer>> ownerOnlyParts = new HashMap<>();
+    keys.forEach((spelling, list) -> {
+      boolean ownerOnly = writesBack.test(tables.get(spelling).table());
+      for (Keyed key : list) {
+        Route route = routes.route(key.partition());
+        String to = HERE;
+        if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
+          to = route.owner().id();
+          owners.put(to, route.owner());
+          if (ownerOnly) {
+            ownerOnlyParts.computeIfAbsent(to, id -> new TreeSet<>()).add(key.partition());
+          }
+        } else if (ownerOnly && route.kind() == Route.Kind.SERVE) {
+          ownedHere.put(key.partition(), route);
+        } else if (ownerOnly) {
+          unplaced.add(key.partition());
+        }
+        parts.computeIfAbsent(to, id -> new LinkedHashMap<>()).computeIfAbsent(spelling, s -> JsonCodec.object().arrayNode()).add(key.json());
+      }
+    });
+    Supplier<Future<ApiResponse>> again = () -> batchGet(request, items, tables, keys, deadline);
+    if (!unplaced.isEmpty()) {
+      // Write-back keys whose owner is changing: their newest states are nowhere to be read yet.
+      return awaitAll(unplaced, deadline, placed(request.forwarded())).compose(v -> again.get());
+    }
+    List<Integer> entered = new ArrayList<>();
+    for (Map.Entry<Integer, Route> owned : ownedHere.entrySet()) {
+      if (!routes.enter(owned.getKey(), owned.getValue().epoch())) {
+        entered.forEach(routes::exit);
+        return awaitAll(Set.of(owned.getKey()), deadline, next -> !next.equals(owned.getValue())).compose(v -> again.get());
+      }
+      entered.add(owned.getKey());
+    }
+    Future<ApiResponse> answer;
+    if (parts.size() == 1) {
+      String to = parts.keySet().iterator().next();
+      answer = to.equals(HERE) ? here(request) : batchGetPart(owners.get(to), request, ownerOnlyParts.get(to), again, deadline);
+    } else {
+      List<Future<ApiResponse>> answers = new ArrayList<>();
+      parts.forEach((to, byTable) -> {
+        ApiRequest part = part(request, batchGetItems(items, byTable));
+        answers.add(to.equals(HERE) ? here(part) : batchGetPart(owners.get(to), part, ownerOnlyParts.get(to), () -> batchGet(part), deadline));
+      });
+      answer = merged(answers, BatchAnswers::batchGet);
+    }
+    return answer.onComplete(done -> entered.forEach(routes::exit));
+  }
+
+  /** Whether a route places a call: served here, or (for a call not forwarded) owned by another member. */
+  private static Predicate<Route> placed(boolean forwardedCall) {
+    return route -> route.kind() == Route.Kind.SERVE || route.kind() == Route.Kind.FORWARD && !forwardedCall;
+  }
+
+  /**
+   * A part for an owner. If it cannot be reached, this node reads the part itself, as for any read;
+   * but a part with write-back keys ({@code ownerOnly}, their partitions, or null) waits until those have
+   * another owner and is routed again ({@code again}).
+   */
+  private Future<ApiResponse> batchGetPart(NodeInfo owner, ApiRequest part, Set<Integer> ownerOnly, Supplier<Future<ApiResponse>> again,
+      long deadline) {
+    return forward(owner, part.operation(), part.body()).recover(failure -> {
+      if (!(failure instanceof OwnerUnreachable)) {
+        return Future.failedFuture(failure);
+      }
+      if (ownerOnly == null) {
+        return here(part);
+      }
+      return awaitAll(ownerOnly, deadline, route -> route.kind() == Route.Kind.SERVE
+          || route.kind() == Route.Kind.FORWARD && !route.owner().id().equals(owner.id())).compose(v -> again.get());
+    });
   }
 
   /** Each table's keys in request order with their partitions, or null if the batch must run here whole. */

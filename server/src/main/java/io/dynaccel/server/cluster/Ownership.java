@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ public final class Ownership {
 
   private static final Logger LOG = LoggerFactory.getLogger(Ownership.class);
 
-  private enum Phase { IDLE, ACTIVE, DRAINING }
+  /** ADOPTING: the lease is held, the previous owner's write-back state is being taken over; not served yet. */
+  private enum Phase { IDLE, ADOPTING, ACTIVE, DRAINING }
 
   private final Members members;
   private final Takeover takeover;
@@ -46,7 +48,9 @@ public final class Ownership {
   private final LongSupplier nanoTime;
   private final AtomicIntegerArray inflight = new AtomicIntegerArray(Partitions.COUNT);
   private final Phase[] phases = new Phase[Partitions.COUNT];
-  private final long[] epochs = new long[Partitions.COUNT];
+  /** Lease epochs while held; read by write-back, which versions its records by them. */
+  private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
+  private final BitSet takenFromDeparted = new BitSet(Partitions.COUNT);
   /**
    * This node's own number for each tenure, what the caches stamp: unlike a lease epoch it can never
    * come round again, even if the cluster loses the lease table and grants epoch 1 anew.
@@ -61,6 +65,7 @@ public final class Ownership {
   // Set from event loops; read by reconcile. Nothing the event loop calls takes reconcile's lock,
   // which is held across blocking cluster calls.
   private volatile PartitionDrop drop = partitions -> { };
+  private volatile PartitionAdoption adoption = PartitionAdoption.NONE;
   private volatile GuardedSince guarded = (partition, sinceNanos) -> false;
   private volatile NodeInfo self;
   private volatile boolean leaving;
@@ -96,6 +101,16 @@ public final class Ownership {
   /** Sets what drops a partition's cache entries when this node stops owning it. */
   public void onDrop(PartitionDrop drop) {
     this.drop = drop;
+  }
+
+  /**
+   * Sets what takes over a partition's write-back state once its lease is taken, before it is served. With
+   * one set, a partition never granted in this lease table (the cluster has just formed) is taken only
+   * once every member has announced itself: each member offers what its log still holds before it
+   * announces, and the first owner must see all of it.
+   */
+  public void onAdopt(PartitionAdoption adoption) {
+    this.adoption = adoption;
   }
 
   /** Whether other members' writes hold guards here on a partition that were opened before a given time. */
@@ -159,6 +174,14 @@ public final class Ownership {
   public long epoch(int partition) {
     Route route = routes[partition];
     return route.kind() == Route.Kind.SERVE ? route.epoch() : 0;
+  }
+
+  /**
+   * The lease epoch under which this node holds {@code partition} (taken over or served), or 0: write-back
+   * versions the changes it logs and replicates by it.
+   */
+  public long leaseEpoch(int partition) {
+    return epochs.get(partition);
   }
 
   /**
@@ -243,9 +266,19 @@ public final class Ownership {
     }
     BitSet dropped = new BitSet();
     BitSet nowDraining = new BitSet();
+    BitSet toAdopt = new BitSet();
+    Set<String> announcedIds = members.serving().keySet();
     for (int p = 0; p < Partitions.COUNT; p++) {
       boolean shouldOwn = hasQuorum && announced && !leaving && next.owns(me, p);
       switch (phases[p]) {
+        case ADOPTING -> {
+          if (shouldOwn) {
+            toAdopt.set(p);
+          } else {
+            phases[p] = Phase.DRAINING;
+            nowDraining.set(p);
+          }
+        }
         case ACTIVE -> {
           if (!shouldOwn) {
             phases[p] = Phase.DRAINING; // published below, before anything is released
@@ -259,12 +292,15 @@ public final class Ownership {
           }
         }
         case IDLE -> {
-          if (shouldOwn) {
-            acquire(p, me, current, now);
+          if (shouldOwn && acquire(p, me, current, announcedIds, now)) {
+            toAdopt.set(p);
           }
         }
         default -> throw new IllegalStateException();
       }
+    }
+    if (!toAdopt.isEmpty() && adopted(toAdopt)) {
+      toAdopt.stream().forEach(p -> phases[p] = Phase.ACTIVE);
     }
     if (!dropped.isEmpty()) {
       drop.drop(dropped);
@@ -284,7 +320,7 @@ public final class Ownership {
     for (int p = 0; p < Partitions.COUNT; p++) {
       none &= phases[p] == Phase.IDLE;
       if (phases[p] == Phase.ACTIVE) {
-        owned.put(p, epochs[p]);
+        owned.put(p, epochs.get(p));
       }
     }
     ownedEpochs = Collections.unmodifiableMap(owned);
@@ -305,8 +341,8 @@ public final class Ownership {
       return false;
     }
     try {
-      members.leases().release(partition, me, epochs[partition]);
-      epochs[partition] = 0;
+      members.leases().release(partition, me, epochs.get(partition));
+      epochs.set(partition, 0);
       return true;
     } catch (RuntimeException e) {
       LOG.debug("Lease of partition {} not released yet", partition, e);
@@ -314,29 +350,48 @@ public final class Ownership {
     }
   }
 
-  private void acquire(int partition, String me, Set<String> current, long now) {
+  /** Takes the partition's lease if it may; true if taken (the partition is then ADOPTING). */
+  private boolean acquire(int partition, String me, Set<String> current, Set<String> announcedIds, long now) {
     try {
       LeaseTable.Lease lease = members.leases().get(partition);
+      if (lease == null && adoption != PartitionAdoption.NONE && !announcedIds.containsAll(current)) {
+        return false; // a member may still be offering what its log holds of it
+      }
       if (lease != null && !lease.free() && !lease.holder().equals(me)) {
         if (current.contains(lease.holder())) {
-          return; // its holder has not handed it over yet
+          return false; // its holder has not handed it over yet
         }
         long gone = departedAt.computeIfAbsent(lease.holder(), id -> now);
         if (now - gone < departedGrace.toNanos()) {
-          return;
+          return false;
         }
       }
       boolean fromDeparted = lease != null && !lease.free() && !lease.holder().equals(me);
       long epoch = members.leases().grant(partition, lease, me);
       if (epoch > 0) {
-        epochs[partition] = epoch;
+        epochs.set(partition, epoch);
         stints[partition] = ++lastStint;
         freshUntil[partition] = now + takeover.consistentFills().toNanos();
         uncachedUntil[partition] = fromDeparted ? now + takeover.uncachedAfterDeparture().toNanos() : now;
-        phases[partition] = Phase.ACTIVE;
+        takenFromDeparted.set(partition, fromDeparted);
+        phases[partition] = Phase.ADOPTING;
+        return true;
       }
     } catch (RuntimeException e) {
       LOG.debug("Lease of partition {} not granted yet", partition, e);
+    }
+    return false;
+  }
+
+  /** Whether the partitions' write-back state is taken over; they stay ADOPTING (unserved) until it is. */
+  private boolean adopted(BitSet partitions) {
+    BitSet departed = (BitSet) takenFromDeparted.clone();
+    departed.and(partitions);
+    try {
+      return adoption.adopt(partitions, departed);
+    } catch (RuntimeException e) {
+      LOG.warn("Write-back state of {} partition(s) not taken over yet; retrying at the next reconcile", partitions.cardinality(), e);
+      return false;
     }
   }
 

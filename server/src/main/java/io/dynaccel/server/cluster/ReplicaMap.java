@@ -8,6 +8,7 @@ import com.hazelcast.projection.Projection;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.write.back.Replication.Copy;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -82,14 +83,6 @@ public final class ReplicaMap {
   }
 
   /**
-   * One replica: the newest state of an item that the map holds, at its version.
-   *
-   * @param record the bytes the owner stored, unchanged
-   */
-  public record Replica(ItemKey key, long epoch, long seq, byte[] record) {
-  }
-
-  /**
    * The map key of an item: its cluster partition first, so a predicate can pick a partition's replicas
    * without decoding values. The partition and sort values are typed and length-prefixed, so the key is
    * unambiguous; it still cannot be parsed back into an {@link ItemKey}, so the value carries the key.
@@ -127,8 +120,8 @@ public final class ReplicaMap {
    * Every replica of the given cluster partitions, across all members. Blocks on a cluster-wide query:
    * call it on a thread of the caller's own, never on an event loop.
    */
-  public List<Replica> of(BitSet partitions) {
-    List<Replica> replicas = new ArrayList<>();
+  public List<Copy> of(BitSet partitions) {
+    List<Copy> replicas = new ArrayList<>();
     for (Map.Entry<String, byte[]> entry : map.entrySet(new InPartitions(partitions))) {
       replicas.add(decode(entry.getValue()));
     }
@@ -216,13 +209,13 @@ public final class ReplicaMap {
     return bytes.toByteArray();
   }
 
-  static Replica decode(byte[] value) {
+  static Copy decode(byte[] value) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
       long epoch = in.readLong();
       long seq = in.readLong();
       in.skipNBytes(HEADER - BORN_EPOCH);
       ItemKey key = new ItemKey(readText(in), readText(in), readText(in));
-      return new Replica(key, epoch, seq, in.readNBytes(in.readInt()));
+      return new Copy(key, epoch, seq, in.readNBytes(in.readInt()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -54,7 +54,7 @@ class ClusterRoutingTest {
   private final List<ApiRequest> local = new CopyOnWriteArrayList<>();
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final Map<String, Function<Sent, Future<ApiResponse>>> members = new ConcurrentHashMap<>();
-  private final ClusterRouting routing = new ClusterRouting(this::answerHere, routes, this::lookup, this::send, vertx, registry, WAIT, System::nanoTime);
+  private final ClusterRouting routing = new ClusterRouting(this::answerHere, routes, this::lookup, table -> false, this::send, vertx, registry, WAIT, System::nanoTime);
 
   private record Sent(NodeInfo owner, String operation, String body) {
     JsonNode json() {
@@ -238,7 +238,7 @@ class ClusterRoutingTest {
     ClusterRouting watching = new ClusterRouting(request -> {
       inflightDuringWrite.set(routes.inflight.get());
       return answerHere(request);
-    }, routes, this::lookup, this::send, vertx, registry, WAIT, System::nanoTime);
+    }, routes, this::lookup, table -> false, this::send, vertx, registry, WAIT, System::nanoTime);
 
     await(watching.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'},'v':{'N':'1'}}}")));
 
@@ -251,7 +251,7 @@ class ClusterRoutingTest {
     ClusterRouting losing = new ClusterRouting(request -> {
       routes.majority = false; // cut off while DynamoDB applies the write
       return answerHere(request);
-    }, routes, this::lookup, this::send, vertx, registry, WAIT, System::nanoTime);
+    }, routes, this::lookup, table -> false, this::send, vertx, registry, WAIT, System::nanoTime);
 
     assertThatThrownBy(() -> await(losing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}"))))
         .cause().isInstanceOf(DynamoDbException.class)
@@ -459,7 +459,7 @@ class ClusterRoutingTest {
     ClusterRouting watching = new ClusterRouting(request -> {
       inflightDuringWrite.set(routes.inflight.get());
       return answerHere(request);
-    }, routes, this::lookup, this::send, vertx, registry, WAIT, System::nanoTime);
+    }, routes, this::lookup, table -> false, this::send, vertx, registry, WAIT, System::nanoTime);
 
     ApiResponse answer = await(watching.handle(call("BatchWriteItem", "{'RequestItems':{'T':[{'PutRequest':{'Item':{'pk':{'S':'" + keys.get(0)
         + "'}}}},{'DeleteRequest':{'Key':{'pk':{'S':'" + keys.get(1) + "'}}}},{'PutRequest':{'Item':{'pk':{'S':'" + keys.get(2) + "'}}}}]}}")));

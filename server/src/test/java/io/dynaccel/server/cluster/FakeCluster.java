@@ -101,6 +101,12 @@ final class FakeCluster {
     }
 
     @Override
+    public long lifetimeStart() {
+      requireQuorum();
+      return 1; // the first epoch this table grants
+    }
+
+    @Override
     public void release(int partition, String holder, long epoch) {
       requireQuorum();
       leases.replace(partition, holder + "/" + epoch, "/" + epoch);

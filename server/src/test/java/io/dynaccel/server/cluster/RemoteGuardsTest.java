@@ -270,6 +270,11 @@ class RemoteGuardsTest {
         }
 
         @Override
+        public long lifetimeStart() {
+          return 1;
+        }
+
+        @Override
         public void release(int partition, String holder, long epoch) {
         }
       };

@@ -11,7 +11,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cache.ItemKey;
-import io.dynaccel.server.cluster.ReplicaMap.Replica;
+import io.dynaccel.server.write.back.Replication.Copy;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -179,9 +179,9 @@ class ReplicaMapTest {
     List<ItemKey> expected = keys.stream().filter(key -> wanted.get(Partitions.of(key))).toList();
     assertThat(expected).hasSizeLessThan(keys.size());
 
-    List<Replica> replicas = reader.of(wanted);
+    List<Copy> replicas = reader.of(wanted);
 
-    assertThat(replicas).extracting(Replica::key).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(replicas).extracting(Copy::key).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(replicas).allSatisfy(replica -> assertThat(new String(replica.record(), UTF_8)).isEqualTo("item " + replica.seq()));
   }
 
@@ -243,7 +243,7 @@ class ReplicaMapTest {
     result(writer.flushed(before, 1, 1));
 
     result(settled);
-    assertThat(reader.of(partitionsOf(after))).extracting(Replica::key).containsExactly(after);
+    assertThat(reader.of(partitionsOf(after))).extracting(Copy::key).containsExactly(after);
   }
 
   @Test
@@ -280,7 +280,7 @@ class ReplicaMapTest {
 
       assertThat(reader.of(partitionsOf(keys.toArray(ItemKey[]::new)))).hasSize(keys.size())
           .allSatisfy(replica -> assertReplica(replica, replica.key(), 1, 1, replica.key().partition()))
-          .extracting(Replica::key).containsExactlyInAnyOrderElementsOf(keys);
+          .extracting(Copy::key).containsExactlyInAnyOrderElementsOf(keys);
     } finally {
       third.getLifecycleService().terminate();
     }
@@ -317,7 +317,7 @@ class ReplicaMapTest {
     assertThat(reader.of(partitionsOf(key))).isEmpty();
   }
 
-  private static void assertReplica(Replica replica, ItemKey key, long epoch, long seq, String record) {
+  private static void assertReplica(Copy replica, ItemKey key, long epoch, long seq, String record) {
     assertThat(replica.key()).isEqualTo(key);
     assertThat(replica.epoch()).isEqualTo(epoch);
     assertThat(replica.seq()).isEqualTo(seq);

@@ -78,7 +78,7 @@ class WriteBackFlushIT {
     await(credentials.start());
     client = new UpstreamClient(vertx, upstream.endpoint(), upstream.emulator().region(), Duration.ofSeconds(2), Duration.ofSeconds(10), 8, 2, credentials);
     deadLetters = new DeadLetters(vertx, dir.resolve("dead-letters.jsonl"));
-    flusher = new BatchFlusher(vertx, client, deadLetters, new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), new SplittableRandom(11)), new SimpleMeterRegistry());
+    flusher = new BatchFlusher(vertx, client, deadLetters, new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), new SplittableRandom(11)), new SimpleMeterRegistry(), key -> true);
     direct = DynamoDbClient.builder()
         .endpointOverride(upstream.endpoint())
         .region(Region.of(upstream.emulator().region()))

@@ -12,6 +12,7 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import io.dynaccel.server.cluster.NodeInfo;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,7 @@ public final class HazelcastMembers implements Members {
   public HazelcastMembers(HazelcastInstance hazelcast) {
     this.hazelcast = hazelcast;
     this.nodes = hazelcast.getMap(HazelcastSetup.NODES_MAP);
-    this.leases = new LeaseTable(hazelcast.getMap(HazelcastSetup.LEASES_MAP));
+    this.leases = new LeaseTable(hazelcast.getMap(HazelcastSetup.LEASES_MAP), Clock.systemUTC());
     this.protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(HazelcastSetup.QUORUM);
     this.minimumMembers = hazelcast.getConfig().getSplitBrainProtectionConfig(HazelcastSetup.QUORUM).getMinimumClusterSize();
     this.confirmation = new MajorityConfirmation(hazelcast, minimumMembers, System::nanoTime);

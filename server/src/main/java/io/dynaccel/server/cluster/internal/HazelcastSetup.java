@@ -85,10 +85,11 @@ public final class HazelcastSetup {
     config.addMapConfig(new MapConfig(LEASES_MAP).setBackupCount(2).setSplitBrainProtectionName(QUORUM));
     // The hop token too; it is read at join, so no quorum is asked of it.
     config.addMapConfig(new MapConfig(HOP_MAP).setBackupCount(2));
-    // An acknowledged write-back record must survive the loss of its owner: a put returns only once one
-    // backup holds it. On a merge after a split the smaller side's entries are dropped: without a quorum
+    // An acknowledged write-back record must survive the loss of its owner: a put returns only once two
+    // backups hold it, so that every side of a split with a majority of up to five members holds a copy.
+    // On a merge after a split the smaller side's entries are dropped: without a quorum
     // it could not write, and its copies of replicas the majority has since flushed would bring old states back.
-    config.addMapConfig(new MapConfig(REPLICAS_MAP).setBackupCount(1).setAsyncBackupCount(0).setSplitBrainProtectionName(QUORUM)
+    config.addMapConfig(new MapConfig(REPLICAS_MAP).setBackupCount(2).setAsyncBackupCount(0).setSplitBrainProtectionName(QUORUM)
         .setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName())));
     return config;
   }

@@ -1,6 +1,7 @@
 package io.dynaccel.server.cluster.internal;
 
 import com.hazelcast.map.IMap;
+import java.time.Clock;
 
 /**
  * The cluster-wide table of partition leases, one Hazelcast map entry per partition, changed only by
@@ -8,17 +9,24 @@ import com.hazelcast.map.IMap;
  * two members never own one partition at once, whatever their views of the membership.
  *
  * <p>A lease is written {@code holder/epoch}; a released one {@code /epoch}. The epoch rises with every
- * grant, so a cache entry stamped with the epoch of its fill is never served under a later grant.
+ * grant, and is at least the wall clock's milliseconds at the grant: write-back versions its log records
+ * by it, and those records outlive the table (a cluster that lost every member starts a new table), so a
+ * later grant must never number below an earlier one.
  * Calls block (Hazelcast round trips), and the map refuses them without a quorum: call them off the
  * event loop.
  */
 public final class LeaseTable implements Members.Leases {
 
-  private final IMap<Integer, String> leases;
+  /** The entry, not a partition, that holds when the table began. */
+  private static final int LIFETIME = -1;
 
-  /** Reads and writes leases in {@code leases}. */
-  public LeaseTable(IMap<Integer, String> leases) {
+  private final IMap<Integer, String> leases;
+  private final Clock clock;
+
+  /** Reads and writes leases in {@code leases}; epochs follow {@code clock}. */
+  public LeaseTable(IMap<Integer, String> leases, Clock clock) {
     this.leases = leases;
+    this.clock = clock;
   }
 
   /** One lease as stored. */
@@ -49,10 +57,17 @@ public final class LeaseTable implements Members.Leases {
 
   @Override
   public long grant(int partition, Lease expected, String holder) {
-    long epoch = expected == null ? 1 : expected.epoch() + 1;
+    long epoch = Math.max(expected == null ? 1 : expected.epoch() + 1, clock.millis());
     String next = new Lease(holder, epoch).toString();
     boolean granted = expected == null ? leases.putIfAbsent(partition, next) == null : leases.replace(partition, expected.toString(), next);
     return granted ? epoch : 0;
+  }
+
+  @Override
+  public long lifetimeStart() {
+    String now = new Lease("", clock.millis()).toString();
+    String first = leases.putIfAbsent(LIFETIME, now);
+    return Lease.parse(first == null ? now : first).epoch();
   }
 
   @Override

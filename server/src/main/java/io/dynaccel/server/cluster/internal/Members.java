@@ -46,6 +46,13 @@ public interface Members {
     /** Grants the lease if it is still {@code expected}; returns the new epoch or 0. */
     long grant(int partition, LeaseTable.Lease expected, String holder);
 
+    /**
+     * When this lease table began, in the wall clock's milliseconds (recorded by its first reader): every
+     * epoch it grants is at least this, and a write-back record of an earlier epoch was logged under a
+     * table the cluster has since lost.
+     */
+    long lifetimeStart();
+
     /** Releases the lease if {@code holder} still holds it under {@code epoch}. */
     void release(int partition, String holder, long epoch);
   }

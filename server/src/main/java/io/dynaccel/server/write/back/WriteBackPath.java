@@ -43,7 +43,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,12 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up replays the log before the node serves: the replayed states are dirty at once and
  * the flusher resumes. Stopping flushes what it can within {@code shutdownTimeout}; the rest stays
  * in the log for the next start.
+ *
+ * <p>In a cluster ({@link Replication}) a change is acknowledged only once another member holds a
+ * copy too; this node flushes only the items whose partitions it serves, adopts the copies of a
+ * partition it takes over ({@link #adopt}) and forgets those of a partition it gave up ({@link #drop}).
+ * What its log held at start belongs to the cluster: it is offered to the partitions' owners or
+ * dropped as superseded, never flushed from here.
  */
 public final class WriteBackPath extends VerticleBase implements WritePath, DirtyItems {
 
@@ -88,6 +96,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private final MeterRegistry registry;
   private final LongSupplier nanoTime;
   private final LogOpener logOpener;
+  private final Replication replication;
   private final LocalChanges changes;
   private final Map<ItemKey, DirtyEntry> dirty = new ConcurrentHashMap<>();
   /** Per item, the durability of its newest change not yet on disk: an answer judged against that change waits for it. */
@@ -123,16 +132,18 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
    * @param config the log and flusher settings
    * @param registry where the write-back meters go
    * @param nanoTime the clock of flush ages
+   * @param replication the cluster's copies of changes, or {@link Replication#ALONE}
    */
   public WriteBackPath(WriteContext context, WritePath writeThrough, Predicate<String> writesBack, WriteBackConfig config,
-      MeterRegistry registry, LongSupplier nanoTime) {
-    this(context, writeThrough, writesBack, config, registry, nanoTime, WriteAheadLog::open);
+      MeterRegistry registry, LongSupplier nanoTime, Replication replication) {
+    this(context, writeThrough, writesBack, config, registry, nanoTime, WriteAheadLog::open, replication);
   }
 
   /** As the public constructor, with the log opened by {@code logOpener}: tests put a disk that fails on demand under it. */
   WriteBackPath(WriteContext context, WritePath writeThrough, Predicate<String> writesBack, WriteBackConfig config,
-      MeterRegistry registry, LongSupplier nanoTime, LogOpener logOpener) {
+      MeterRegistry registry, LongSupplier nanoTime, LogOpener logOpener, Replication replication) {
     this.logOpener = logOpener;
+    this.replication = replication;
     this.cache = context.cache();
     this.queries = context.queries();
     this.upstream = context.upstream();
@@ -161,13 +172,17 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         .map(opened -> {
           log = opened;
           deadLetters = new DeadLetters(vertx, config.logDir().resolve("dead-letters.jsonl"));
-          flusher = new BatchFlusher(vertx, upstream, deadLetters, Backoff.defaults(), registry);
+          flusher = new BatchFlusher(vertx, upstream, deadLetters, Backoff.defaults(), registry, replication::serves);
+          return opened;
+        })
+        .compose(opened -> replication.clustered() ? sequencer.call(this::recover) : Future.succeededFuture())
+        .map(recovered -> {
           if (!dirty.isEmpty()) {
             LOG.info("Write-back log replayed: {} dirty items, {} bytes, to flush", dirty.size(), dirtyBytes);
           }
           flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> flushRound());
           flushRound();
-          return opened;
+          return recovered;
         })
         .compose(opened -> {
           long strays = dirty.keySet().stream().filter(key -> !writesBack.test(key.table())).count();
@@ -219,6 +234,14 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
 
   @Override
   public Future<Void> flushed(String table) {
+    if (!replication.clustered()) {
+      return flushedHere(table);
+    }
+    // Other members' changes too: a call answered from DynamoDB here may read items they own.
+    return Future.all(flushedHere(table), replication.settled(table)).mapEmpty();
+  }
+
+  private Future<Void> flushedHere(String table) {
     if (dirty.isEmpty()) {
       // The usual case answered without a hop: an acknowledged write's entry is in the map before its answer goes out.
       return Future.succeededFuture();
@@ -423,6 +446,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
    * itself next), so replay forgets the item's earlier records. The future completes once durable.
    */
   private Future<Void> release(ItemKey key) {
+    return release(key, Future.succeededFuture());
+  }
+
+  /** As {@link #release(ItemKey)}, also waiting for {@code copiesDropped}: the cluster's copies must not outlive the release either. */
+  private Future<Void> release(ItemKey key, Future<Void> copiesDropped) {
     Promise<Void> logged = Promise.promise();
     outstanding++;
     log.append(LogRecord.release(key).encode(), new Durability() {
@@ -443,17 +471,24 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         });
       }
     });
-    lastRelease = logged.future();
+    lastRelease = Future.all(logged.future(), copiesDropped).mapEmpty();
     return lastRelease;
   }
 
-  /** Appends a change; the future completes on the sequencer once it is durable (and the item's state moved on). */
-  private Future<Void> append(LogRecord record) {
-    Promise<Void> durable = Promise.promise();
-    DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
+  /**
+   * Appends a change; the future completes on the sequencer once it is kept (and the item's state moved
+   * on): durable in the log, held by another member in a cluster, and the item's previous change kept
+   * too, so that states become readable in their order.
+   */
+  private Future<Void> append(LogRecord change) {
+    ItemKey key = change.key();
+    long epoch = replication.epoch(key);
+    LogRecord record = change.at(epoch);
+    Promise<Void> logged = Promise.promise();
+    DirtyEntry entry = dirty.computeIfAbsent(key, k -> new DirtyEntry(k, record.keyAttributes()));
     CachedItem cached = LocalChanges.cachedOf(record.item());
     byte[] payload = record.encode();
-    QueryWriteTicket queryTicket = queries.beginWrite(record.key().table(), record.key().partition());
+    QueryWriteTicket queryTicket = queries.beginWrite(key.table(), key.partition());
     int before = entry.bytes();
     outstanding++;
     long seq = log.append(payload, new Durability() {
@@ -461,18 +496,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       public void durable(long seq) {
         sequencer.run(() -> {
           outstanding--;
-          newestPending.remove(record.key(), durable.future());
-          DirtyEntry.State previous = entry.durable();
-          entry.madeDurable(seq);
-          if (previous != null && !entry.flushedThrough(previous.seq()) && entry.flushing() != previous) {
-            coalesced.increment();
-          }
-          acknowledged.increment();
-          queries.endWrite(queryTicket, false);
-          durable.complete();
-          if (dirtyBytes >= config.flushBytes() || !waiters.isEmpty()) {
-            flushRound();
-          }
+          logged.complete();
         });
       }
 
@@ -480,24 +504,45 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       public void failed(long seq, IOException cause) {
         sequencer.run(() -> {
           outstanding--;
-          newestPending.remove(record.key(), durable.future());
-          int was = entry.bytes();
-          entry.failed(seq);
-          dirtyBytes += entry.bytes() - was;
-          removeIfClean(entry);
-          queries.endWrite(queryTicket, false);
+          // Before the change is undone below: what its waiters log goes behind the log's resume when that is due.
           logFailed(cause);
-          // An item the failure left clean lets its waiters go now, not at the next flush round; after
-          // logFailed, so what they log goes behind the log's resume when that is due.
-          settleWaiters();
-          durable.fail(cause);
+          logged.fail(cause);
         });
       }
     });
-    entry.logged(new DirtyEntry.State(seq, record.item(), cached, payload.length), nanoTime.getAsLong());
+    entry.logged(new DirtyEntry.State(seq, epoch, record.item(), cached, payload.length), nanoTime.getAsLong());
     dirtyBytes += entry.bytes() - before;
-    newestPending.put(record.key(), durable.future());
-    return durable.future();
+    Future<Void> previousKept = newestPending.getOrDefault(key, Future.succeededFuture());
+    Promise<Void> kept = Promise.promise();
+    newestPending.put(key, kept.future());
+    Future.all(logged.future(), replication.put(key, epoch, seq, payload), previousKept).onComplete(sequencer.then(done -> {
+      newestPending.remove(key, kept.future());
+      if (done.succeeded()) {
+        DirtyEntry.State previous = entry.durable();
+        entry.madeDurable(seq);
+        if (previous != null && !entry.flushedThrough(previous.seq()) && entry.flushing() != previous) {
+          coalesced.increment();
+        }
+        acknowledged.increment();
+        queries.endWrite(queryTicket, false);
+        kept.complete();
+        if (dirtyBytes >= config.flushBytes() || !waiters.isEmpty()) {
+          flushRound();
+        }
+        return;
+      }
+      // Not kept (the log or the copy failed, or an earlier change of the item was not kept, which this
+      // one was evaluated against): it and every later change of the item are undone.
+      int was = entry.bytes();
+      entry.failed(seq);
+      dirtyBytes += entry.bytes() - was;
+      removeIfClean(entry);
+      queries.endWrite(queryTicket, false);
+      // An item the failure left clean lets its waiters go now, not at the next flush round.
+      settleWaiters();
+      kept.fail(done.cause());
+    }));
+    return kept.future();
   }
 
   /** A record did not reach the disk: refuse writes until every record appended before this failure has settled. */
@@ -523,9 +568,93 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     DirtyEntry entry = dirty.computeIfAbsent(record.key(), k -> new DirtyEntry(k, record.keyAttributes()));
     CachedItem cached = LocalChanges.cachedOf(record.item());
     int before = entry.bytes();
-    entry.logged(new DirtyEntry.State(seq, record.item(), cached, payloadBytes), nanoTime.getAsLong());
+    entry.logged(new DirtyEntry.State(seq, record.epoch(), record.item(), cached, payloadBytes), nanoTime.getAsLong());
     entry.madeDurable(seq);
     dirtyBytes += entry.bytes() - before;
+  }
+
+  // ---- in a cluster ----
+
+  /**
+   * Takes over the copies of changes of partitions whose lease this node has just taken, before it
+   * serves them: each becomes this node's own change, logged here and copied again under its epoch.
+   *
+   * @param hold how long they stay out of DynamoDB: taken from a member that left without handing
+   *     them over, whose own flushes of them may land until then
+   * @return completes once every one is kept
+   */
+  public Future<Void> adopt(List<Replication.Copy> copies, Duration hold) {
+    if (copies.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return sequencer.call(() -> {
+      long until = nanoTime.getAsLong() + hold.toNanos();
+      List<Future<Void>> kept = new ArrayList<>();
+      for (Replication.Copy copy : copies) {
+        LogRecord record = LogRecord.decode(copy.record());
+        kept.add(append(record));
+        if (!hold.isZero()) {
+          dirty.get(copy.key()).holdFlushUntil(until);
+        }
+      }
+      LOG.info("Took over {} write-back item(s) not yet in DynamoDB{}", copies.size(), hold.isZero() ? "" : ", held from DynamoDB for " + hold);
+      return Future.all(kept).mapEmpty();
+    });
+  }
+
+  /**
+   * Forgets the dirty items of partitions this node has given up, without flushing them: the cluster's
+   * copies stay for their new owner, and a flush from here could land after one of its newer states.
+   */
+  public void drop(Predicate<ItemKey> lost) {
+    sequencer.run(() -> {
+      dirty.values().removeIf(entry -> {
+        if (!lost.test(entry.key())) {
+          return false;
+        }
+        dirtyBytes -= entry.bytes();
+        return true;
+      });
+      settleWaiters();
+    });
+  }
+
+  /**
+   * Hands what the log held at start to the cluster ({@link Replication#recover}) and forgets it here.
+   * Changes superseded by what the cluster adopted, or dead-lettered, are released so that they never
+   * replay; changes offered to an owner stay in the log until the segment goes, in case the cluster
+   * loses them before their owner has logged them.
+   */
+  private Future<Void> recover() {
+    if (dirty.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Replication.Copy> copies = new ArrayList<>();
+    for (DirtyEntry entry : dirty.values()) {
+      DirtyEntry.State state = entry.durable();
+      byte[] record = new LogRecord(entry.key(), entry.keyAttributes(), state.item()).at(state.epoch()).encode();
+      copies.add(new Replication.Copy(entry.key(), state.epoch(), state.seq(), record));
+    }
+    return replication.recover(copies).compose(verdicts -> sequencer.call(() -> {
+      List<Future<Void>> done = new ArrayList<>();
+      Map<Replication.Verdict, Integer> counts = new EnumMap<>(Replication.Verdict.class);
+      for (Replication.Copy copy : copies) {
+        DirtyEntry entry = dirty.remove(copy.key());
+        dirtyBytes -= entry.bytes();
+        Replication.Verdict verdict = verdicts.get(copy.key());
+        counts.merge(verdict, 1, Integer::sum);
+        if (verdict == Replication.Verdict.STRANDED) {
+          DirtyEntry.State state = entry.durable();
+          FlushItem item = new FlushItem(copy.key(), copy.key().table(), entry.keyAttributes(), state.item(), state.seq());
+          done.add(deadLetters.write(item, "Stranded",
+              "Logged before the cluster lost every member, and its partition was served again before this member came back").compose(v -> release(copy.key())));
+        } else if (verdict == Replication.Verdict.SUPERSEDED) {
+          done.add(release(copy.key()));
+        }
+      }
+      LOG.info("Write-back log held {} item(s) from an earlier run; the cluster decided: {}", copies.size(), counts);
+      return Future.all(done).mapEmpty();
+    }));
   }
 
   // ---- flushing ----
@@ -540,9 +669,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       return;
     }
     List<FlushItem> items = new ArrayList<>();
+    long now = nanoTime.getAsLong();
     for (DirtyEntry entry : dirty.values()) {
       DirtyEntry.State state = entry.flushable();
-      if (state != null) {
+      // Registered with ownership last, so that only a flush that goes ahead holds the partition here.
+      if (state != null && !entry.held(now) && replication.enterFlush(entry.key())) {
         ItemKey key = entry.key();
         entry.flushStarted(state, cache.beginWrite(key), queries.beginWrite(key.table(), key.partition()));
         items.add(new FlushItem(key, key.table(), entry.keyAttributes(), state.item(), state.seq()));
@@ -566,7 +697,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   }
 
   private void flushEnded(FlushOutcome outcome) {
-    DirtyEntry entry = dirty.get(outcome.item().key());
+    ItemKey key = outcome.item().key();
+    DirtyEntry entry = dirty.get(key);
     DirtyEntry.State state = entry.flushing();
     switch (outcome.result()) {
       case WRITTEN -> {
@@ -579,12 +711,17 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         queries.endWrite(entry.flushQueryTicket(), true);
       }
     }
-    entry.flushEnded(outcome.result() != FlushResult.ABANDONED, nanoTime.getAsLong());
+    boolean done = outcome.result() != FlushResult.ABANDONED;
+    entry.flushEnded(done, nanoTime.getAsLong());
+    Future<Void> copiesDropped = done ? replication.flushed(key, state.epoch(), state.seq()) : Future.succeededFuture();
     if (removeIfClean(entry) && !stopping) {
-      // DynamoDB holds (or dead-lettered) all the log has of the item: a restart must not write
-      // those records again over what TransactWriteItems, PartiQL or another client writes next.
-      release(entry.key());
+      // DynamoDB holds (or dead-lettered) all the log has of the item: a restart, or a member taking
+      // the partition over, must not write those changes again over what TransactWriteItems, PartiQL
+      // or another client writes next.
+      release(key, copiesDropped);
     }
+    // Last: once no flush holds the partition, ownership may hand it over, and the new owner should find the copies already dropped.
+    replication.exitFlush(key);
   }
 
   private boolean removeIfClean(DirtyEntry entry) {

@@ -573,7 +573,7 @@ class WriteBackPathTest {
     WriteBackConfig config = new WriteBackConfig(logDir, FsyncPolicy.ALWAYS, Duration.ofSeconds(1), Duration.ZERO, 4096,
         Duration.ofHours(1), maxDirtyBytes, maxDirtyBytes, shutdownTimeout);
     path = new WriteBackPath(context, new WriteThroughPath(context, table -> WriteStrategy.WRITE_BACK), table -> true, config, registry,
-        System::nanoTime, disk::open);
+        System::nanoTime, disk::open, Replication.ALONE);
     deployment = await(vertx.deployVerticle(path));
   }
 

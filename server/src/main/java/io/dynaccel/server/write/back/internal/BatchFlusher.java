@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.upstream.UpstreamClient;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +81,7 @@ public final class BatchFlusher {
   private final UpstreamClient upstream;
   private final DeadLetters deadLetters;
   private final Backoff backoff;
+  private final Predicate<ItemKey> stillOwned;
   private final Counter batches;
   private final Counter writtenItems;
   private final Counter retries;
@@ -99,13 +102,17 @@ public final class BatchFlusher {
    * @param deadLetters where poisoned records go
    * @param backoff the pauses between retries
    * @param registry where the flush meters are registered
+   * @param stillOwned whether this node still owns an item (in a cluster): a retry of one it no longer
+   *     owns is given up (ABANDONED), since it could land after a newer state its new owner wrote
    */
-  public BatchFlusher(Vertx vertx, UpstreamClient upstream, DeadLetters deadLetters, Backoff backoff, MeterRegistry registry) {
+  public BatchFlusher(Vertx vertx, UpstreamClient upstream, DeadLetters deadLetters, Backoff backoff, MeterRegistry registry,
+      Predicate<ItemKey> stillOwned) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.upstream = upstream;
     this.deadLetters = deadLetters;
     this.backoff = backoff;
+    this.stillOwned = stillOwned;
     this.warnings = new WarningGate(Clock.systemUTC(), WARN_INTERVAL);
     this.batches = Counter.builder("dynaccel.writeback.flush.batches").description("BatchWriteItem calls sent by the write-back flusher, retries included").register(registry);
     this.writtenItems = Counter.builder("dynaccel.writeback.flush.items").description("Write-back items DynamoDB acknowledged").register(registry);
@@ -286,7 +293,16 @@ public final class BatchFlusher {
   private Future<Void> retry(List<Entry> entries, int attempt, String why) {
     retries.increment();
     warn("Write-back flush of {} item(s) is retried after {}", entries.size(), why);
-    return pause(backoff.delayMillis(attempt)).compose(go -> go ? drive(entries, attempt + 1) : abandon(entries));
+    return pause(backoff.delayMillis(attempt)).compose(go -> {
+      if (!go) {
+        return abandon(entries);
+      }
+      List<Entry> owned = new ArrayList<>();
+      List<Entry> moved = new ArrayList<>();
+      entries.forEach(entry -> (stillOwned.test(entry.item().key()) ? owned : moved).add(entry));
+      abandon(moved);
+      return owned.isEmpty() ? Future.succeededFuture() : drive(owned, attempt + 1);
+    });
   }
 
   private Future<Void> deadLetter(Entry entry, String type, String message, int attempt) {

@@ -13,8 +13,18 @@ import java.util.ArrayDeque;
  */
 public final class DirtyEntry {
 
-  /** One state of the item and the log record that made it. */
-  public record State(long seq, ObjectNode item, CachedItem cached, int bytes) {}
+  /**
+   * One state of the item and the log record that made it, whose version is {@code (epoch, seq)}.
+   *
+   * @param epoch in a cluster, the lease epoch the record was logged under; 0 alone
+   */
+  public record State(long seq, long epoch, ObjectNode item, CachedItem cached, int bytes) {
+
+    /** A state logged by a node that runs alone. */
+    public State(long seq, ObjectNode item, CachedItem cached, int bytes) {
+      this(seq, 0, item, cached, bytes);
+    }
+  }
 
   private final ItemKey key;
   private final ObjectNode keyAttributes;
@@ -27,6 +37,8 @@ public final class DirtyEntry {
   private State flushing;
   private WriteTicket flushTicket;
   private QueryWriteTicket flushQueryTicket;
+  private long holdUntilNanos;
+  private boolean holding;
 
   /** An entry for {@code key}, whose key attributes a DeleteRequest would name. */
   public DirtyEntry(ItemKey key, ObjectNode keyAttributes) {
@@ -91,6 +103,23 @@ public final class DirtyEntry {
       return null;
     }
     return state;
+  }
+
+  /**
+   * Keeps the item from DynamoDB until {@code nanos}: it was taken over from a member that left, whose
+   * own flushes of it may still land until then, and must not land after a newer state of ours.
+   */
+  public void holdFlushUntil(long nanos) {
+    holding = true;
+    holdUntilNanos = nanos;
+  }
+
+  /** Whether the item may not be written to DynamoDB yet at {@code nanos}. */
+  public boolean held(long nanos) {
+    if (holding && nanos - holdUntilNanos >= 0) {
+      holding = false;
+    }
+    return holding;
   }
 
   /** {@code state} is being written to DynamoDB under these tickets. */

@@ -16,17 +16,24 @@ import io.dynaccel.server.protocol.JsonCodec;
  * @param keyAttributes the item's key attributes, as a DeleteRequest names them; null in a release
  * @param item the item afterwards, or null if the change leaves none (or in a release)
  * @param released whether this is the item's release rather than a change
+ * @param epoch in a cluster, the lease epoch of the item's partition under which the change was
+ *     logged (its version is this and the log's sequence number); 0 alone
  */
-public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item, boolean released) {
+public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item, boolean released, long epoch) {
 
-  /** A change of the item. */
+  /** A change of the item, of no epoch yet. */
   public LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item) {
-    this(key, keyAttributes, item, false);
+    this(key, keyAttributes, item, false, 0);
   }
 
   /** The release of the item from write-back: its earlier records are flushed and must not replay. */
   public static LogRecord release(ItemKey key) {
-    return new LogRecord(key, null, null, true);
+    return new LogRecord(key, null, null, true, 0);
+  }
+
+  /** This change, logged under {@code epoch}. */
+  public LogRecord at(long epoch) {
+    return new LogRecord(key, keyAttributes, item, released, epoch);
   }
 
   /** The record's payload in the log. */
@@ -41,6 +48,9 @@ public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item, 
     }
     json.set("k", keyAttributes);
     json.set("i", item);
+    if (epoch != 0) {
+      json.put("e", epoch);
+    }
     return JsonCodec.write(json);
   }
 
@@ -52,6 +62,6 @@ public record LogRecord(ItemKey key, ObjectNode keyAttributes, ObjectNode item, 
       return release(key);
     }
     JsonNode item = json.get("i");
-    return new LogRecord(key, (ObjectNode) json.get("k"), item == null || item.isNull() ? null : (ObjectNode) item);
+    return new LogRecord(key, (ObjectNode) json.get("k"), item == null || item.isNull() ? null : (ObjectNode) item, false, json.path("e").asLong(0));
   }
 }

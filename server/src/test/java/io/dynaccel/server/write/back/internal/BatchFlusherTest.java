@@ -63,7 +63,7 @@ class BatchFlusherTest {
         Duration.ofSeconds(1), Duration.ofSeconds(5), 8, 0, credentials);
     registry = new SimpleMeterRegistry();
     deadLetters = new DeadLetters(vertx, dir.resolve("dead-letters.jsonl"), Clock.fixed(NOW, ZoneOffset.UTC));
-    flusher = new BatchFlusher(vertx, client, deadLetters, new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new SplittableRandom(7)), registry);
+    flusher = new BatchFlusher(vertx, client, deadLetters, new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new SplittableRandom(7)), registry, key -> true);
   }
 
   @AfterEach
@@ -279,7 +279,7 @@ class BatchFlusherTest {
   void flush_whenDeadLetterFileCannotBeWritten_retriesUntilItCan() throws Exception {
     Path missing = dir.resolve("not-yet");
     deadLetters = new DeadLetters(vertx, missing.resolve("dead-letters.jsonl"), Clock.fixed(NOW, ZoneOffset.UTC));
-    flusher = new BatchFlusher(vertx, client, deadLetters, new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new SplittableRandom(7)), registry);
+    flusher = new BatchFlusher(vertx, client, deadLetters, new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new SplittableRandom(7)), registry, key -> true);
     FlushItem poison = put("Orders", "poison");
     upstream.respond(body -> Answer.error(400, "com.amazon.coral.validate#ValidationException", "bad"));
 
