@@ -55,6 +55,12 @@ class ClusterRoutingTest {
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final Map<String, Function<Sent, Future<ApiResponse>>> members = new ConcurrentHashMap<>();
   private final ClusterRouting routing = new ClusterRouting(this::answerHere, routes, this::lookup, table -> false, this::send, vertx, registry, WAIT, System::nanoTime);
+  private final AtomicInteger inflightHere = new AtomicInteger(-1);
+  /** The same routing with table T written back. */
+  private final ClusterRouting writingBack = new ClusterRouting(request -> {
+    inflightHere.set(routes.inflight.get());
+    return answerHere(request);
+  }, routes, this::lookup, table -> table.equals("T"), this::send, vertx, registry, WAIT, System::nanoTime);
 
   private record Sent(NodeInfo owner, String operation, String body) {
     JsonNode json() {
@@ -499,6 +505,82 @@ class ClusterRoutingTest {
 
     assertThat(local).hasSize(3);
     assertThat(sent).isEmpty();
+  }
+
+  // ---- write-back tables: their newest states may be only at their owners ----
+
+  @Test
+  void getItem_ofAWriteBackTableWhenThisNodeServes_readsHereRegisteredUnderTheEpoch() throws Exception {
+    ApiResponse answer = await(writingBack.handle(call("GetItem", "{'TableName':'T','Key':{'pk':{'S':'a'}}}")));
+
+    assertThat(body(answer).get("by").asText()).isEqualTo("here");
+    assertThat(inflightHere.get()).as("the lease is not handed over while the dirty state is read").isEqualTo(1);
+    assertThat(routes.inflight.get()).isZero();
+  }
+
+  @Test
+  void getItem_ofAWriteBackTableWhilePending_waitsForTheLeaseInsteadOfReadingDynamoDb() throws Exception {
+    int partition = partitionOf("a");
+    routes.set.put(partition, Route.PENDING);
+    vertx.setTimer(50, id -> {
+      assertThat(local).as("nothing read before the lease arrives").isEmpty();
+      routes.set.put(partition, Route.serve(7));
+    });
+
+    ApiResponse answer = await(writingBack.handle(call("GetItem", "{'TableName':'T','Key':{'pk':{'S':'a'}}}")));
+
+    assertThat(body(answer).get("by").asText()).isEqualTo("here");
+    assertThat(routes.entered.get()).isEqualTo(1);
+    assertThat(counter("dynaccel.cluster.pending.waits")).isEqualTo(1);
+  }
+
+  @Test
+  void getItem_ofAWriteBackTableWhenTheOwnerIsUnreachable_waitsForTheNextOwnerInsteadOfReadingHere() throws Exception {
+    int partition = partitionOf("a");
+    routes.set.put(partition, Route.forward(B));
+    members.put("b", s -> {
+      routes.set.put(partition, Route.forward(C));
+      return Future.failedFuture(new OwnerUnreachable(B, true, "reset", null));
+    });
+
+    ApiResponse answer = await(writingBack.handle(call("GetItem", "{'TableName':'T','Key':{'pk':{'S':'a'}}}")));
+
+    assertThat(body(answer).get("by").asText()).as("a read may go again, whatever reached B").isEqualTo("c");
+    assertThat(local).isEmpty();
+  }
+
+  @Test
+  void batchGetItem_ofAWriteBackTableWithAPendingKey_waitsThenRegistersItsKeysHere() throws Exception {
+    List<String> keys = keysOnDistinctPartitions(2);
+    int pending = partitionOf(keys.get(1));
+    routes.set.put(pending, Route.PENDING);
+    vertx.setTimer(50, id -> routes.set.put(pending, Route.serve(3)));
+
+    ApiResponse answer = await(writingBack.handle(call("BatchGetItem",
+        "{'RequestItems':{'T':{'Keys':[{'pk':{'S':'" + keys.get(0) + "'}},{'pk':{'S':'" + keys.get(1) + "'}}]}}}")));
+
+    assertThat(body(answer).at("/Responses/T")).hasSize(2);
+    assertThat(local).as("one batch, once both partitions are served here").hasSize(1);
+    assertThat(inflightHere.get()).isEqualTo(2);
+    assertThat(routes.inflight.get()).isZero();
+  }
+
+  @Test
+  void batchGetItem_ofAWriteBackTableWhenAnOwnerIsUnreachable_routesItsKeysAgainOnceTheyMove() throws Exception {
+    List<String> keys = keysOnDistinctPartitions(2);
+    int moving = partitionOf(keys.get(1));
+    routes.set.put(moving, Route.forward(B));
+    members.put("b", s -> {
+      routes.set.put(moving, Route.forward(C));
+      return Future.failedFuture(new OwnerUnreachable(B, true, "reset", null));
+    });
+
+    ApiResponse answer = await(writingBack.handle(call("BatchGetItem",
+        "{'RequestItems':{'T':{'Keys':[{'pk':{'S':'" + keys.get(0) + "'}},{'pk':{'S':'" + keys.get(1) + "'}}]}}}")));
+
+    assertThat(body(answer).at("/Responses/T")).extracting(item -> item.at("/by/S").asText()).containsExactlyInAnyOrder("here", "c");
+    assertThat(local).as("only the key this node serves is read here").hasSize(1);
+    assertThat(local.get(0).json().at("/RequestItems/T/Keys")).hasSize(1);
   }
 
   @Test

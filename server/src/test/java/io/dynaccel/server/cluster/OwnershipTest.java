@@ -208,4 +208,82 @@ class OwnershipTest {
 
     assertThat(serving(b)).isPositive();
   }
+
+  @Test
+  void reconcile_whenAPartitionIsTakenFromADepartedMember_servesItOnlyOnceAdoptedAndSaysItWasLeftBehind() {
+    Ownership a = member("a");
+    Ownership b = member("b");
+    settle(a, b);
+    int ofA = IntStream.range(0, Partitions.COUNT).filter(p -> a.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
+    AtomicBoolean ready = new AtomicBoolean();
+    BitSet asked = new BitSet();
+    BitSet leftBehind = new BitSet();
+    b.onAdopt((partitions, fromDeparted) -> {
+      asked.or(partitions);
+      leftBehind.or(fromDeparted);
+      return ready.get();
+    });
+
+    cluster.members.remove("a"); // kill -9: no release
+    b.reconcile();
+    clock.addAndGet(GRACE.toNanos());
+    b.reconcile();
+
+    assertThat(asked.get(ofA)).isTrue();
+    assertThat(leftBehind.get(ofA)).isTrue();
+    assertThat(b.leaseEpoch(ofA)).as("held, so the adopted changes are versioned by it").isPositive();
+    assertThat(b.route(ofA).kind()).as("not served before its changes are taken over").isEqualTo(Route.Kind.PENDING);
+    assertThat(b.enter(ofA, b.epoch(ofA))).isFalse();
+
+    ready.set(true);
+    b.reconcile();
+
+    assertThat(b.route(ofA).kind()).isEqualTo(Route.Kind.SERVE);
+    assertThat(serving(b)).isEqualTo(Partitions.COUNT);
+  }
+
+  @Test
+  void reconcile_whenAPartitionIsHandedOver_adoptsItAsNotLeftBehind() {
+    Ownership a = member("a");
+    a.reconcile();
+    Ownership b = member("b");
+    BitSet asked = new BitSet();
+    BitSet leftBehind = new BitSet();
+    b.onAdopt((partitions, fromDeparted) -> {
+      asked.or(partitions);
+      leftBehind.or(fromDeparted);
+      return true;
+    });
+
+    settle(a, b);
+
+    assertThat(asked.cardinality()).isEqualTo((int) serving(b)).isPositive();
+    assertThat(leftBehind.isEmpty()).isTrue();
+  }
+
+  @Test
+  void reconcile_whenAnAdoptionIsSetAndAMemberHasNotAnnouncedItself_takesNoPartitionNeverGranted() {
+    Ownership a = member("a");
+    a.onAdopt((partitions, fromDeparted) -> true);
+    cluster.member("b"); // joined, still offering what its log holds
+
+    a.reconcile();
+    assertThat(serving(a)).as("b may still offer changes of any partition").isZero();
+
+    cluster.members.remove("b");
+    a.reconcile();
+    assertThat(serving(a)).isEqualTo(Partitions.COUNT);
+  }
+
+  @Test
+  void leaseEpoch_whenTheLeaseIsReleased_isZero() {
+    Ownership a = member("a");
+    a.reconcile();
+    assertThat(a.leaseEpoch(3)).isEqualTo(1L);
+
+    a.leave();
+    settle(a);
+
+    assertThat(a.leaseEpoch(3)).isZero();
+  }
 }

@@ -57,6 +57,10 @@ public final class LeaseTable implements Members.Leases {
 
   @Override
   public long grant(int partition, Lease expected, String holder) {
+    if (expected == null) {
+      // The table's first grant of a partition: the table's beginning is on record before any epoch it grants.
+      lifetimeStart();
+    }
     long epoch = Math.max(expected == null ? 1 : expected.epoch() + 1, clock.millis());
     String next = new Lease(holder, epoch).toString();
     boolean granted = expected == null ? leases.putIfAbsent(partition, next) == null : leases.replace(partition, expected.toString(), next);

@@ -48,6 +48,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
   private final List<Promise<Void>> roundWaiters = new ArrayList<>();
   private final Counter coalesced;
   private final Counter acknowledged;
+  private final Map<Replication.Verdict, Counter> recovered = new EnumMap<>(Replication.Verdict.class);
 
   private Sequencer sequencer;
   private KeyLanes lanes;
@@ -157,6 +159,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         .description("Write-back changes that never reached DynamoDB on their own because a later change of the item overtook them").register(registry);
     this.acknowledged = Counter.builder("dynaccel.writeback.acknowledged")
         .description("Write-back changes acknowledged once durable in the log").register(registry);
+    for (Replication.Verdict verdict : Replication.Verdict.values()) {
+      recovered.put(verdict, Counter.builder("dynaccel.writeback.recovered").tag("verdict", verdict.name().toLowerCase(Locale.ROOT))
+          .description("Changes a clustered node's log held at start, by what the cluster decided: offered to the owner, superseded, or stranded (dead-lettered)")
+          .register(registry));
+    }
     Gauge.builder("dynaccel.writeback.dirty.items", dirty, Map::size).description("Items whose acknowledged state DynamoDB does not hold yet").register(registry);
     Gauge.builder("dynaccel.writeback.dirty.bytes", this, p -> p.dirtyBytes).description("Bytes of dirty items").baseUnit("bytes").register(registry);
     Gauge.builder("dynaccel.writeback.oldest.unflushed", this, WriteBackPath::oldestUnflushedSeconds)
@@ -643,6 +650,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
         dirtyBytes -= entry.bytes();
         Replication.Verdict verdict = verdicts.get(copy.key());
         counts.merge(verdict, 1, Integer::sum);
+        recovered.get(verdict).increment();
         if (verdict == Replication.Verdict.STRANDED) {
           DirtyEntry.State state = entry.durable();
           FlushItem item = new FlushItem(copy.key(), copy.key().table(), entry.keyAttributes(), state.item(), state.seq());
