@@ -199,7 +199,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
           // Their tables are no longer written back: their writes will not wait in these items' lanes,
           // so DynamoDB must hold the logged states before the node serves.
           LOG.info("Write-back log holds {} items of tables no longer written back; flushing them before serving", strays);
-          return flushed(null);
+          return flushedHere(null);
         });
   }
 
@@ -210,7 +210,7 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       if (config.shutdownTimeout().isZero()) {
         return Future.succeededFuture();
       }
-      return flushed(null).timeout(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture());
+      return flushedHere(null).timeout(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture());
     }).compose(v -> sequencer.call(() -> {
       stopping = true;
       flusher.stop();
