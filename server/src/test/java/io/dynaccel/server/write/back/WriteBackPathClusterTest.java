@@ -432,6 +432,27 @@ class WriteBackPathClusterTest {
     assertThat(batchWrites()).isEmpty();
   }
 
+  @Test
+  void start_whenAChangeWasRefusedBecauseItsCopyFailed_doesNotOfferIt() {
+    // Fails today: the refused change stays in the log as the item's newest record, so the next start
+    // replays it as durable and offers it (WriteBackPath.append undoes it in memory only).
+    deploy();
+    assertThat(await(put("a", "1")).statusCode()).isEqualTo(200);
+    replication.holdPuts(key("a"));
+    Future<ApiResponse> refused = put("a", "2");
+    await().until(() -> replication.putsOf(key("a")).size() == 2);
+    replication.lose(replication.putsOf(key("a")).get(1));
+    assertThat(await(refused).statusCode()).isEqualTo(500);
+    // The log keeps order: once a later record is acknowledged, the refused one is on disk too.
+    assertThat(await(put("b", "1")).statusCode()).isEqualTo(200);
+
+    restart();
+
+    Replication.Copy offered = replication.offered().get(0).stream().filter(copy -> copy.key().equals(key("a"))).findFirst().orElseThrow();
+    assertThat(LogRecord.decode(offered.record()).item())
+        .as("offered the cluster a change answered as 'not applied'").isEqualTo(json(item("a", "1")));
+  }
+
   // ---- helpers ----
 
   private void deploy() {
