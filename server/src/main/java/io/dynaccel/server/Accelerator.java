@@ -139,6 +139,7 @@ final class Accelerator {
     byStrategy.put(WriteStrategy.WRITE_THROUGH, writeThrough);
     byStrategy.put(WriteStrategy.INVALIDATE, writeThrough);
     DirtyItems dirty = DirtyItems.NONE;
+    PartitionDrop dropped = cachesDrop;
     if (writesBack) {
       ClusterReplication replication = cluster == null ? null : cluster.replication();
       this.writeBack = new WriteBackPath(writes, writeThrough, table -> strategies.apply(table) == WriteStrategy.WRITE_BACK,
@@ -148,16 +149,16 @@ final class Accelerator {
       if (replication != null) {
         ownership.onAdopt(replication.adoptionInto(writeBack, guardHold(up)));
         // Dirty items of a partition given up are not flushed from here: the new owner takes them over from the cluster's copies.
-        ownership.onDrop(lost -> {
+        dropped = lost -> {
           cachesDrop.drop(lost);
           writeBack.drop(key -> lost.get(Partitions.of(key)));
-        });
+        };
       }
     } else {
       this.writeBack = null;
     }
-    if (ownership != null && writeBack == null) {
-      ownership.onDrop(cachesDrop);
+    if (ownership != null) {
+      ownership.onDrop(dropped);
     }
     WritePaths paths = new WritePaths(strategies, byStrategy, dirty);
     OperationRouter router = new OperationRouter(upstream)

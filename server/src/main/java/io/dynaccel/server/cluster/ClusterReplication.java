@@ -14,7 +14,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class ClusterReplication implements Replication {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReplication.class);
-  /** How long a partition's adoption may take before the reconcile gives up and tries again. */
-  private static final Duration ADOPTION_TIMEOUT = Duration.ofSeconds(10);
   private static final int FLUSHED_ATTEMPTS = 10;
   private static final long FLUSHED_RETRY_MILLIS = 200;
 
@@ -59,26 +57,26 @@ public final class ClusterReplication implements Replication {
   /**
    * What takes over the partitions' copies into {@code writeBack} once their leases are taken: those taken
    * from a member that left without handing them over stay out of DynamoDB for {@code hold}, as long as
-   * that member's own flushes of them may still land.
+   * that member's own flushes of them may still land. A copy is adopted only while this node still holds
+   * the lease it was adopted under: one given up meanwhile is its next owner's.
    */
   public PartitionAdoption adoptionInto(WriteBackPath writeBack, Duration hold) {
     return (partitions, fromDeparted) -> {
-      List<Copy> handedOver = new ArrayList<>();
-      List<Copy> leftBehind = new ArrayList<>();
-      for (Copy copy : replicas.of(partitions)) {
-        (fromDeparted.get(Partitions.of(copy.key())) ? leftBehind : handedOver).add(copy);
-      }
-      try {
-        Future.all(writeBack.adopt(handedOver, Duration.ZERO), writeBack.adopt(leftBehind, hold)).toCompletionStage().toCompletableFuture()
-            .get(ADOPTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return true;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (Exception e) {
-        LOG.warn("Taking over {} write-back item(s) failed; retrying", handedOver.size() + leftBehind.size(), e);
-        return false;
-      }
+      long[] epochs = new long[Partitions.COUNT];
+      partitions.stream().forEach(p -> epochs[p] = ownership.leaseEpoch(p));
+      Predicate<ItemKey> stillTaking = key -> {
+        int partition = Partitions.of(key);
+        return epochs[partition] != 0 && ownership.leaseEpoch(partition) == epochs[partition];
+      };
+      // The query of the copies blocks on the cluster: on a worker.
+      return vertx.executeBlocking(() -> replicas.of(partitions), false).compose(copies -> {
+        List<Copy> handedOver = new ArrayList<>();
+        List<Copy> leftBehind = new ArrayList<>();
+        for (Copy copy : copies) {
+          (fromDeparted.get(Partitions.of(copy.key())) ? leftBehind : handedOver).add(copy);
+        }
+        return Future.all(writeBack.adopt(handedOver, Duration.ZERO, stillTaking), writeBack.adopt(leftBehind, hold, stillTaking));
+      }).toCompletionStage();
     };
   }
 
@@ -125,6 +123,11 @@ public final class ClusterReplication implements Replication {
         vertx.setTimer(FLUSHED_RETRY_MILLIS, id -> flushed(key, epoch, seq, attempt + 1, done));
       }
     });
+  }
+
+  @Override
+  public Future<Void> withdraw(ItemKey key, long epoch, long seq) {
+    return epoch == 0 ? Future.succeededFuture() : replicas.remove(key, epoch, seq);
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
@@ -42,6 +44,9 @@ public final class Ownership {
   /** ADOPTING: the lease is held, the previous owner's write-back state is being taken over; not served yet. */
   private enum Phase { IDLE, ADOPTING, ACTIVE, DRAINING }
 
+  /** How long an adoption may take before it is given up and started again. */
+  private static final Duration ADOPTION_TIMEOUT = Duration.ofSeconds(30);
+
   private final Members members;
   private final Takeover takeover;
   private final Duration departedGrace;
@@ -51,6 +56,9 @@ public final class Ownership {
   /** Lease epochs while held; read by write-back, which versions its records by them. */
   private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
   private final BitSet takenFromDeparted = new BitSet(Partitions.COUNT);
+  /** The adoption under way, if any, and its partitions: one at a time, looked at by each reconcile. */
+  private CompletableFuture<?> adoptionUnderWay;
+  private BitSet adoptingNow = new BitSet();
   /**
    * This node's own number for each tenure, what the caches stamp: unlike a lease epoch it can never
    * come round again, even if the cluster loses the lease table and grants epoch 1 anew.
@@ -299,9 +307,7 @@ public final class Ownership {
         default -> throw new IllegalStateException();
       }
     }
-    if (!toAdopt.isEmpty() && adopted(toAdopt)) {
-      toAdopt.stream().forEach(p -> phases[p] = Phase.ACTIVE);
-    }
+    adopt(toAdopt);
     if (!dropped.isEmpty()) {
       drop.drop(dropped);
     }
@@ -383,16 +389,45 @@ public final class Ownership {
     return false;
   }
 
-  /** Whether the partitions' write-back state is taken over; they stay ADOPTING (unserved) until it is. */
-  private boolean adopted(BitSet partitions) {
-    BitSet departed = (BitSet) takenFromDeparted.clone();
-    departed.and(partitions);
-    try {
-      return adoption.adopt(partitions, departed);
-    } catch (RuntimeException e) {
-      LOG.warn("Write-back state of {} partition(s) not taken over yet; retrying at the next reconcile", partitions.cardinality(), e);
-      return false;
+  /**
+   * Serves the partitions whose write-back state the adoption under way has taken over, and starts the
+   * next adoption of those still waiting: partitions stay ADOPTING (unserved) until theirs completes, and
+   * one that failed is adopted again.
+   */
+  private void adopt(BitSet waiting) {
+    if (adoptionUnderWay != null && adoptionUnderWay.isDone()) {
+      finishAdoption();
     }
+    if (adoptionUnderWay != null) {
+      return;
+    }
+    BitSet next = new BitSet();
+    waiting.stream().filter(p -> phases[p] == Phase.ADOPTING).forEach(next::set);
+    if (next.isEmpty()) {
+      return;
+    }
+    BitSet departed = (BitSet) takenFromDeparted.clone();
+    departed.and(next);
+    adoptingNow = next;
+    try {
+      adoptionUnderWay = adoption.adopt(next, departed).toCompletableFuture().orTimeout(ADOPTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      adoptionUnderWay = CompletableFuture.failedFuture(e);
+    }
+    if (adoptionUnderWay.isDone()) {
+      finishAdoption(); // nothing to take over: served in this same reconcile
+    }
+  }
+
+  private void finishAdoption() {
+    if (adoptionUnderWay.isCompletedExceptionally()) {
+      LOG.warn("Write-back state of {} partition(s) not taken over yet; retrying", adoptingNow.cardinality(),
+          adoptionUnderWay.handle((v, e) -> e).join());
+    } else {
+      adoptingNow.stream().filter(p -> phases[p] == Phase.ADOPTING).forEach(p -> phases[p] = Phase.ACTIVE);
+    }
+    adoptionUnderWay = null;
+    adoptingNow = new BitSet();
   }
 
   /** The partitions this node serves now, with their lease epochs, for {@code GET /cluster}. */

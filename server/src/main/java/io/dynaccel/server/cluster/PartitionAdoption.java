@@ -1,6 +1,8 @@
 package io.dynaccel.server.cluster;
 
 import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Takes over what a partition's previous owner left that is not in DynamoDB yet (write-back changes),
@@ -10,13 +12,15 @@ import java.util.BitSet;
 public interface PartitionAdoption {
 
   /** Nothing to take over: no table is written back. */
-  PartitionAdoption NONE = (partitions, fromDeparted) -> true;
+  PartitionAdoption NONE = (partitions, fromDeparted) -> CompletableFuture.completedFuture(null);
 
   /**
-   * Adopts the partitions' state; blocks until it is kept here.
+   * Starts adopting the partitions' state; must not block (ownership's thread calls it, and must go on
+   * publishing routes meanwhile).
    *
    * @param fromDeparted those of them taken from a member that left without handing them over
-   * @return whether it is done; if not, it is asked again at the next reconcile and the partitions stay unserved
+   * @return completes once the state is kept here; if it fails, the partitions stay unserved and are
+   *     adopted again
    */
-  boolean adopt(BitSet partitions, BitSet fromDeparted);
+  CompletionStage<?> adopt(BitSet partitions, BitSet fromDeparted);
 }

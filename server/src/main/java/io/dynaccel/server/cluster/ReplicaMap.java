@@ -8,8 +8,9 @@ import com.hazelcast.projection.Projection;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import io.dynaccel.server.cache.ItemKey;
-import io.dynaccel.server.write.back.Replication.Copy;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.dynaccel.server.write.back.Replication.Copy;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The cluster's copies of write-back records that DynamoDB may not hold yet, one Hazelcast map entry per
@@ -98,7 +100,7 @@ public final class ReplicaMap {
    */
   public Future<Void> put(ItemKey key, long epoch, long seq, byte[] record) {
     checkVersion(epoch, seq);
-    return Future.fromCompletionStage(map.submitToKey(keyOf(key), new Put(encode(key, epoch, seq, record)))).mapEmpty();
+    return onCaller(map.submitToKey(keyOf(key), new Put(encode(key, epoch, seq, record))));
   }
 
   /**
@@ -107,13 +109,13 @@ public final class ReplicaMap {
    */
   public Future<Void> flushed(ItemKey key, long epoch, long seq) {
     checkVersion(epoch, seq);
-    return Future.fromCompletionStage(map.submitToKey(keyOf(key), new Flushed(epoch, seq))).mapEmpty();
+    return onCaller(map.submitToKey(keyOf(key), new Flushed(epoch, seq)));
   }
 
   /** Removes the replica of {@code key} only if its version is exactly (epoch, seq). */
   public Future<Void> remove(ItemKey key, long epoch, long seq) {
     checkVersion(epoch, seq);
-    return Future.fromCompletionStage(map.submitToKey(keyOf(key), new Remove(epoch, seq))).mapEmpty();
+    return onCaller(map.submitToKey(keyOf(key), new Remove(epoch, seq)));
   }
 
   /**
@@ -132,7 +134,7 @@ public final class ReplicaMap {
    * Completes once every replica of {@code table} (of every table when null) that the map held when the
    * call began is flushed through the version it had then: gone from the map, or marked flushed through
    * that version or a later one. Replicas put after the call began do not hold it up. It has no timeout:
-   * the caller bounds the wait.
+   * the caller bounds the wait. Like every future here, it completes on the caller's context.
    */
   public Future<Void> settled(String table) {
     Predicate<String, byte[]> ofTable = table == null ? Predicates.alwaysTrue() : new OfTable(table);
@@ -146,13 +148,19 @@ public final class ReplicaMap {
         waiting.put(entry.mapKey(), entry);
       }
       Promise<Void> done = Promise.promise();
-      vertx.setTimer(SETTLE_POLL_MILLIS, id -> poll(waiting, done));
+      Context caller = vertx.getOrCreateContext();
+      vertx.setTimer(SETTLE_POLL_MILLIS, id -> poll(waiting, caller, done));
       return done.future();
     });
   }
 
-  private void poll(Map<String, Snapshotted> waiting, Promise<Void> done) {
-    Future.fromCompletionStage(map.submitToKeys(new HashSet<>(waiting.keySet()), new FlushState())).onComplete(states -> {
+  /** The future of a map call, completed on the caller's context rather than on one of Hazelcast's threads. */
+  private Future<Void> onCaller(CompletionStage<?> call) {
+    return Future.fromCompletionStage(call, vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  private void poll(Map<String, Snapshotted> waiting, Context caller, Promise<Void> done) {
+    Future.fromCompletionStage(map.submitToKeys(new HashSet<>(waiting.keySet()), new FlushState()), caller).onComplete(states -> {
       if (states.failed()) {
         done.fail(states.cause());
         return;
@@ -161,7 +169,7 @@ public final class ReplicaMap {
       if (waiting.isEmpty()) {
         done.complete();
       } else {
-        vertx.setTimer(SETTLE_POLL_MILLIS, id -> poll(waiting, done));
+        vertx.setTimer(SETTLE_POLL_MILLIS, id -> poll(waiting, caller, done));
       }
     });
   }

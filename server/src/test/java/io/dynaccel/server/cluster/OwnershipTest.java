@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -215,13 +217,15 @@ class OwnershipTest {
     Ownership b = member("b");
     settle(a, b);
     int ofA = IntStream.range(0, Partitions.COUNT).filter(p -> a.route(p).kind() == Route.Kind.SERVE).findFirst().orElseThrow();
-    AtomicBoolean ready = new AtomicBoolean();
+    CompletableFuture<Void> adopted = new CompletableFuture<>();
     BitSet asked = new BitSet();
     BitSet leftBehind = new BitSet();
+    AtomicInteger adoptions = new AtomicInteger();
     b.onAdopt((partitions, fromDeparted) -> {
+      adoptions.incrementAndGet();
       asked.or(partitions);
       leftBehind.or(fromDeparted);
-      return ready.get();
+      return adopted;
     });
 
     cluster.members.remove("a"); // kill -9: no release
@@ -234,12 +238,30 @@ class OwnershipTest {
     assertThat(b.leaseEpoch(ofA)).as("held, so the adopted changes are versioned by it").isPositive();
     assertThat(b.route(ofA).kind()).as("not served before its changes are taken over").isEqualTo(Route.Kind.PENDING);
     assertThat(b.enter(ofA, b.epoch(ofA))).isFalse();
+    b.reconcile();
+    assertThat(adoptions.get()).as("one adoption under way at a time").isEqualTo(1);
 
-    ready.set(true);
+    adopted.complete(null);
     b.reconcile();
 
     assertThat(b.route(ofA).kind()).isEqualTo(Route.Kind.SERVE);
     assertThat(serving(b)).isEqualTo(Partitions.COUNT);
+  }
+
+  @Test
+  void reconcile_whenAnAdoptionFails_keepsThePartitionUnservedAndAdoptsItAgain() {
+    Ownership a = member("a");
+    AtomicInteger adoptions = new AtomicInteger();
+    a.onAdopt((partitions, fromDeparted) -> adoptions.incrementAndGet() == 1
+        ? CompletableFuture.failedFuture(new IllegalStateException("no quorum for the copies"))
+        : CompletableFuture.completedFuture(null));
+
+    a.reconcile();
+    assertThat(serving(a)).isZero();
+
+    a.reconcile();
+    assertThat(adoptions.get()).isEqualTo(2);
+    assertThat(serving(a)).isEqualTo(Partitions.COUNT);
   }
 
   @Test
@@ -252,7 +274,7 @@ class OwnershipTest {
     b.onAdopt((partitions, fromDeparted) -> {
       asked.or(partitions);
       leftBehind.or(fromDeparted);
-      return true;
+      return CompletableFuture.completedFuture(null);
     });
 
     settle(a, b);
@@ -264,7 +286,7 @@ class OwnershipTest {
   @Test
   void reconcile_whenAnAdoptionIsSetAndAMemberHasNotAnnouncedItself_takesNoPartitionNeverGranted() {
     Ownership a = member("a");
-    a.onAdopt((partitions, fromDeparted) -> true);
+    a.onAdopt((partitions, fromDeparted) -> CompletableFuture.completedFuture(null));
     cluster.member("b"); // joined, still offering what its log holds
 
     a.reconcile();

@@ -43,6 +43,11 @@ public interface Replication {
     }
 
     @Override
+    public Future<Void> withdraw(ItemKey key, long epoch, long seq) {
+      return Future.succeededFuture();
+    }
+
+    @Override
     public boolean enterFlush(ItemKey key) {
       return true;
     }
@@ -88,11 +93,17 @@ public interface Replication {
   /** Whether this node serves the item's partition now: a flush retried after it stopped would land after its new owner's. */
   boolean serves(ItemKey key);
 
-  /** Keeps {@code record} as the key's newest change at that version on another member; completes once it is there. */
+  /**
+   * Keeps {@code record} as the key's newest change at that version on another member; completes once it
+   * is there, on the caller's context (write-back settles a change on its own context without a hop).
+   */
   Future<Void> put(ItemKey key, long epoch, long seq, byte[] record);
 
   /** DynamoDB holds the key's state up to that version: copies no newer than it are no longer needed. */
   Future<Void> flushed(ItemKey key, long epoch, long seq);
+
+  /** Withdraws the key's copy if it is exactly that version: the change was refused after all. */
+  Future<Void> withdraw(ItemKey key, long epoch, long seq);
 
   /**
    * Registers a flush of {@code key}: false (nothing registered) unless this node serves the item's

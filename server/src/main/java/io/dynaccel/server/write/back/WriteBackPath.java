@@ -488,6 +488,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
    * too, so that states become readable in their order.
    */
   private Future<Void> append(LogRecord change) {
+    return append(change, false);
+  }
+
+  /** As {@link #append(LogRecord)}; a {@code cancelling} change is not cancelled in its turn if it is refused. */
+  private Future<Void> append(LogRecord change, boolean cancelling) {
     ItemKey key = change.key();
     long epoch = replication.epoch(key);
     LogRecord record = change.at(epoch);
@@ -522,7 +527,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
     Future<Void> previousKept = newestPending.getOrDefault(key, Future.succeededFuture());
     Promise<Void> kept = Promise.promise();
     newestPending.put(key, kept.future());
-    Future.all(logged.future(), replication.put(key, epoch, seq, payload), previousKept).onComplete(sequencer.then(done -> {
+    // Each of the three completes on this context, so the change is settled here without another hop.
+    Future.all(logged.future(), replication.put(key, epoch, seq, payload), previousKept).onComplete(done -> {
       newestPending.remove(key, kept.future());
       if (done.succeeded()) {
         DirtyEntry.State previous = entry.durable();
@@ -548,8 +554,28 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       // An item the failure left clean lets its waiters go now, not at the next flush round.
       settleWaiters();
       kept.fail(done.cause());
-    }));
+      if (!cancelling) {
+        logged.future().onSuccess(v -> cancel(key, entry.keyAttributes(), epoch, seq));
+      }
+    });
     return kept.future();
+  }
+
+  /**
+   * Cancels a refused change whose record reached the log anyway (its copy failed, or a change it was
+   * evaluated against was refused): without that, the next start would replay it and offer it to the
+   * cluster. A later record restores the item's newest state that was not refused, with its own copy
+   * (which also outranks the refused copy, if that reached the cluster after all); an item left with
+   * none is released and its refused copy withdrawn.
+   */
+  private void cancel(ItemKey key, ObjectNode keyAttributes, long epoch, long seq) {
+    DirtyEntry entry = dirty.get(key);
+    DirtyEntry.State newest = entry == null ? null : entry.newest();
+    Future<Void> cancelled = newest != null
+        ? append(new LogRecord(key, keyAttributes, newest.item()), true)
+        : release(key, replication.withdraw(key, epoch, seq));
+    cancelled.onFailure(e -> LOG.error("A refused write-back change of {} could not be cancelled; the next start may offer it to the cluster: {}",
+        key, e.toString()));
   }
 
   /** A record did not reach the disk: refuse writes until every record appended before this failure has settled. */
@@ -588,9 +614,11 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
    *
    * @param hold how long they stay out of DynamoDB: taken from a member that left without handing
    *     them over, whose own flushes of them may land until then
+   * @param stillTaking whether this node still takes the item's partition over: a copy of one it has
+   *     given up meanwhile is left to the next owner
    * @return completes once every one is kept
    */
-  public Future<Void> adopt(List<Replication.Copy> copies, Duration hold) {
+  public Future<Void> adopt(List<Replication.Copy> copies, Duration hold, Predicate<ItemKey> stillTaking) {
     if (copies.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -598,13 +626,18 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       long until = nanoTime.getAsLong() + hold.toNanos();
       List<Future<Void>> kept = new ArrayList<>();
       for (Replication.Copy copy : copies) {
+        if (!stillTaking.test(copy.key())) {
+          continue;
+        }
         LogRecord record = LogRecord.decode(copy.record());
         kept.add(append(record));
         if (!hold.isZero()) {
           dirty.get(copy.key()).holdFlushUntil(until);
         }
       }
-      LOG.info("Took over {} write-back item(s) not yet in DynamoDB{}", copies.size(), hold.isZero() ? "" : ", held from DynamoDB for " + hold);
+      if (!kept.isEmpty()) {
+        LOG.info("Took over {} write-back item(s) not yet in DynamoDB{}", kept.size(), hold.isZero() ? "" : ", held from DynamoDB for " + hold);
+      }
       return Future.all(kept).mapEmpty();
     });
   }
@@ -728,7 +761,8 @@ public final class WriteBackPath extends VerticleBase implements WritePath, Dirt
       // or another client writes next.
       release(key, copiesDropped);
     }
-    // Last: once no flush holds the partition, ownership may hand it over, and the new owner should find the copies already dropped.
+    // Last: once no flush holds the partition, ownership may hand it over (a new owner that adopts a copy
+    // whose drop is still on its way writes the same state again, harmlessly).
     replication.exitFlush(key);
   }
 

@@ -34,6 +34,9 @@ final class FakeReplication implements Replication {
   /** One {@link #flushed} call. */
   record Flushed(ItemKey key, long epoch, long seq) {}
 
+  /** One {@link #withdraw} call. */
+  record Withdrawn(ItemKey key, long epoch, long seq) {}
+
   private final Map<ItemKey, Long> epochs = new ConcurrentHashMap<>();
   private final Set<ItemKey> notServed = ConcurrentHashMap.newKeySet();
   private final Set<ItemKey> flushRefused = ConcurrentHashMap.newKeySet();
@@ -41,6 +44,7 @@ final class FakeReplication implements Replication {
   private final Map<ItemKey, Verdict> verdicts = new ConcurrentHashMap<>();
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private final List<Flushed> flushed = new CopyOnWriteArrayList<>();
+  private final List<Withdrawn> withdrawn = new CopyOnWriteArrayList<>();
   private final List<List<Copy>> offered = new CopyOnWriteArrayList<>();
   private final List<String> settledAsked = new CopyOnWriteArrayList<>();
   private final Map<ItemKey, AtomicInteger> entered = new ConcurrentHashMap<>();
@@ -118,6 +122,11 @@ final class FakeReplication implements Replication {
     return flushed;
   }
 
+  /** Every {@link #withdraw} call so far. */
+  List<Withdrawn> withdrawn() {
+    return withdrawn;
+  }
+
   /** What each {@link #recover} call was offered, in call order. */
   List<List<Copy>> offered() {
     return offered;
@@ -168,6 +177,12 @@ final class FakeReplication implements Replication {
     flushed.add(new Flushed(key, epoch, seq));
     Promise<Void> dropping = copiesDropping;
     return dropping == null ? Future.succeededFuture() : dropping.future();
+  }
+
+  @Override
+  public Future<Void> withdraw(ItemKey key, long epoch, long seq) {
+    withdrawn.add(new Withdrawn(key, epoch, seq));
+    return Future.succeededFuture();
   }
 
   @Override

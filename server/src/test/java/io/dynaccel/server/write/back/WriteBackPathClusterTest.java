@@ -164,9 +164,15 @@ class WriteBackPathClusterTest {
     assertThat(body(refused)).contains("could not be made durable");
     assertThat(await(built).statusCode()).as("built on the lost change").isEqualTo(500);
     assertThat(dirtyItem("a")).isEqualTo(item("a", "1"));
+    // Both refused records reached the log: each is cancelled by a later record of the state before them, copied too.
+    await().until(() -> replication.putsOf(key("a")).size() == 5);
+    for (Put cancel : replication.putsOf(key("a")).subList(3, 5)) {
+      assertThat(cancel.change().item()).isEqualTo(json(item("a", "1")));
+      replication.keep(cancel);
+    }
     Future<ApiResponse> next = increment("a", "10");
-    await().until(() -> replication.putsOf(key("a")).size() == 4);
-    replication.keep(replication.putsOf(key("a")).get(3));
+    await().until(() -> replication.putsOf(key("a")).size() == 6);
+    replication.keep(replication.putsOf(key("a")).get(5));
     assertThat(body(await(next))).as("counted a refused change").isEqualTo("{\"Attributes\":{\"v\":{\"N\":\"11\"}}}");
   }
 
@@ -314,7 +320,7 @@ class WriteBackPathClusterTest {
     deploy();
     replication.epoch(key("a"), 9);
 
-    await(path.adopt(List.of(copy("a", "5", 3, 17)), Duration.ZERO));
+    await(path.adopt(List.of(copy("a", "5", 3, 17)), Duration.ZERO, key -> true));
 
     assertThat(dirtyItem("a")).isEqualTo(item("a", "5"));
     Put again = replication.putsOf(key("a")).get(0);
@@ -331,7 +337,7 @@ class WriteBackPathClusterTest {
   void adopt_logsTheCopiesHereSoThatTheNextStartOffersThem() {
     deploy();
     replication.epoch(key("a"), 9);
-    await(path.adopt(List.of(copy("a", "5", 3, 17)), Duration.ZERO));
+    await(path.adopt(List.of(copy("a", "5", 3, 17)), Duration.ZERO, key -> true));
 
     restart();
 
@@ -345,7 +351,7 @@ class WriteBackPathClusterTest {
   @Test
   void adopt_withAHold_doesNotFlushBeforeTheHoldPassed() {
     deploy();
-    await(path.adopt(List.of(copy("a", "5", 3, 17)), Duration.ofSeconds(10)));
+    await(path.adopt(List.of(copy("a", "5", 3, 17)), Duration.ofSeconds(10), key -> true));
 
     Future<Void> flushed = path.flushed(null);
     nanoTime.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
@@ -434,8 +440,7 @@ class WriteBackPathClusterTest {
 
   @Test
   void start_whenAChangeWasRefusedBecauseItsCopyFailed_doesNotOfferIt() {
-    // Fails today: the refused change stays in the log as the item's newest record, so the next start
-    // replays it as durable and offers it (WriteBackPath.append undoes it in memory only).
+    // The refused change's record is in the log: a later record must cancel it, or the next start would offer it.
     deploy();
     assertThat(await(put("a", "1")).statusCode()).isEqualTo(200);
     replication.holdPuts(key("a"));
@@ -451,6 +456,25 @@ class WriteBackPathClusterTest {
     Replication.Copy offered = replication.offered().get(0).stream().filter(copy -> copy.key().equals(key("a"))).findFirst().orElseThrow();
     assertThat(LogRecord.decode(offered.record()).item())
         .as("offered the cluster a change answered as 'not applied'").isEqualTo(json(item("a", "1")));
+  }
+
+  @Test
+  void start_whenTheOnlyChangeOfAnItemWasRefused_neitherOffersItNorLeavesItsCopy() {
+    deploy();
+    replication.holdPuts(key("a"));
+    Future<ApiResponse> refused = put("a", "1");
+    await().until(() -> replication.putsOf(key("a")).size() == 1);
+    FakeReplication.Put lost = replication.putsOf(key("a")).get(0);
+    replication.lose(lost);
+    assertThat(await(refused).statusCode()).isEqualTo(500);
+    assertThat(await(put("b", "1")).statusCode()).isEqualTo(200);
+    await().until(() -> !replication.withdrawn().isEmpty());
+
+    restart();
+
+    assertThat(replication.offered().get(0)).extracting(Replication.Copy::key).containsExactly(key("b"));
+    assertThat(replication.withdrawn()).as("its copy may have reached the cluster after all")
+        .containsExactly(new FakeReplication.Withdrawn(key("a"), lost.epoch(), lost.seq()));
   }
 
   // ---- helpers ----
