@@ -172,7 +172,8 @@ class ClusterNodeLossIT {
       cluster.kill9(VICTIM);
       cluster.awaitFormed();
       ClusterLoad.keepRunning(SETTLE);
-      // Back on its old log, which holds changes the survivors took over and have written since.
+      // Back on its old log, which holds changes the survivors took over and have written since; it then
+      // takes its partitions back from them by hand-over, adopting their unflushed changes.
       cluster.restart(VICTIM);
       clients.restored(VICTIM);
       double superseded = cluster.metric(VICTIM, "dynaccel_writeback_recovered_total{verdict=\"superseded\"}");

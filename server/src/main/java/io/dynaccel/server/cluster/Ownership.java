@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * has left the cluster at least {@link HazelcastSetup#departedLeaseGrace()} ago (by then the holder, if it
  * is alive on the other side of a split, has lost its quorum and stopped). Every grant raises the
  * partition's epoch; cache entries are stamped with the epoch they were filled under and served only
- * under that same epoch, so an entry never outlives an interruption of ownership.
+ * under that same epoch, so an entry never outlives an interruption of ownership. A partition just
+ * taken is served only once its write-back state is adopted ({@link PartitionAdoption}).
  *
  * <p>All changes run in {@link #reconcile()}, on one thread; the request path only reads the published
  * {@link #route} table.
