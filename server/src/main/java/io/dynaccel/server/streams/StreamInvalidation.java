@@ -68,6 +68,7 @@ public final class StreamInvalidation {
   private final Scheduling scheduling;
   private final Map<String, StreamFollower> followers = new HashMap<>();
   private final Set<String> warned = new HashSet<>();
+  private final Set<String> failingLookups = new HashSet<>();
   private boolean discovering;
   private volatile boolean stopped;
 
@@ -227,13 +228,19 @@ public final class StreamInvalidation {
     }).exceptionallyCompose(failure -> StreamErrors.unwrap(failure) instanceof ResourceNotFoundException
         // No such table (yet): it has no stream, which the caller logs.
         ? CompletableFuture.completedFuture(Map.of())
-        : CompletableFuture.failedFuture(failure)).whenComplete((result, failure) -> {
-      if (failure != null) {
-        meters.error(StreamErrors.kindOf(failure));
-        LOG.warn("Looking up the streams of {} failed ({}); trying again in {}s", table == null ? "every table" : "table " + table,
-            StreamErrors.describe(failure), DISCOVERY_INTERVAL.toSeconds());
+        : CompletableFuture.failedFuture(failure)).whenCompleteAsync((result, failure) -> {
+      String what = table == null ? "every table" : "table " + table;
+      if (failure == null) {
+        failingLookups.remove(what);
+        return;
       }
-    });
+      meters.error(StreamErrors.kindOf(failure));
+      // Once per run of failures: a lookup denied for good would otherwise log every few seconds.
+      if (failingLookups.add(what)) {
+        LOG.warn("Looking up the streams of {} failed ({}); trying again every {}s", what, StreamErrors.describe(failure),
+            DISCOVERY_INTERVAL.toSeconds());
+      }
+    }, scheduling.loop());
   }
 
   private CompletionStage<List<Stream>> listAll(String table, String startArn, List<Stream> into) {

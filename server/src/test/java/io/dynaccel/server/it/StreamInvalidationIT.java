@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.dynaccel.localstack.Dynalite;
 import io.dynaccel.localstack.LocalStackEmulator;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 /**
  * A write that bypasses the node, straight to DynamoDB, stops being hidden by the node's cache
  * within a second when the table's stream is followed. Runs against LocalStack, which serves
- * DynamoDB Streams on the DynamoDB endpoint; dynalite has no streams, so without Docker it is skipped.
+ * DynamoDB Streams on the DynamoDB endpoint; dynalite has no streams, so without Docker it is skipped
+ * and only the node's carrying on without streams is checked.
  */
 class StreamInvalidationIT {
 
@@ -66,6 +68,26 @@ class StreamInvalidationIT {
             + " ms after DynamoDB acknowledged it; dynaccel.stream.lag p99 as measured by the node: "
             + node.server().metrics().scrape().lines().filter(line -> line.startsWith("dynaccel_stream_lag_seconds{quantile=\"0.99\""))
                 .findFirst().orElse("(none)"));
+      }
+    }
+  }
+
+  @Test
+  void start_whenUpstreamHasNoStreams_nodeCountsTheFailureAndServes() throws Exception {
+    try (Dynalite dynalite = Dynalite.onFreePort()) {
+      dynalite.start();
+      try (AcceleratorFixture node = AcceleratorFixture.start(dynalite, "tables." + TABLE + ".streamInvalidation=true")) {
+        DynamoDbClient direct = node.syncClient(dynalite.endpoint());
+        DynamoDbClient through = node.syncClient(node.endpoint());
+        direct.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+            .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+
+        // dynalite does not know DynamoDB Streams: the lookup fails, is counted, and is tried again later.
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.metric("dynaccel_stream_errors_total") > 0);
+        put(through, "k", "v");
+        assertThat(get(through, "k")).isEqualTo("v");
+        assertThat(node.server().metrics().scrape()).contains("dynaccel_stream_lag_seconds");
       }
     }
   }
