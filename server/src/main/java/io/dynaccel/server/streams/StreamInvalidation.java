@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.model.ListStreamsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListStreamsResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Stream;
 
 /**
@@ -40,8 +39,9 @@ import software.amazon.awssdk.services.dynamodb.model.Stream;
  * what each record's write may have changed from this node's caches, so a write that bypassed the
  * node stops being hidden by the cache within about a second rather than a TTL. Stores nothing.
  *
- * <p>Every few seconds it looks the tables' streams up (ListStreams: named tables one by one, and
- * every table with a stream when the {@code "*"} entry asks for it) and describes each followed
+ * <p>Every few seconds it lists the streams (one ListStreams listing for every table: the tables
+ * named in the configuration, and every table with a stream when the {@code "*"} entry asks for it,
+ * are picked from it) and describes each followed
  * stream again to find the shards a split created. A table without a stream is logged once at
  * WARN and looked up again later, in case its stream gets enabled. See {@link StreamFollower} for
  * the order in which shards are read and why reading starts at LATEST, and {@link CacheInvalidator}
@@ -68,8 +68,8 @@ public final class StreamInvalidation {
   private final Scheduling scheduling;
   private final Map<String, StreamFollower> followers = new HashMap<>();
   private final Set<String> warned = new HashSet<>();
-  private final Set<String> failingLookups = new HashSet<>();
   private boolean discovering;
+  private boolean lookupFailing;
   private volatile boolean stopped;
 
   /**
@@ -143,34 +143,22 @@ public final class StreamInvalidation {
       return;
     }
     discovering = true;
-    List<CompletionStage<Map<String, String>>> lookups = new ArrayList<>();
-    named.forEach(table -> lookups.add(latestStreams(table)));
-    if (everyTable) {
-      lookups.add(latestStreams(null));
-    }
-    CompletableFuture.allOf(lookups.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
-        .whenCompleteAsync((done, failure) -> {
-          discovering = false;
-          if (stopped) {
-            return;
-          }
-          Map<String, String> found = new HashMap<>();
-          boolean complete = true;
-          for (CompletionStage<Map<String, String>> lookup : lookups) {
-            CompletableFuture<Map<String, String>> each = lookup.toCompletableFuture();
-            if (each.isCompletedExceptionally()) {
-              complete = false;
-            } else {
-              found.putAll(each.join());
-            }
-          }
-          found.keySet().removeIf(table -> !named.contains(table) && !everyTableFollows.test(table));
-          follow(found, complete);
-          scheduling.timer().schedule(DISCOVERY_INTERVAL, this::discover);
-        }, scheduling.loop());
+    // One listing of every stream rather than one per table: ListStreams allows five calls a second per account.
+    latestStreams().whenCompleteAsync((found, failure) -> {
+      discovering = false;
+      if (stopped) {
+        return;
+      }
+      if (found != null) {
+        Map<String, String> followed = new HashMap<>(found);
+        followed.keySet().removeIf(table -> !named.contains(table) && !(everyTable && everyTableFollows.test(table)));
+        follow(followed);
+      }
+      scheduling.timer().schedule(DISCOVERY_INTERVAL, this::discover);
+    }, scheduling.loop());
   }
 
-  private void follow(Map<String, String> found, boolean complete) {
+  private void follow(Map<String, String> found) {
     found.forEach((table, arn) -> {
       StreamFollower current = followers.get(table);
       if (current != null && current.arn().equals(arn)) {
@@ -186,7 +174,7 @@ public final class StreamInvalidation {
       follower.start();
     });
     for (String table : named) {
-      if (!found.containsKey(table) && complete) {
+      if (!found.containsKey(table)) {
         notEnabled(table, "has no stream");
       }
     }
@@ -215,43 +203,35 @@ public final class StreamInvalidation {
     }
   }
 
-  /** The newest stream of a table (or of every table), by table name; a stream label is its creation time. */
-  private CompletionStage<Map<String, String>> latestStreams(String table) {
-    return listAll(table, null, new ArrayList<>()).thenApply(streams -> {
+  /** The newest stream of every table that has one, by table name; a stream label is its creation time. */
+  private CompletionStage<Map<String, String>> latestStreams() {
+    return listAll(null, new ArrayList<>()).thenApply(streams -> {
       Map<String, String> latest = new HashMap<>();
       streams.stream()
-          .filter(stream -> table == null || table.equals(stream.tableName()))
           .collect(Collectors.groupingBy(Stream::tableName,
               Collectors.maxBy(Comparator.comparing(stream -> Optional.ofNullable(stream.streamLabel()).orElse("")))))
           .forEach((name, stream) -> stream.ifPresent(s -> latest.put(name, s.streamArn())));
       return latest;
-    }).exceptionallyCompose(failure -> StreamErrors.unwrap(failure) instanceof ResourceNotFoundException
-        // No such table (yet): it has no stream, which the caller logs.
-        ? CompletableFuture.completedFuture(Map.of())
-        : CompletableFuture.failedFuture(failure)).whenCompleteAsync((result, failure) -> {
-      String what = table == null ? "every table" : "table " + table;
+    }).whenCompleteAsync((result, failure) -> {
       if (failure == null) {
-        failingLookups.remove(what);
+        lookupFailing = false;
         return;
       }
       meters.error(StreamErrors.kindOf(failure));
       // Once per run of failures: a lookup denied for good would otherwise log every few seconds.
-      if (failingLookups.add(what)) {
-        LOG.warn("Looking up the streams of {} failed ({}); trying again every {}s", what, StreamErrors.describe(failure),
+      if (!lookupFailing) {
+        lookupFailing = true;
+        LOG.warn("Looking up the tables' streams failed ({}); trying again every {}s", StreamErrors.describe(failure),
             DISCOVERY_INTERVAL.toSeconds());
       }
     }, scheduling.loop());
   }
 
-  private CompletionStage<List<Stream>> listAll(String table, String startArn, List<Stream> into) {
-    ListStreamsRequest.Builder request = ListStreamsRequest.builder().exclusiveStartStreamArn(startArn);
-    if (table != null) {
-      request.tableName(table);
-    }
-    return api.listStreams(request.build()).thenCompose((ListStreamsResponse page) -> {
+  private CompletionStage<List<Stream>> listAll(String startArn, List<Stream> into) {
+    return api.listStreams(ListStreamsRequest.builder().exclusiveStartStreamArn(startArn).build()).thenCompose((ListStreamsResponse page) -> {
       into.addAll(page.streams());
       String next = page.lastEvaluatedStreamArn();
-      return next == null || next.equals(startArn) ? CompletableFuture.completedFuture(into) : listAll(table, next, into);
+      return next == null || next.equals(startArn) ? CompletableFuture.completedFuture(into) : listAll(next, into);
     });
   }
 }

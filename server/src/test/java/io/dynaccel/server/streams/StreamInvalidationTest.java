@@ -255,6 +255,20 @@ class StreamInvalidationTest {
   }
 
   @Test
+  void start_whenEveryTableEntryAsks_followsUnnamedTablesItAccepts() {
+    fake.shard("shard-1", null);
+    CacheInvalidator invalidator = new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true);
+    StreamMeters meters = StreamMeters.register(registry, Set.of());
+    new StreamInvalidation(fake, Set.of(), true, table -> false, table -> CompletableFuture.completedFuture(SCHEMA), invalidator, meters,
+        scheduling).start();
+    assertThat(fake.calls()).isEmpty();
+
+    new StreamInvalidation(fake, Set.of(), true, TABLE::equals, table -> CompletableFuture.completedFuture(SCHEMA), invalidator, meters,
+        scheduling).start();
+    assertThat(fake.calls()).startsWith("GetShardIterator shard-1 LATEST");
+  }
+
+  @Test
   void record_whenCreated300msAgo_recordsLagOf300ms() {
     fake.shard("shard-1", null);
     follow();
