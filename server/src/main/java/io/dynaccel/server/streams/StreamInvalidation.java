@@ -208,6 +208,7 @@ public final class StreamInvalidation {
     return listAll(null, new ArrayList<>()).thenApply(streams -> {
       Map<String, String> latest = new HashMap<>();
       streams.stream()
+          .filter(stream -> stream.tableName() != null && stream.streamArn() != null)
           .collect(Collectors.groupingBy(Stream::tableName,
               Collectors.maxBy(Comparator.comparing(stream -> Optional.ofNullable(stream.streamLabel()).orElse("")))))
           .forEach((name, stream) -> stream.ifPresent(s -> latest.put(name, s.streamArn())));
