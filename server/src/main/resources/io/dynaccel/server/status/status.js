@@ -151,7 +151,7 @@
       // Every figure here is zero or more; a flat or empty series still gets a range to draw in.
       scales[scale] = { range: chart.spec.fixedRange ? () => chart.spec.fixedRange : (u, min, max) => [0, max == null || max <= 0 ? 1 : max * 1.1] };
       const first = axes.length === 1;
-      axes.push({ scale, side: first ? 3 : 1, grid: { show: first }, size: 60, values: (u, splits) => splits.map((v) => formatted(v, scale)) });
+      axes.push({ scale, side: first ? 3 : 1, grid: { show: first }, size: scale === 'bytes' ? 80 : 60, values: (u, splits) => splits.map((v) => formatted(v, scale)) });
     }
     const options = {
       title: chart.spec.title,

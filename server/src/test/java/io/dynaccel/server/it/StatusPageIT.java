@@ -101,8 +101,9 @@ class StatusPageIT {
         assertThat(png.length).as("screenshot bytes").isGreaterThan(20_000);
         assertThat(trafficFailure.get()).as("traffic errors").isNull();
       } finally {
-        traffic.shutdownNow();
-        traffic.awaitTermination(10, TimeUnit.SECONDS);
+        // No interrupt: a call cut off halfway would leave the node a request to wait for at close.
+        traffic.shutdown();
+        assertThat(traffic.awaitTermination(30, TimeUnit.SECONDS)).as("traffic stopped").isTrue();
       }
     }
   }
