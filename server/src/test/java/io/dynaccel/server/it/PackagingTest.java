@@ -106,7 +106,10 @@ class PackagingTest {
     assertThat(from.get(0)).matches("maven:3\\.9-eclipse-temurin-17 AS build");
     assertThat(from.get(1)).startsWith("eclipse-temurin:17-jre");
     String buildDir = DeployFiles.dockerfile("WORKDIR").get(0);
-    assertThat(DeployFiles.dockerfile("RUN").get(0)).contains("mvn ", " -pl server -am package", "-DskipTests");
+    List<String> runs = DeployFiles.dockerfile("RUN");
+    assertThat(runs).filteredOn(run -> run.contains("mvn ")).singleElement().asString()
+        .contains(" -pl server -am package", "-DskipTests").doesNotContain("npm.skip");
+    assertThat(runs).as("the server build vendors the status page's chart library with npm").anyMatch(run -> run.contains("nodejs npm"));
 
     List<String> copies = DeployFiles.dockerfile("COPY").stream().filter(c -> c.startsWith("--from=build ")).toList();
     assertThat(copies).hasSize(1);
