@@ -60,11 +60,13 @@ public final class AccessLog {
   void record(String operation, ApiRequest request, int status, String errorType, CacheOutcome cache, long nanos) {
     String table = request == null ? "-" : tables(request.json());
     String latency = Double.toString(Math.round(nanos / 1_000.0) / 1_000.0);
+    // com.amazonaws.dynamodb.v20120810#ResourceNotFoundException: the name after '#' is what SDKs show.
+    String error = errorType == null ? null : errorType.substring(errorType.lastIndexOf('#') + 1);
     StringBuilder line = new StringBuilder(96).append("operation=").append(operation).append(" table=").append(table)
         .append(" status=").append(status).append(" latencyMs=").append(latency)
         .append(" cache=").append(cache.text());
-    if (errorType != null) {
-      line.append(" error=").append(errorType);
+    if (error != null) {
+      line.append(" error=").append(error);
     }
     var event = log.atInfo().setMessage(line.toString())
         .addKeyValue("operation", operation)
@@ -72,8 +74,8 @@ public final class AccessLog {
         .addKeyValue("status", status)
         .addKeyValue("latencyMs", latency)
         .addKeyValue("cache", cache.text());
-    if (errorType != null) {
-      event = event.addKeyValue("error", errorType);
+    if (error != null) {
+      event = event.addKeyValue("error", error);
     }
     event.log();
   }

@@ -29,6 +29,8 @@ public final class ConsoleLog extends ContextAwareBase implements Configurator {
   /** Text lines: {@code 2026-12-01T19:40:00.123Z INFO  [main] io.dynaccel.server.DynaccelServer - ...}. */
   static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger - %msg%n";
 
+  private static final String HAZELCAST_LOGGING = "hazelcast.logging.type";
+
   /** Created by logback's service loader. */
   public ConsoleLog() {
   }
@@ -47,6 +49,11 @@ public final class ConsoleLog extends ContextAwareBase implements Configurator {
   }
 
   private static void install(LoggerContext context, LogFormat format) {
+    // Hazelcast reads this before the configuration that also names slf4j, and would write its first lines
+    // through java.util.logging, in neither format.
+    if (System.getProperty(HAZELCAST_LOGGING) == null) {
+      System.setProperty(HAZELCAST_LOGGING, "slf4j");
+    }
     context.reset();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);

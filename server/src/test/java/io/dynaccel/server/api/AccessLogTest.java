@@ -48,7 +48,7 @@ class AccessLogTest {
   void record_whenCallCarriesItemsAndExpressions_logsNoneOfTheirValues() {
     AccessLog.of(true).record("PutItem", request("{\"TableName\":\"Orders\",\"Item\":{\"pk\":{\"S\":\"customer-42\"},"
             + "\"card\":{\"S\":\"4111-1111\"}},\"ConditionExpression\":\"card <> :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"s3cret\"}}}"),
-        400, "ConditionalCheckFailedException", CacheOutcome.NONE, 2_000_000);
+        400, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", CacheOutcome.NONE, 2_000_000);
 
     String line = lines.list.get(0).getFormattedMessage();
     assertThat(line).isEqualTo("operation=PutItem table=Orders status=400 latencyMs=2.0 cache=none error=ConditionalCheckFailedException");
