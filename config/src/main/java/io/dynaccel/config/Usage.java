@@ -61,6 +61,9 @@ public final class Usage {
     if (setting == Settings.SERVER_INSTANCES) {
       return "the number of processors (" + setting.defaultValue() + " here)";
     }
+    if (setting == Settings.UPSTREAM_ENDPOINT) {
+      return "(none: the AWS endpoint of upstream.region)";
+    }
     Object value = setting.defaultValue();
     if (setting.type() == ValueType.SIZE || setting.type() == ValueType.INT_SIZE) {
       return size(((Number) value).longValue());
