@@ -40,6 +40,7 @@ import java.util.Objects;
  *         - { operations: [ListTables], tables: ["*"] }           # table-less actions need "*"
  * cluster:  { name: dynaccel, join: tcp-ip, port: 5701, host: 127.0.0.1,   # no members: the node runs alone
  *             members: [127.0.0.1:5701, 127.0.0.1:5702, 127.0.0.1:5703], minMembers: 0 }   # 0: a majority
+ * log:      { format: text, access: false }   # text or json; access: one line per API call on dynaccel.access
  * tables:
  *   "*":    { writeStrategy: write-back }                 # every table without an entry of its own
  *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl,
@@ -76,11 +77,12 @@ import java.util.Objects;
  * {@code DYNACCEL_BREAKER_ENABLED}, {@code DYNACCEL_BREAKER_FAILURE_THRESHOLD}, {@code DYNACCEL_BREAKER_RESET_TIMEOUT},
  * {@code DYNACCEL_TLS_CERT_FILE}, {@code DYNACCEL_TLS_KEY_FILE}, {@code DYNACCEL_TLS_CLIENT_CA_FILE},
  * {@code DYNACCEL_TLS_RELOAD_INTERVAL}, {@code DYNACCEL_UPSTREAM_TRUST_CA_FILE},
- * {@code DYNACCEL_AUTH_MODE}, {@code DYNACCEL_AUTH_ACCOUNT_ID}, {@code DYNACCEL_AUTH_REGIONS};
+ * {@code DYNACCEL_AUTH_MODE}, {@code DYNACCEL_AUTH_ACCOUNT_ID}, {@code DYNACCEL_AUTH_REGIONS}, ...,
+ * {@code DYNACCEL_LOG_FORMAT}, {@code DYNACCEL_LOG_ACCESS} ({@link Usage#text()} lists every one);
  * plus {@code DYNACCEL_CONFIG} (file path) and {@code DYNACCEL_TABLES}. A blank variable counts as unset.
  * An unknown variable starting with {@code DYNACCEL_SERVER_}, {@code DYNACCEL_UPSTREAM_}, {@code DYNACCEL_CACHE_},
  * {@code DYNACCEL_WRITE_BACK_}, {@code DYNACCEL_ADMIN_}, {@code DYNACCEL_HEALTH_}, {@code DYNACCEL_BREAKER_},
- * {@code DYNACCEL_TLS_}, {@code DYNACCEL_AUTH_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
+ * {@code DYNACCEL_TLS_}, {@code DYNACCEL_AUTH_}, {@code DYNACCEL_CLUSTER_}, {@code DYNACCEL_LOG_} or {@code DYNACCEL_TABLES_} is an error (other {@code DYNACCEL_*} names are left to other components).
  * {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}, provide the <em>default</em> region, so a region in the file
  * still wins over them.
  *

@@ -161,7 +161,8 @@ final class ConfigValues {
         principals);
     ClusterConfig cluster = new ClusterConfig(get(Settings.CLUSTER_NAME), get(Settings.CLUSTER_JOIN), get(Settings.CLUSTER_MEMBERS),
         get(Settings.CLUSTER_HOST), get(Settings.CLUSTER_PORT), get(Settings.CLUSTER_MIN_MEMBERS));
-    return new DynaccelConfig(server, upstream, cache, writeBack, admin, health, breaker, tls, auth, cluster, resolved);
+    LogConfig log = new LogConfig(get(Settings.LOG_FORMAT), get(Settings.LOG_ACCESS));
+    return new DynaccelConfig(server, upstream, cache, writeBack, admin, health, breaker, tls, auth, cluster, log, resolved);
   }
 
   @SuppressWarnings("unchecked") // values are stored by the setting that parsed them

@@ -19,13 +19,14 @@ import java.util.Objects;
  * @param tls HTTPS on the API port
  * @param auth who may call and what each caller may do
  * @param cluster the cluster this node joins, if any
+ * @param log the log format and the access log
  * @param tables per-table overrides by exact (case-sensitive) table name, in configuration order, and
  *     optionally a {@code "*"} entry for every table without one of its own; use {@link #table(String)}
  *     rather than reading this map, so unlisted tables get the defaults
  */
 public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, WriteBackConfig writeBack,
     AdminConfig admin, HealthConfig health, BreakerConfig breaker, TlsConfig tls, AuthConfig auth,
-    ClusterConfig cluster, Map<String, TableConfig> tables) {
+    ClusterConfig cluster, LogConfig log, Map<String, TableConfig> tables) {
 
   /** Copies {@code tables} so the record stays immutable, and checks table names. */
   public DynaccelConfig {
@@ -39,6 +40,7 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(log, "log");
     Objects.requireNonNull(tables, "tables");
     tables.forEach((name, table) -> {
       Settings.checkTableName(Objects.requireNonNull(name, "table name"), null);
@@ -55,7 +57,7 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
   private DynaccelConfig(ServerConfig server, UpstreamConfig upstream, CacheConfig cache, DynaccelConfig defaults,
       Map<String, TableConfig> tables) {
     this(server, upstream, cache, defaults.writeBack(), defaults.admin(), defaults.health(), defaults.breaker(), defaults.tls(),
-        defaults.auth(), defaults.cluster(), tables);
+        defaults.auth(), defaults.cluster(), defaults.log(), tables);
   }
 
   /**

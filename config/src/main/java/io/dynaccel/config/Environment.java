@@ -62,7 +62,8 @@ final class Environment {
 
   /**
    * A misspelt variable would otherwise be ignored silently. Only the prefixes of our own sections are checked,
-   * so other components remain free to define variables such as DYNACCEL_LOG_LEVEL.
+   * so other components remain free to define variables such as DYNACCEL_SKIP_BUILD
+   * (read by bin/dynaccel-local).
    */
   private static void rejectUnknown(Map<String, String> env) {
     List<String> known = new ArrayList<>();

@@ -16,7 +16,7 @@ final class Settings {
   /** The {@code tables} entry whose settings every table without an entry of its own takes. */
   static final String EVERY_TABLE = "*";
   static final List<String> SECTIONS = List.of("server", "upstream", "cache", "writeBack", "admin", "health", "breaker", "tls",
-      "auth", "cluster", TABLES);
+      "auth", "cluster", "log", TABLES);
 
   private static final Predicate<Duration> POSITIVE = d -> !d.isNegative() && !d.isZero();
   private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
@@ -142,6 +142,10 @@ final class Settings {
   static final Setting<Integer> CLUSTER_MIN_MEMBERS = Setting.of("cluster.minMembers", ValueType.INTEGER, 0,
       n -> n >= 0, "0 (a majority of cluster.members) or more");
 
+  // Logs (issue 13): the line format, and the access log of every API call.
+  static final Setting<LogFormat> LOG_FORMAT = Setting.of("log.format", ValueType.LOG_FORMAT, LogFormat.TEXT, f -> true, null);
+  static final Setting<Boolean> LOG_ACCESS = Setting.of("log.access", ValueType.BOOLEAN, false, b -> true, null);
+
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
@@ -157,7 +161,8 @@ final class Settings {
       HEALTH_PROBE_INTERVAL, HEALTH_UPSTREAM_WINDOW, BREAKER_ENABLED, BREAKER_FAILURE_THRESHOLD, BREAKER_RESET_TIMEOUT,
       TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL, UPSTREAM_TRUST_CA_FILE,
       AUTH_MODE, AUTH_ACCOUNT_ID, AUTH_REGIONS,
-      CLUSTER_NAME, CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MIN_MEMBERS);
+      CLUSTER_NAME, CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MIN_MEMBERS,
+      LOG_FORMAT, LOG_ACCESS);
 
   // Per-table settings; a null default means "inherit the cache-wide value".
   static final Setting<WriteStrategy> TABLE_WRITE_STRATEGY = Setting.of("writeStrategy", ValueType.WRITE_STRATEGY,

@@ -51,6 +51,8 @@ final class ValueType<T> {
 
   static final ValueType<AuthMode> AUTH_MODE = new ValueType<>("one of none, sigv4", AuthMode::parse);
 
+  static final ValueType<LogFormat> LOG_FORMAT = new ValueType<>("one of text, json", LogFormat::parse);
+
   static final ValueType<ClusterJoin> CLUSTER_JOIN = new ValueType<>("one of tcp-ip, multicast", ClusterJoin::parse);
 
   /** Comma-separated words; a YAML list is joined with commas first, so both spellings mean the same. */

@@ -6,6 +6,7 @@ import io.dynaccel.config.TableConfig;
 import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminRoutes;
+import io.dynaccel.server.api.AccessLog;
 import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.api.ClusterMap;
 import io.dynaccel.server.api.DirtyFirst;
@@ -193,7 +194,7 @@ final class Accelerator {
       this.forwarder = null;
     }
     this.api = new ApiEndpoint(new SchemaWatch(handlers, schemas), RequestAuthenticator.of(config.auth(), up.region(), Clock.systemUTC()),
-        hop, metrics, config.server().maxRequestBytes(), up.region(), ClusterMap.of(ownership));
+        hop, metrics, config.server().maxRequestBytes(), up.region(), ClusterMap.of(ownership), AccessLog.of(config.log().access()));
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());

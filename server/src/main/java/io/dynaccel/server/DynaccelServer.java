@@ -5,10 +5,14 @@ import io.dynaccel.config.AuthMode;
 import io.dynaccel.config.ConfigException;
 import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.config.DynaccelConfig;
+import io.dynaccel.config.TableConfig;
+import io.dynaccel.config.Usage;
+import io.dynaccel.config.WriteStrategy;
 import io.dynaccel.server.admin.AdminToken;
 import io.dynaccel.server.cluster.ClusterNode;
 import io.dynaccel.server.cluster.Takeover;
 import io.dynaccel.server.limits.ConnectionLimits;
+import io.dynaccel.server.logging.ConsoleLog;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.status.StatusPage;
 import io.dynaccel.server.tls.FrontTls;
@@ -25,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,11 +62,6 @@ public final class DynaccelServer {
   private static final Logger LOG = LoggerFactory.getLogger(DynaccelServer.class);
   /** What the JVM may take beyond the two shutdown timeouts to close the rest. */
   private static final Duration STOP_SLACK = Duration.ofSeconds(10);
-  private static final String USAGE = """
-      Usage: java -jar dynaccel-server.jar [--port N] [--host H] [--upstream URI] [--region R]
-                                           [--instances N] [--config FILE] [--set key=value]...
-      Every setting also has an environment variable (DYNACCEL_SERVER_PORT, DYNACCEL_UPSTREAM_ENDPOINT, ...).
-      """;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -252,10 +252,15 @@ public final class DynaccelServer {
     }
   }
 
-  /** Runs a node until the process is stopped. */
+  /** Runs a node until the process is stopped; {@code --help} and {@code --version} print and exit 0. */
   public static void main(String[] args) {
-    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      System.out.print(USAGE);
+    List<String> words = Arrays.asList(args);
+    if (words.contains("--help") || words.contains("-h")) {
+      System.out.print(Usage.text());
+      return;
+    }
+    if (words.contains("--version")) {
+      System.out.println("dynaccel " + Version.current());
       return;
     }
     DynaccelConfig config;
@@ -266,6 +271,8 @@ public final class DynaccelServer {
       System.exit(2);
       return;
     }
+    // Before anything else logs, so that every line of the node is in the configured format.
+    ConsoleLog.use(config.log().format());
     URI upstream = config.upstream().effectiveEndpoint();
     long began = System.nanoTime();
     start(config, credentialsFor(upstream))
@@ -273,6 +280,8 @@ public final class DynaccelServer {
           LOG.info("Dynaccel listening on {}:{} (admin on {}:{}) in front of {} (ready in {} ms)",
               config.server().host(), server.port(), config.admin().host(), server.adminPort(), upstream,
               (System.nanoTime() - began) / 1_000_000);
+          LOG.info("Dynaccel {}: {}; auth {}; {}; access log {}", Version.current(), strategies(config),
+              config.auth().mode().configName(), clusterLine(config), config.log().access() ? "on" : "off");
           ExposureWarning.log(config.server().host(), config.auth().mode() != AuthMode.NONE);
           ShutdownSignals.install(signal -> server.stopOnSignal(signal, config));
         })
@@ -280,6 +289,27 @@ public final class DynaccelServer {
           LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);
           System.exit(1);
         });
+  }
+
+  /** The start-up banner's write strategies: the default (the {@code "*"} entry's, if any) and each table's own. */
+  static String strategies(DynaccelConfig config) {
+    TableConfig everyTable = config.tables().get("*");
+    WriteStrategy byDefault = everyTable != null ? everyTable.writeStrategy() : WriteStrategy.WRITE_THROUGH;
+    StringBuilder line = new StringBuilder("write strategy ").append(byDefault.configName()).append(" by default");
+    for (Map.Entry<String, TableConfig> table : config.tables().entrySet()) {
+      if (!table.getKey().equals("*")) {
+        line.append(", ").append(table.getKey()).append(' ').append(table.getValue().writeStrategy().configName());
+      }
+    }
+    return line.toString();
+  }
+
+  private static String clusterLine(DynaccelConfig config) {
+    if (!config.cluster().enabled()) {
+      return "alone (no cluster)";
+    }
+    return "member of cluster " + config.cluster().name() + " on " + config.cluster().host() + ":" + config.cluster().port()
+        + " with members " + String.join(",", config.cluster().members());
   }
 
   /**

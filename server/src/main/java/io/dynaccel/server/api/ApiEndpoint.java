@@ -5,6 +5,7 @@ import io.dynaccel.server.cluster.HopToken;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.CacheOutcome;
 import io.dynaccel.server.protocol.DynamoDbException;
 import io.dynaccel.server.protocol.RequestDecoder;
 import io.netty.buffer.ByteBuf;
@@ -78,6 +79,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
   private final int maxRequestBytes;
   private final FixedAnswer health;
   private final ClusterMap clusterMap;
+  private final AccessLog accessLog;
   /** Set once by a graceful shutdown; read once per answer. */
   private volatile boolean draining;
 
@@ -91,7 +93,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
    * @param region the upstream's region, named in the health line that {@code GET} answers
    */
   public ApiEndpoint(OperationHandler router, DynaccelMetrics metrics, int maxRequestBytes, String region) {
-    this(router, RequestAuthenticator.NONE, HopToken.NONE, metrics, maxRequestBytes, region, ClusterMap.of(null));
+    this(router, RequestAuthenticator.NONE, HopToken.NONE, metrics, maxRequestBytes, region, ClusterMap.of(null), AccessLog.OFF);
   }
 
   /**
@@ -101,9 +103,10 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
    * @param hop the cluster's token: a call carrying it was forwarded by a member, which authenticated
    *     it already, so it is not authenticated again and is marked {@link ApiRequest#forwarded()}
    * @param clusterMap what {@code GET} answers on {@link ClusterMap#PATH}
+   * @param accessLog where every call is logged, or {@link AccessLog#OFF}
    */
   public ApiEndpoint(OperationHandler router, RequestAuthenticator authenticator, HopToken hop, DynaccelMetrics metrics,
-      int maxRequestBytes, String region, ClusterMap clusterMap) {
+      int maxRequestBytes, String region, ClusterMap clusterMap, AccessLog accessLog) {
     this.router = router;
     this.hop = hop;
     this.authenticator = authenticator;
@@ -111,6 +114,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     this.maxRequestBytes = maxRequestBytes;
     this.health = new FixedAnswer(200, healthLine(region));
     this.clusterMap = clusterMap;
+    this.accessLog = accessLog;
   }
 
   /**
@@ -213,7 +217,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
     if (close) {
       response.putHeader(CONNECTION, CLOSE);
     }
-    metrics.request("Unknown", 413, null, System.nanoTime() - start);
+    unknownCall(413, null, start);
     return response.end();
   }
 
@@ -226,7 +230,7 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
       if (mediaType == null) {
         if (body.length() > 0) {
           UNKNOWN_OPERATION.write(http.response(), cors);
-          metrics.request("Unknown", 404, "UnknownOperationException", System.nanoTime() - start);
+          unknownCall(404, "UnknownOperationException", start);
           return;
         }
         mediaType = JSON;
@@ -242,22 +246,31 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
       preflight(http);
     } else {
       UNKNOWN_OPERATION.write(http.response(), cors);
-      metrics.request("Unknown", 404, "UnknownOperationException", System.nanoTime() - start);
+      unknownCall(404, "UnknownOperationException", start);
+    }
+  }
+
+  /** Records a call answered before it could be decoded. */
+  private void unknownCall(int status, String errorType, long start) {
+    long nanos = System.nanoTime() - start;
+    metrics.request("Unknown", status, errorType, nanos);
+    if (accessLog.enabled()) {
+      accessLog.record("Unknown", null, status, errorType, CacheOutcome.NONE, nanos);
     }
   }
 
   private void call(HttpServerRequest http, Buffer body, CharSequence mediaType, boolean cors, long start) {
-    String[] operation = {"Unknown"};
+    ApiRequest[] decoded = new ApiRequest[1];
     Future<ApiResponse> answer;
     try {
       ApiRequest request;
       if (hop.accepts(http.headers().get(HopToken.HEADER))) {
         // The member that forwarded it checked the client's signature and rights already.
         request = RequestDecoder.decodeForwarded(http.headers(), body);
-        operation[0] = request.operation();
+        decoded[0] = request;
       } else {
         request = RequestDecoder.decode(http.headers(), http.query(), body);
-        operation[0] = request.operation();
+        decoded[0] = request;
         authenticator.authenticate(http.path(), http.query(), http.headers(), request);
       }
       answer = router.handle(request);
@@ -268,7 +281,13 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
         .recover(failure -> Future.succeededFuture(ErrorResponses.of(failure)))
         .onSuccess(response -> {
           write(http.response(), response, mediaType, cors);
-          metrics.request(operation[0], response.statusCode(), errorType(response), System.nanoTime() - start);
+          String operation = decoded[0] == null ? "Unknown" : decoded[0].operation();
+          String errorType = errorType(response);
+          long nanos = System.nanoTime() - start;
+          metrics.request(operation, response.statusCode(), errorType, nanos);
+          if (accessLog.enabled()) {
+            accessLog.record(operation, decoded[0], response.statusCode(), errorType, response.cache(), nanos);
+          }
         });
   }
 

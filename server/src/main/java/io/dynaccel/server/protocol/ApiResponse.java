@@ -16,25 +16,41 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * @param body the JSON body
  * @param crc32 the CRC32 of the body if already known (cached answers), else -1
  * @param requestId DynamoDB's request id to relay, or null to make one up
+ * @param cache whether a cache answered, for the access log; a constant, so saying it costs nothing per call
  */
-public record ApiResponse(int statusCode, Buffer body, long crc32, String requestId) {
+public record ApiResponse(int statusCode, Buffer body, long crc32, String requestId, CacheOutcome cache) {
+
+  /** An answer that no cache was consulted for. */
+  public ApiResponse(int statusCode, Buffer body, long crc32, String requestId) {
+    this(statusCode, body, crc32, requestId, CacheOutcome.NONE);
+  }
 
   /** Relays DynamoDB's answer unchanged. */
   public static ApiResponse relay(UpstreamResponse response) {
-    return new ApiResponse(response.statusCode(), response.body(), -1, response.requestId());
+    return relay(response, CacheOutcome.NONE);
+  }
+
+  /** Relays DynamoDB's answer unchanged, to a read that consulted a cache. */
+  public static ApiResponse relay(UpstreamResponse response, CacheOutcome cache) {
+    return new ApiResponse(response.statusCode(), response.body(), -1, response.requestId(), cache);
   }
 
   /**
    * A 200 answer with pre-encoded bytes and their CRC32. The bytes are wrapped, not copied: cached
    * answers are written as they are, and the array must never change.
    */
-  public static ApiResponse ok(byte[] body, long crc32) {
-    return new ApiResponse(200, BufferInternal.buffer(Unpooled.wrappedBuffer(body)), crc32, null);
+  public static ApiResponse ok(byte[] body, long crc32, CacheOutcome cache) {
+    return new ApiResponse(200, BufferInternal.buffer(Unpooled.wrappedBuffer(body)), crc32, null, cache);
   }
 
   /** A 200 answer encoding a JSON tree. */
   public static ApiResponse ok(JsonNode body) {
-    return new ApiResponse(200, Buffer.buffer(JsonCodec.write(body)), -1, null);
+    return ok(body, CacheOutcome.NONE);
+  }
+
+  /** A 200 answer encoding a JSON tree, to a read that consulted a cache. */
+  public static ApiResponse ok(JsonNode body, CacheOutcome cache) {
+    return new ApiResponse(200, Buffer.buffer(JsonCodec.write(body)), -1, null, cache);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.dynaccel.server.cache.DirtyItems;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.CacheOutcome;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.read.ReadOptions;
@@ -69,7 +70,7 @@ public final class QueryHandler implements OperationHandler {
     CachedResult cached = cache.get(key);
     if (cached != null) {
       metrics.queryOrScan(request.operation(), true);
-      return Future.succeededFuture(ApiResponse.ok(cached.body(), cached.crc32()));
+      return Future.succeededFuture(ApiResponse.ok(cached.body(), cached.crc32(), CacheOutcome.HIT));
     }
     metrics.queryOrScan(request.operation(), false);
     return fill(request, key);
@@ -92,7 +93,7 @@ public final class QueryHandler implements OperationHandler {
       if (response.ok()) {
         cache.completeFill(fill, new CachedResult(response.body().getBytes()));
       }
-      return ApiResponse.relay(response);
+      return ApiResponse.relay(response, CacheOutcome.MISS);
     });
   }
 }

@@ -16,6 +16,7 @@ import io.dynaccel.server.item.Projection;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.CacheOutcome;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableLookup;
@@ -138,28 +139,28 @@ public final class BatchGetItemHandler implements OperationHandler {
     metrics.itemHits(hits);
     metrics.itemMisses(misses);
     if (misses == 0) {
-      return Future.succeededFuture(ApiResponse.ok(encode(reads)));
+      return Future.succeededFuture(ApiResponse.ok(encode(reads), CacheOutcome.HIT));
     }
     return upstream.send("BatchGetItem", Buffer.buffer(JsonCodec.write(fetchRequest(reads)))).transform(result -> {
       if (result.succeeded() && result.result().statusCode() < 500) {
         return Future.succeededFuture(filled(reads, result.result()));
       }
       if (cache.servesStale() && answerStale(reads)) {
-        return Future.succeededFuture(ApiResponse.ok(encode(reads)));
+        return Future.succeededFuture(ApiResponse.ok(encode(reads), CacheOutcome.MISS));
       }
-      return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result())) : Future.failedFuture(result.cause());
+      return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result(), CacheOutcome.MISS)) : Future.failedFuture(result.cause());
     });
   }
 
   private ApiResponse filled(List<TableRead> reads, UpstreamResponse response) {
     if (!response.ok()) {
-      return ApiResponse.relay(response);
+      return ApiResponse.relay(response, CacheOutcome.MISS);
     }
     JsonNode answer = JsonCodec.read(response.body().getBytes());
     for (TableRead read : reads) {
       settle(read, answer.path("Responses").path(read.requestName), answer.path("UnprocessedKeys").path(read.requestName).path("Keys"));
     }
-    return ApiResponse.ok(encode(reads));
+    return ApiResponse.ok(encode(reads), CacheOutcome.MISS);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.protocol.ApiRequest;
 import io.dynaccel.server.protocol.ApiResponse;
+import io.dynaccel.server.protocol.CacheOutcome;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
 import io.dynaccel.server.table.TableLookup;
@@ -88,7 +89,7 @@ public final class GetItemHandler implements OperationHandler {
       CachedItem cached = dirty.current(key, cache);
       if (cached != null) {
         metrics.itemHits(1);
-        return Future.succeededFuture(CachedAnswers.getItem(cached, options));
+        return Future.succeededFuture(CachedAnswers.getItem(cached, options, CacheOutcome.HIT));
       }
       metrics.itemMisses(1);
       return fill(json, key, options);
@@ -102,7 +103,7 @@ public final class GetItemHandler implements OperationHandler {
       return passThrough.handle(request);
     }
     metrics.itemHits(1);
-    return Future.succeededFuture(CachedAnswers.getItem(state, options));
+    return Future.succeededFuture(CachedAnswers.getItem(state, options, CacheOutcome.HIT));
   }
 
   private Future<ApiResponse> fill(ObjectNode json, ItemKey key, ReadOptions options) {
@@ -117,20 +118,20 @@ public final class GetItemHandler implements OperationHandler {
       }
       CachedItem stale = cache.staleOnError(key);
       if (stale == null) {
-        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result())) : Future.failedFuture(result.cause());
+        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result(), CacheOutcome.MISS)) : Future.failedFuture(result.cause());
       }
       metrics.staleServed(1);
-      return Future.succeededFuture(CachedAnswers.getItem(stale, options));
+      return Future.succeededFuture(CachedAnswers.getItem(stale, options, CacheOutcome.HIT));
     });
   }
 
   private ApiResponse filled(UpstreamResponse response, FillTicket ticket, ReadOptions options) {
     if (!response.ok()) {
-      return ApiResponse.relay(response);
+      return ApiResponse.relay(response, CacheOutcome.MISS);
     }
     JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
     CachedItem entry = CachedAnswers.entryOf(item);
     cache.completeFill(ticket, entry);
-    return CachedAnswers.getItem(entry, options);
+    return CachedAnswers.getItem(entry, options, CacheOutcome.MISS);
   }
 }

@@ -1,0 +1,92 @@
+package io.dynaccel.server.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import io.dynaccel.config.LogFormat;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's log: one line per event on standard error, as text (ISO-8601 UTC timestamp with milliseconds, level,
+ * thread, logger, message) or as one JSON object per line ({@code log.format}).
+ *
+ * <p>Logback finds this class through {@code META-INF/services} and sets up the text format before the first line
+ * is logged, so a node logs with timestamps even before its configuration is read (and tests that run a node in
+ * their own JVM get the same lines). {@link #use} then switches to the configured format; the message texts are
+ * the same in both, so whatever reads a node's output (its tests included) finds them in either.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class ConsoleLog extends ContextAwareBase implements Configurator {
+
+  /** Text lines: {@code 2026-12-01T19:40:00.123Z INFO  [main] io.dynaccel.server.DynaccelServer - ...}. */
+  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger - %msg%n";
+
+  private static final String HAZELCAST_LOGGING = "hazelcast.logging.type";
+
+  /** Created by logback's service loader. */
+  public ConsoleLog() {
+  }
+
+  @Override
+  public ExecutionStatus configure(LoggerContext context) {
+    install(context, LogFormat.TEXT);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Logs from now on in {@code format}; call it before the node starts, so that all its lines share one format. */
+  public static void use(LogFormat format) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      install(context, format);
+    }
+  }
+
+  private static void install(LoggerContext context, LogFormat format) {
+    // Hazelcast reads this before the configuration that also names slf4j, and would write its first lines
+    // through java.util.logging, in neither format.
+    if (System.getProperty(HAZELCAST_LOGGING) == null) {
+      System.setProperty(HAZELCAST_LOGGING, "slf4j");
+    }
+    context.reset();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setName("console");
+    // Standard error, as the node logged before: standard output stays for what --help and --version print.
+    console.setTarget("System.err");
+    console.setEncoder(encoder(context, format));
+    console.start();
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(console);
+    // Hazelcast narrates every connection attempt at INFO; the node logs its own cluster view changes.
+    context.getLogger("com.hazelcast").setLevel(Level.WARN);
+  }
+
+  static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format) {
+    if (format == LogFormat.JSON) {
+      JsonEncoder json = new JsonEncoder();
+      json.setContext(context);
+      // The message as it reads in text, not its template and arguments, so one search finds it in both formats.
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
+      json.setWithContext(false);
+      json.start();
+      return json;
+    }
+    PatternLayoutEncoder text = new PatternLayoutEncoder();
+    text.setContext(context);
+    text.setPattern(TEXT_PATTERN);
+    text.start();
+    return text;
+  }
+}
