@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import io.dynaccel.server.it.RawHttp.Answer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * What an operator's Prometheus scrapes from {@code /metrics} on the admin listener: every meter
  * with a HELP text; the request meters of every operation there at 0 before the first call; latency
  * percentiles and histogram buckets; upstream timers once an operation went to DynamoDB; per-table
- * cache counters; and the JVM, process and Vert.x meters.
+ * cache counters; and the JVM, process and Vert.x meters, whose labels name no address, alone or
+ * in a cluster.
  */
 class MetricsIT {
 
@@ -94,6 +97,26 @@ class MetricsIT {
       assertThat(after).contains("vertx_http_server_requests_total{", "vertx_http_client_requests_total{");
       // No label names a client's or DynamoDB's address.
       assertThat(after.lines().filter(l -> l.startsWith("vertx_"))).noneMatch(l -> l.contains("127.0.0.1") || l.contains("remote="));
+    }
+  }
+
+  @Test
+  void metrics_ofAClusteredMember_haveVertxEventBusMetersWithoutAddresses() throws Exception {
+    int hazelcastPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      hazelcastPort = socket.getLocalPort();
+    }
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(), "cluster.members=127.0.0.1:" + hazelcastPort,
+        "cluster.port=" + hazelcastPort, "cluster.name=metrics-it-" + hazelcastPort)) {
+      // The cluster view asks every member over the event bus, this one included.
+      assertThat(RawHttp.send(node.adminEndpoint(), "GET", "/cluster", null).status()).isEqualTo(200);
+
+      String text = scrape(node);
+
+      assertEveryFamilyHasHelp(text);
+      assertThat(text).contains("vertx_eventbus_", "dynaccel_cluster_forwarded_total{operation=\"GetItem\"}", "jvm_memory_used_bytes{");
+      // Event bus addresses name member ids, new at every restart of a member.
+      assertThat(text.lines().filter(l -> l.startsWith("vertx_"))).noneMatch(l -> l.contains("dynaccel.") || l.contains("127.0.0.1"));
     }
   }
 }
