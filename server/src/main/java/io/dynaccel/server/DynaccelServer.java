@@ -49,9 +49,9 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
  * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
  *
  * <p>Startup is a chain of futures: create the meter registry (before Vert.x, which reports its own
- * meters to it), build Vert.x (clustered if configured), resolve the upstream credentials, read the upstream trust and the
- * certificate files (on a worker), then deploy one HTTP front per configured instance, all sharing
- * the port, then the admin listener on its own port. SIGTERM and SIGINT stop it gracefully and exit 0
+ * meters to it), build Vert.x (clustered if configured), resolve the upstream credentials, read the
+ * upstream trust and the certificate files (on a worker), then deploy one HTTP front per configured
+ * instance, all sharing the port, then the admin listener on its own port. SIGTERM and SIGINT stop it gracefully and exit 0
  * ({@link ShutdownSignals}).
  */
 public final class DynaccelServer {
@@ -142,10 +142,10 @@ public final class DynaccelServer {
         })).onFailure(e -> {
       credentials.close();
       if (ownsVertx) {
-        vertx.close().onComplete(closed -> meters.close());
-      } else {
-        meters.close();
+        vertx.close();
       }
+      // Not after Vert.x's close: called on one of its event loops, that close would never complete.
+      meters.close();
     });
   }
 
