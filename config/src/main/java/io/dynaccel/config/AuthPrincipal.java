@@ -16,7 +16,7 @@ import java.util.Optional;
  *     empty means a call that carries a token is refused
  * @param allow the rules; no rule allows nothing
  */
-public record AuthPrincipal(String name, String accessKeyId, String secretAccessKey, Optional<String> sessionToken,
+public record AuthPrincipal(String name, String accessKeyId, @Secret String secretAccessKey, @Secret Optional<String> sessionToken,
     List<AllowRule> allow) {
 
   /** Copies the rules and checks that nothing is missing. */

@@ -42,7 +42,8 @@ import java.util.Objects;
  *             members: [127.0.0.1:5701, 127.0.0.1:5702, 127.0.0.1:5703], minMembers: 0 }   # 0: a majority
  * tables:
  *   "*":    { writeStrategy: write-back }                 # every table without an entry of its own
- *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl
+ *   Orders: { writeStrategy: invalidate, itemTtl: 30s }   # writeStrategy, itemTtl, negativeTtl, queryTtl,
+ *                                                         # streamInvalidation
  * </pre>
  * Unknown or duplicate keys, wrong types and out-of-range values are errors.
  *

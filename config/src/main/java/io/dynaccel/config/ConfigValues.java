@@ -153,7 +153,8 @@ final class ConfigValues {
               get(own, Settings.TABLE_WRITE_STRATEGY, Settings.TABLE_WRITE_STRATEGY.defaultValue()),
               get(own, Settings.TABLE_ITEM_TTL, cache.itemTtl()),
               get(own, Settings.TABLE_NEGATIVE_TTL, cache.negativeTtl()),
-              get(own, Settings.TABLE_QUERY_TTL, cache.queryTtl()));
+              get(own, Settings.TABLE_QUERY_TTL, cache.queryTtl()),
+              get(own, Settings.TABLE_STREAM_INVALIDATION, Settings.TABLE_STREAM_INVALIDATION.defaultValue()));
         },
         (a, b) -> a, LinkedHashMap::new));
     AuthConfig auth = new AuthConfig(get(Settings.AUTH_MODE), get(Settings.AUTH_ACCOUNT_ID), get(Settings.AUTH_REGIONS),

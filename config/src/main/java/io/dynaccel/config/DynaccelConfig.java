@@ -83,6 +83,16 @@ public record DynaccelConfig(ServerConfig server, UpstreamConfig upstream, Cache
         : new TableConfig(Settings.TABLE_WRITE_STRATEGY.defaultValue(), cache.itemTtl(), cache.negativeTtl(), cache.queryTtl());
   }
 
+  /**
+   * The configuration as nested maps of plain values (strings, numbers, booleans, lists), for an
+   * operator to read: every secret that is set (a principal's secret access key and session token)
+   * reads {@code "(redacted)"}. The admin token is not here at all: only its file's path is
+   * configuration.
+   */
+  public Map<String, Object> redacted() {
+    return RedactedView.of(this);
+  }
+
   /** Whether any table, named or by the {@code "*"} entry, is written back. */
   public boolean writesBack() {
     return tables.values().stream().anyMatch(t -> t.writeStrategy() == WriteStrategy.WRITE_BACK);

@@ -165,8 +165,10 @@ final class Settings {
   static final Setting<Duration> TABLE_ITEM_TTL = ttl("itemTtl", null);
   static final Setting<Duration> TABLE_NEGATIVE_TTL = ttl("negativeTtl", null);
   static final Setting<Duration> TABLE_QUERY_TTL = ttl("queryTtl", null);
+  static final Setting<Boolean> TABLE_STREAM_INVALIDATION = Setting.of("streamInvalidation", ValueType.BOOLEAN, false, b -> true, null);
 
-  static final List<Setting<?>> TABLE = List.of(TABLE_WRITE_STRATEGY, TABLE_ITEM_TTL, TABLE_NEGATIVE_TTL, TABLE_QUERY_TTL);
+  static final List<Setting<?>> TABLE = List.of(TABLE_WRITE_STRATEGY, TABLE_ITEM_TTL, TABLE_NEGATIVE_TTL, TABLE_QUERY_TTL,
+      TABLE_STREAM_INVALIDATION);
 
   private Settings() {
   }

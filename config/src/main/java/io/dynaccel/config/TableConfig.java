@@ -11,8 +11,16 @@ import java.util.Objects;
  * @param itemTtl see {@link CacheConfig#itemTtl()}
  * @param negativeTtl see {@link CacheConfig#negativeTtl()}
  * @param queryTtl see {@link CacheConfig#queryTtl()}
+ * @param streamInvalidation whether the node follows the table's DynamoDB stream and drops what a
+ *     write that bypassed it may have changed, default false
  */
-public record TableConfig(WriteStrategy writeStrategy, Duration itemTtl, Duration negativeTtl, Duration queryTtl) {
+public record TableConfig(WriteStrategy writeStrategy, Duration itemTtl, Duration negativeTtl, Duration queryTtl,
+    boolean streamInvalidation) {
+
+  /** A table whose stream is not followed. */
+  public TableConfig(WriteStrategy writeStrategy, Duration itemTtl, Duration negativeTtl, Duration queryTtl) {
+    this(writeStrategy, itemTtl, negativeTtl, queryTtl, false);
+  }
 
   /** Rejects values that {@link ConfigLoader} would reject, so hand-built configs are valid too. */
   public TableConfig {

@@ -294,6 +294,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_whenStreamInvalidationInFileEnvAndEveryTable_resolvesPerTable() throws IOException {
+    Path file = yaml("tables:\n  \"*\": { streamInvalidation: true }\n  Orders: { itemTtl: 30s }\n  Users: { streamInvalidation: false }");
+
+    DynaccelConfig config = ConfigLoader.load(new String[] {"--config", file.toString()},
+        Map.of("DYNACCEL_TABLES", "Carts:streamInvalidation=true"));
+
+    assertThat(config.table("Orders").streamInvalidation()).isTrue();
+    assertThat(config.table("Users").streamInvalidation()).isFalse();
+    assertThat(config.table("Carts").streamInvalidation()).isTrue();
+    assertThat(config.table("Unlisted").streamInvalidation()).isTrue();
+    assertThat(ConfigLoader.load(NO_ARGS, Map.of()).table("Orders").streamInvalidation()).isFalse();
+  }
+
+  @Test
+  void load_whenStreamInvalidationNotBoolean_namesSetting() throws IOException {
+    Path file = yaml("tables:\n  Orders: { streamInvalidation: sometimes }");
+
+    assertFileError(file).hasMessageContaining("tables.Orders.streamInvalidation").hasMessageContaining("true or false");
+  }
+
+  @Test
   void load_whenCacheTtlSetByLaterLayer_tableInheritsFinalValue() throws IOException {
     Path file = yaml("tables:\n  Orders: { writeStrategy: invalidate }");
 
@@ -385,7 +406,8 @@ class ConfigLoaderTest {
     Path file = yaml("tables:\n  Orders:\n    ttl: 5m\n");
 
     assertFileError(file).hasMessage("unknown setting 'tables.Orders.ttl' (from " + file + ":3); known: "
-        + "tables.Orders.writeStrategy, tables.Orders.itemTtl, tables.Orders.negativeTtl, tables.Orders.queryTtl");
+        + "tables.Orders.writeStrategy, tables.Orders.itemTtl, tables.Orders.negativeTtl, tables.Orders.queryTtl, "
+        + "tables.Orders.streamInvalidation");
   }
 
   @Test

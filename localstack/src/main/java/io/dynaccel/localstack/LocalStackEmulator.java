@@ -19,8 +19,12 @@ public final class LocalStackEmulator implements DynamoDbEmulator {
     /** System property overriding {@link #DEFAULT_IMAGE}. */
     public static final String IMAGE_PROPERTY = "dynaccel.localstack.image";
 
-    /** The LocalStack image used unless {@value #IMAGE_PROPERTY} names another. */
-    public static final String DEFAULT_IMAGE = "localstack/localstack:4.4";
+    /**
+     * The LocalStack image used unless {@value #IMAGE_PROPERTY} names another: 4.14.0, the last release that starts
+     * without an auth token (from 2026.03.0 the image requires {@code LOCALSTACK_AUTH_TOKEN}). The compose file in
+     * this module pins the same tag.
+     */
+    public static final String DEFAULT_IMAGE = "localstack/localstack:4.14.0";
 
     private static final int EDGE_PORT = 4566;
 

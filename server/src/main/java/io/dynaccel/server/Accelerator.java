@@ -36,6 +36,8 @@ import io.dynaccel.server.query.QueryHandler;
 import io.dynaccel.server.read.BatchGetItemHandler;
 import io.dynaccel.server.read.GetItemHandler;
 import io.dynaccel.server.read.ProjectionShapes;
+import io.dynaccel.server.streams.CacheInvalidator;
+import io.dynaccel.server.streams.StreamInvalidation;
 import io.dynaccel.server.table.SchemaWatch;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.RefreshingCredentials;
@@ -85,6 +87,7 @@ final class Accelerator {
   private final RemoteGuards remoteGuards;
   private final ClusterAdmin clusterAdmin;
   private final Forwarder forwarder;
+  private final StreamInvalidation streams;
   private String writeBackDeployment;
 
   /**
@@ -133,6 +136,10 @@ final class Accelerator {
     }
     TableWrites tableWrites = new TableWrites(itemCache, queryCache, upstream, peers);
     TableSchemas schemas = new TableSchemas(upstream, tableWrites::drop, ticker);
+    // In a cluster only the owner of a key (or of the table-wide results) holds anything a stream record makes stale.
+    CacheInvalidator bypassedWrites = new CacheInvalidator(itemCache, queryCache, tableWrites::drop,
+        ownership == null ? partition -> true : partition -> ownership.epoch(partition) != 0);
+    this.streams = StreamInvalidation.create(vertx, config, credentials::get, schemas, bypassedWrites, metrics.registry());
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
     WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites, peers);
@@ -238,6 +245,9 @@ final class Accelerator {
 
   /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
   Future<Void> start() {
+    if (streams != null) {
+      streams.start();
+    }
     // Other members may guard their writes here as soon as this node appears in their view.
     Future<Void> listening = Future.all(remoteGuards == null ? Future.succeededFuture() : remoteGuards.start(), clusterAdmin.start()).mapEmpty();
     if (writeBack == null) {
@@ -253,6 +263,9 @@ final class Accelerator {
   /** Stops the parts: write-back flushes what it can within its deadline and closes the log. */
   Future<Void> close() {
     vertx.cancelTimer(schemaRefreshTimer);
+    if (streams != null) {
+      streams.stop();
+    }
     health.stopProbing(vertx);
     Future<Void> stopped = writeBackDeployment == null ? Future.succeededFuture() : vertx.undeploy(writeBackDeployment);
     if (remoteGuards != null) {

@@ -11,6 +11,7 @@ import io.dynaccel.server.cluster.Takeover;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.metrics.DynaccelMetrics;
 import io.dynaccel.server.metrics.NodeRegistry;
+import io.dynaccel.server.status.StatusPage;
 import io.dynaccel.server.tls.FrontTls;
 import io.dynaccel.server.upstream.RefreshingCredentials;
 import io.dynaccel.server.upstream.UpstreamTrust;
@@ -166,7 +167,8 @@ public final class DynaccelServer {
     });
     return token.compose(adminToken -> vertx.deployVerticle(front, new DeploymentOptions().setInstances(config.server().instances()))
         .compose(frontsId -> {
-          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(), tls,
+          AdminVerticle admin = new AdminVerticle(config.admin(), adminToken, accelerator.metrics(), accelerator.admin(), accelerator.health(),
+              new StatusPage(accelerator.metrics().registry(), accelerator.clusterAdmin(), config.redacted(), Clock.systemUTC()), tls,
               config.server().shutdownTimeout());
           return vertx.deployVerticle(admin)
               .map(adminId -> new Deployed(frontsId, fronts.get(0).actualPort(), adminId, admin.actualPort()))

@@ -1,0 +1,238 @@
+package io.dynaccel.server.streams;
+
+import io.dynaccel.config.DynaccelConfig;
+import io.dynaccel.config.TableConfig;
+import io.dynaccel.config.UpstreamConfig;
+import io.dynaccel.server.streams.internal.SdkStreamsApi;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.table.TableSchemas;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.model.ListStreamsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListStreamsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Stream;
+
+/**
+ * Follows the DynamoDB streams of the tables configured with {@code streamInvalidation} and drops
+ * what each record's write may have changed from this node's caches, so a write that bypassed the
+ * node stops being hidden by the cache within about a second rather than a TTL. Stores nothing.
+ *
+ * <p>Every few seconds it lists the streams (one ListStreams listing for every table: the tables
+ * named in the configuration, and every table with a stream when the {@code "*"} entry asks for it,
+ * are picked from it) and describes each followed
+ * stream again to find the shards a split created. A table without a stream is logged once at
+ * WARN and looked up again later, in case its stream gets enabled. See {@link StreamFollower} for
+ * the order in which shards are read and why reading starts at LATEST, and {@link CacheInvalidator}
+ * for how a record keeps the fill/write rule.
+ */
+public final class StreamInvalidation {
+
+  /** How often streams are looked up and described again: a split's children are found this late at most. */
+  static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(5);
+
+  private static final String EVERY_TABLE = "*";
+  /** Calls to DynamoDB Streams that may run at once; each followed shard has at most one in flight. */
+  private static final int API_THREADS = 8;
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamInvalidation.class);
+
+  private final StreamsApi api;
+  private final Set<String> named;
+  private final Predicate<String> everyTableFollows;
+  private final boolean everyTable;
+  private final Function<String, CompletionStage<KeySchema>> schemas;
+  private final CacheInvalidator invalidator;
+  private final StreamMeters meters;
+  private final Scheduling scheduling;
+  private final Map<String, StreamFollower> followers = new HashMap<>();
+  private final Set<String> warned = new HashSet<>();
+  private boolean discovering;
+  private boolean lookupFailing;
+  private volatile boolean stopped;
+
+  /**
+   * Creates the follower of some tables' streams; {@link #start()} begins.
+   *
+   * @param named the tables named in the configuration with {@code streamInvalidation: true}
+   * @param everyTable whether the {@code "*"} entry asks for it: then every table that has a stream
+   *     and is accepted by {@code follows} (tables named with {@code false} are not) is followed too
+   * @param schemas the key schema of a table, or null if it is not known; never fails
+   */
+  public StreamInvalidation(StreamsApi api, Set<String> named, boolean everyTable, Predicate<String> follows,
+      Function<String, CompletionStage<KeySchema>> schemas, CacheInvalidator invalidator, StreamMeters meters, Scheduling scheduling) {
+    this.api = api;
+    this.named = Set.copyOf(named);
+    this.everyTable = everyTable;
+    this.everyTableFollows = follows;
+    this.schemas = schemas;
+    this.invalidator = invalidator;
+    this.meters = meters;
+    this.scheduling = scheduling;
+  }
+
+  /**
+   * The stream invalidation a configuration asks for, or null if no table has {@code streamInvalidation}.
+   * Calls go to the streams endpoint of the upstream, with its region and the node's credentials.
+   */
+  public static StreamInvalidation create(Vertx vertx, DynaccelConfig config, AwsCredentialsProvider credentials, TableSchemas schemas,
+      CacheInvalidator invalidator, MeterRegistry registry) {
+    Set<String> named = new LinkedHashSet<>();
+    config.tables().forEach((table, settings) -> {
+      if (settings.streamInvalidation() && !EVERY_TABLE.equals(table)) {
+        named.add(table);
+      }
+    });
+    TableConfig everyTable = config.tables().get(EVERY_TABLE);
+    boolean followsEveryTable = everyTable != null && everyTable.streamInvalidation();
+    if (named.isEmpty() && !followsEveryTable) {
+      return null;
+    }
+    UpstreamConfig upstream = config.upstream();
+    StreamsApi api = new SdkStreamsApi(SdkStreamsApi.endpointFor(upstream.effectiveEndpoint()), upstream.region(), credentials,
+        upstream.connectTimeout(), upstream.requestTimeout(), API_THREADS);
+    Context context = vertx.getOrCreateContext();
+    Executor loop = task -> context.runOnContext(v -> task.run());
+    Scheduling scheduling = new Scheduling(loop, (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> loop.execute(task)),
+        Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble());
+    Function<String, CompletionStage<KeySchema>> keySchemas = table -> schemas.lookup(table)
+        .map(lookup -> lookup.metadata() == null ? null : lookup.metadata().key())
+        .toCompletionStage();
+    return new StreamInvalidation(api, named, followsEveryTable, table -> config.table(table).streamInvalidation(), keySchemas, invalidator,
+        StreamMeters.register(registry, named), scheduling);
+  }
+
+  /** Begins following; the first lookup runs at once. */
+  public void start() {
+    scheduling.loop().execute(this::discover);
+  }
+
+  /** Stops following: no call is sent after this, answers still on their way are ignored, and the client is closed. */
+  public void stop() {
+    stopped = true;
+    api.close();
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+
+  private void discover() {
+    if (stopped || discovering) {
+      return;
+    }
+    discovering = true;
+    // One listing of every stream rather than one per table: ListStreams allows five calls a second per account.
+    latestStreams().whenCompleteAsync((found, failure) -> {
+      discovering = false;
+      if (stopped) {
+        return;
+      }
+      if (found != null) {
+        Map<String, String> followed = new HashMap<>(found);
+        followed.keySet().removeIf(table -> !named.contains(table) && !(everyTable && everyTableFollows.test(table)));
+        follow(followed);
+      }
+      scheduling.timer().schedule(DISCOVERY_INTERVAL, this::discover);
+    }, scheduling.loop());
+  }
+
+  private void follow(Map<String, String> found) {
+    found.forEach((table, arn) -> {
+      StreamFollower current = followers.get(table);
+      if (current != null && current.arn().equals(arn)) {
+        current.rediscover();
+        return;
+      }
+      if (current != null) {
+        // The table was created anew or its stream enabled again: the old stream ends.
+        current.stop();
+      }
+      StreamFollower follower = new StreamFollower(this, table, arn, api, schemas, invalidator, meters, scheduling);
+      followers.put(table, follower);
+      follower.start();
+    });
+    for (String table : named) {
+      if (!found.containsKey(table)) {
+        notEnabled(table, "has no stream");
+      }
+    }
+  }
+
+  /** Called by a follower whose stream is disabled: it is looked up again at the next discovery. */
+  void streamDisabled(StreamFollower follower) {
+    if (followers.remove(follower.table(), follower)) {
+      follower.stop();
+    }
+    notEnabled(follower.table(), "has its stream disabled");
+  }
+
+  /** Called by a follower once its stream answered: a later loss of the stream is logged again. */
+  void streamFollowed(String table) {
+    if (warned.remove(table)) {
+      LOG.info("Following the stream of table {} for invalidation", table);
+    }
+  }
+
+  private void notEnabled(String table, String why) {
+    if (warned.add(table)) {
+      LOG.warn("Table {} {}: writes that bypass this node stay cached until their TTL; enable a stream on it "
+          + "(StreamSpecification, any view type, KEYS_ONLY is enough) for streamInvalidation. Looking again every {}s",
+          table, why, DISCOVERY_INTERVAL.toSeconds());
+    }
+  }
+
+  /** The newest stream of every table that has one, by table name; a stream label is its creation time. */
+  private CompletionStage<Map<String, String>> latestStreams() {
+    return listAll(null, new ArrayList<>()).thenApply(streams -> {
+      Map<String, String> latest = new HashMap<>();
+      streams.stream()
+          .filter(stream -> stream.tableName() != null && stream.streamArn() != null)
+          .collect(Collectors.groupingBy(Stream::tableName,
+              Collectors.maxBy(Comparator.comparing(stream -> Optional.ofNullable(stream.streamLabel()).orElse("")))))
+          .forEach((name, stream) -> stream.ifPresent(s -> latest.put(name, s.streamArn())));
+      return latest;
+    }).whenCompleteAsync((result, failure) -> {
+      if (failure == null) {
+        lookupFailing = false;
+        return;
+      }
+      meters.error(StreamErrors.kindOf(failure));
+      // Once per run of failures: a lookup denied for good would otherwise log every few seconds.
+      if (!lookupFailing) {
+        lookupFailing = true;
+        LOG.warn("Looking up the tables' streams failed ({}); trying again every {}s", StreamErrors.describe(failure),
+            DISCOVERY_INTERVAL.toSeconds());
+      }
+    }, scheduling.loop());
+  }
+
+  private CompletionStage<List<Stream>> listAll(String startArn, List<Stream> into) {
+    return api.listStreams(ListStreamsRequest.builder().exclusiveStartStreamArn(startArn).build()).thenCompose((ListStreamsResponse page) -> {
+      into.addAll(page.streams());
+      String next = page.lastEvaluatedStreamArn();
+      return next == null || next.equals(startArn) ? CompletableFuture.completedFuture(into) : listAll(next, into);
+    });
+  }
+}

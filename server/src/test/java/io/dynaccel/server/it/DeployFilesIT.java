@@ -1,0 +1,106 @@
+package io.dynaccel.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynaccel.config.AdminConfig;
+import io.dynaccel.localstack.DynamoDbEmulatorExtension;
+import io.dynaccel.server.it.RawHttp.Answer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deploy files against a real node: the Grafana dashboard queries only series the node exports, Prometheus scrapes
+ * the path the node serves, the image's health check reads a path that answers, and the jar the image copies exists
+ * once the build has packaged it (failsafe runs after {@code package}).
+ */
+class DeployFilesIT {
+
+  /**
+   * Series another part of issue 13 adds (the metrics work: latency histograms, the upstream timer, failure counters
+   * registered at 0). They may be absent only while the upstream timer is: once it exists, all must.
+   */
+  private static final Set<String> ADDED_WITH_UPSTREAM_TIMER = Set.of("dynaccel_requests_seconds_bucket",
+      "dynaccel_upstream_requests_seconds_bucket", "dynaccel_faults_total", "dynaccel_throttles_total");
+
+  @RegisterExtension static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
+
+  @TempDir Path logDir;
+
+  @Test
+  void grafanaDashboard_everySeriesItQueries_isExportedByANodeUnderTraffic() throws Exception {
+    try (DirectTable table = DirectTable.create(upstream.emulator(), "DeployFiles");
+        AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(),
+            WriteBackSettings.everyTable(logDir, "1h"))) {
+      String key = "{\"id\":{\"S\":\"a\"}}";
+      assertThat(RawHttp.call(node.endpoint(), "PutItem", "{\"TableName\":\"" + table.name() + "\",\"Item\":" + key + "}").status()).isEqualTo(200);
+      for (int i = 0; i < 2; i++) {
+        RawHttp.call(node.endpoint(), "GetItem", "{\"TableName\":\"" + table.name() + "\",\"Key\":" + key + "}");
+        RawHttp.call(node.endpoint(), "Query", "{\"TableName\":\"" + table.name() + "\",\"KeyConditionExpression\":\"id = :id\","
+            + "\"ExpressionAttributeValues\":{\":id\":{\"S\":\"a\"}}}");
+        RawHttp.call(node.endpoint(), "Scan", "{\"TableName\":\"" + table.name() + "\"}");
+      }
+      assertThat(RawHttp.call(node.endpoint(), "GetItem", "{\"TableName\":\"NoSuchTable\",\"Key\":" + key + "}").status()).isEqualTo(400);
+
+      Answer metrics = RawHttp.send(node.adminEndpoint(), "GET", prometheusMetricsPath(), null);
+      assertThat(metrics.status()).isEqualTo(200);
+      Set<String> exported = exportedNames(metrics.text());
+
+      Set<String> missing = new TreeSet<>(DeployFiles.dashboardMetrics());
+      missing.removeAll(exported);
+      if (exported.stream().noneMatch(name -> name.startsWith("dynaccel_upstream_requests_seconds"))) {
+        missing.removeAll(ADDED_WITH_UPSTREAM_TIMER);
+      }
+      assertThat(missing).as("series the dashboard queries but the node does not export").isEmpty();
+    }
+  }
+
+  @Test
+  void prometheusExample_scrapesTheDefaultAdminPort() throws Exception {
+    Map<String, Object> job = scrapeJob();
+    @SuppressWarnings("unchecked")
+    List<String> targets = (List<String>) ((List<Map<String, Object>>) job.get("static_configs")).get(0).get("targets");
+    assertThat(targets).containsExactly("127.0.0.1:" + AdminConfig.defaults().port());
+  }
+
+  @Test
+  void imageHealthCheck_path_answersReadyOnTheAdminPortOfARunningNode() throws Exception {
+    String check = DeployFiles.dockerfile("HEALTHCHECK").get(0);
+    String path = check.substring(check.indexOf('}') + 1, check.indexOf('"', check.indexOf('}')));
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
+      assertThat(RawHttp.send(node.adminEndpoint(), "GET", path, null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void dockerfileJar_afterPackage_exists() throws Exception {
+    Path jar = DeployFiles.ROOT.resolve(DeployFiles.serverJar());
+    assertThat(jar).isRegularFile();
+    assertThat(Files.size(jar)).isGreaterThan(1 << 20);
+  }
+
+  private static String prometheusMetricsPath() throws Exception {
+    return (String) scrapeJob().get("metrics_path");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> scrapeJob() throws Exception {
+    List<Map<String, Object>> jobs = (List<Map<String, Object>>) DeployFiles.prometheus().get("scrape_configs");
+    return jobs.stream().filter(j -> "dynaccel".equals(j.get("job_name"))).findFirst().orElseThrow();
+  }
+
+  /** Sample names and metric family names ({@code # TYPE} lines) of a Prometheus text page. */
+  private static Set<String> exportedNames(String page) {
+    return page.lines()
+        .map(line -> line.startsWith("# TYPE ") ? line.split(" ")[2] : line.startsWith("#") ? "" : line.split("[{ ]")[0])
+        .filter(name -> !name.isEmpty())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+}

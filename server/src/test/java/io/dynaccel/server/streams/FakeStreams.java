@@ -1,0 +1,189 @@
+package io.dynaccel.server.streams;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.dynamodb.model.ListStreamsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListStreamsResponse;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.SequenceNumberRange;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.Stream;
+import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.StreamStatus;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
+
+/**
+ * An in-memory DynamoDB Streams of one table's stream: shards with records, splits, trimming,
+ * expiring iterators and scripted failures. Iterators are {@code shardId#position}; one page of
+ * DescribeStream holds two shards, so callers must paginate.
+ */
+final class FakeStreams implements StreamsApi {
+
+  static final String TABLE = "Orders";
+  static final String ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Orders/stream/2026-12-01T00:00:00.000";
+
+  private final Map<String, FakeShard> shards = new LinkedHashMap<>();
+  private int expiredUpTo;
+  private int iteratorSerial;
+  private final Deque<RuntimeException> getRecordsFailures = new ArrayDeque<>();
+  private final List<String> calls = new ArrayList<>();
+  private boolean streamEnabled = true;
+  private long sequence = 100;
+  private int listStreamsCalls;
+
+  /** One shard: its records, the first still readable (older ones are trimmed) and whether it has ended. */
+  static final class FakeShard {
+    final String id;
+    final String parent;
+    final List<Record> records = new ArrayList<>();
+    int trimmedBefore;
+    boolean closed;
+
+    FakeShard(String id, String parent) {
+      this.id = id;
+      this.parent = parent;
+    }
+  }
+
+  FakeShard shard(String id, String parent) {
+    FakeShard shard = new FakeShard(id, parent);
+    shards.put(id, shard);
+    return shard;
+  }
+
+  /** Appends a write of {@code pk}/{@code sk} to a shard, created at {@code created}. */
+  void write(String shardId, String pk, int sk, Instant created) {
+    Map<String, AttributeValue> keys = Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromN(Integer.toString(sk)));
+    shards.get(shardId).records.add(Record.builder().eventName(OperationType.MODIFY)
+        .dynamodb(StreamRecord.builder().keys(keys).sequenceNumber(Long.toString(sequence++)).approximateCreationDateTime(created).build())
+        .build());
+  }
+
+  void close(String shardId) {
+    shards.get(shardId).closed = true;
+  }
+
+  void trim(String shardId, int before) {
+    shards.get(shardId).trimmedBefore = before;
+  }
+
+  /** Makes every iterator handed out so far expire. */
+  void expireIterators() {
+    expiredUpTo = iteratorSerial;
+  }
+
+  void failNextGetRecords(RuntimeException failure) {
+    getRecordsFailures.add(failure);
+  }
+
+  void streamEnabled(boolean enabled) {
+    streamEnabled = enabled;
+  }
+
+  /** The calls made, as {@code GetShardIterator shard TYPE} and {@code GetRecords shard}, in order. */
+  List<String> calls() {
+    return calls;
+  }
+
+  int listStreamsCalls() {
+    return listStreamsCalls;
+  }
+
+  @Override
+  public CompletionStage<ListStreamsResponse> listStreams(ListStreamsRequest request) {
+    listStreamsCalls++;
+    List<Stream> streams = streamEnabled && (request.tableName() == null || request.tableName().equals(TABLE))
+        ? List.of(Stream.builder().streamArn(ARN).tableName(TABLE).streamLabel("2026-12-01T00:00:00.000").build())
+        : List.of();
+    return CompletableFuture.completedFuture(ListStreamsResponse.builder().streams(streams).build());
+  }
+
+  @Override
+  public CompletionStage<DescribeStreamResponse> describeStream(DescribeStreamRequest request) {
+    List<String> ids = new ArrayList<>(shards.keySet());
+    int from = request.exclusiveStartShardId() == null ? 0 : ids.indexOf(request.exclusiveStartShardId()) + 1;
+    List<Shard> page = new ArrayList<>();
+    for (int i = from; i < Math.min(ids.size(), from + 2); i++) {
+      FakeShard shard = shards.get(ids.get(i));
+      page.add(Shard.builder().shardId(shard.id).parentShardId(shard.parent)
+          .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1")
+              .endingSequenceNumber(shard.closed ? "999999" : null).build())
+          .build());
+    }
+    String last = from + 2 < ids.size() ? page.get(page.size() - 1).shardId() : null;
+    return CompletableFuture.completedFuture(DescribeStreamResponse.builder().streamDescription(StreamDescription.builder()
+        .streamArn(ARN).tableName(TABLE).streamStatus(StreamStatus.ENABLED).shards(page).lastEvaluatedShardId(last).build()).build());
+  }
+
+  @Override
+  public CompletionStage<GetShardIteratorResponse> getShardIterator(GetShardIteratorRequest request) {
+    FakeShard shard = shards.get(request.shardId());
+    calls.add("GetShardIterator " + shard.id + " " + request.shardIteratorType());
+    int position = switch (request.shardIteratorType()) {
+      case LATEST -> shard.records.size();
+      case TRIM_HORIZON -> shard.trimmedBefore;
+      case AFTER_SEQUENCE_NUMBER -> indexOf(shard, request.sequenceNumber()) + 1;
+      case AT_SEQUENCE_NUMBER -> indexOf(shard, request.sequenceNumber());
+      default -> throw new IllegalArgumentException(request.shardIteratorType().toString());
+    };
+    if (position < shard.trimmedBefore) {
+      return CompletableFuture.failedFuture(TrimmedDataAccessException.builder().message("trimmed").build());
+    }
+    return CompletableFuture.completedFuture(GetShardIteratorResponse.builder().shardIterator(iterator(shard, position)).build());
+  }
+
+  @Override
+  public CompletionStage<GetRecordsResponse> getRecords(GetRecordsRequest request) {
+    String[] parts = request.shardIterator().split("#");
+    FakeShard shard = shards.get(parts[0]);
+    int position = Integer.parseInt(parts[1]);
+    calls.add("GetRecords " + shard.id);
+    if (!getRecordsFailures.isEmpty()) {
+      return CompletableFuture.failedFuture(getRecordsFailures.poll());
+    }
+    if (Integer.parseInt(parts[2]) <= expiredUpTo) {
+      return CompletableFuture.failedFuture(ExpiredIteratorException.builder().message("expired").build());
+    }
+    if (position < shard.trimmedBefore) {
+      return CompletableFuture.failedFuture(TrimmedDataAccessException.builder().message("trimmed").build());
+    }
+    List<Record> page = List.copyOf(shard.records.subList(position, shard.records.size()));
+    int next = shard.records.size();
+    String nextIterator = shard.closed ? null : iterator(shard, next);
+    return CompletableFuture.completedFuture(GetRecordsResponse.builder().records(page).nextShardIterator(nextIterator).build());
+  }
+
+  private String iterator(FakeShard shard, int position) {
+    return shard.id + "#" + position + "#" + (++iteratorSerial);
+  }
+
+  private static int indexOf(FakeShard shard, String sequenceNumber) {
+    for (int i = 0; i < shard.records.size(); i++) {
+      if (shard.records.get(i).dynamodb().sequenceNumber().equals(sequenceNumber)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no record " + sequenceNumber);
+  }
+
+  @Override
+  public void close() {
+  }
+}

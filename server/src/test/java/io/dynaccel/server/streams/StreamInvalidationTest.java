@@ -1,0 +1,296 @@
+package io.dynaccel.server.streams;
+
+import static io.dynaccel.server.streams.FakeStreams.TABLE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynaccel.server.cache.CachedItem;
+import io.dynaccel.server.cache.FillTicket;
+import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.protocol.JsonCodec;
+import io.dynaccel.server.query.CachedResult;
+import io.dynaccel.server.query.QueryCache;
+import io.dynaccel.server.query.QueryScope;
+import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.write.TableWrites;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
+
+class StreamInvalidationTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+  private static final KeySchema SCHEMA = new KeySchema("pk", "S", "sk", "N");
+
+  private final AtomicLong nanos = new AtomicLong();
+  private final ItemCache items = new ItemCache(1 << 20, (table, exists) -> Duration.ofMinutes(5), Duration.ofSeconds(11), nanos::get);
+  private final QueryCache queries = new QueryCache(1 << 20, table -> Duration.ofMinutes(5).toNanos(), Duration.ofSeconds(11),
+      Duration.ofSeconds(1), nanos::get);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final FakeStreams fake = new FakeStreams();
+  private final List<Duration> delays = new ArrayList<>();
+  private final List<Runnable> due = new ArrayList<>();
+  private final Scheduling scheduling = new Scheduling(Runnable::run, (delay, task) -> {
+    delays.add(delay);
+    due.add(task);
+  }, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0.0);
+
+  private StreamInvalidation follow() {
+    StreamInvalidation streams = new StreamInvalidation(fake, Set.of(TABLE), false, table -> false,
+        table -> CompletableFuture.completedFuture(SCHEMA),
+        new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true),
+        StreamMeters.register(registry, Set.of(TABLE)), scheduling);
+    streams.start();
+    return streams;
+  }
+
+  /** Runs what is due now: the pauses and retries scheduled so far, each once. */
+  private void tick() {
+    List<Runnable> now = List.copyOf(due);
+    due.clear();
+    now.forEach(Runnable::run);
+  }
+
+  private static ItemKey key(String pk, int sk) {
+    return SCHEMA.keyOf(TABLE, JsonCodec.object().<com.fasterxml.jackson.databind.node.ObjectNode>set("pk", JsonCodec.object().put("S", pk))
+        .set("sk", JsonCodec.object().put("N", Integer.toString(sk))));
+  }
+
+  private void fillItem(ItemKey key) {
+    FillTicket ticket = items.beginFill(key);
+    assertThat(items.completeFill(ticket, CachedItem.present("{\"pk\":{\"S\":\"x\"}}".getBytes(StandardCharsets.UTF_8)))).isTrue();
+  }
+
+  private QueryCache.Key fillQuery(QueryScope scope) {
+    QueryCache.Key key = queries.keyOf(scope, "{\"q\":1}");
+    assertThat(queries.completeFill(queries.beginFill(key), new CachedResult("{}".getBytes(StandardCharsets.UTF_8)))).isTrue();
+    return key;
+  }
+
+  private boolean queryCached(QueryScope scope) {
+    return queries.get(queries.keyOf(scope, "{\"q\":1}")) != null;
+  }
+
+  private double invalidations() {
+    return registry.get("dynaccel.stream.invalidations").tag("table", TABLE).counter().count();
+  }
+
+  private double errors(String kind) {
+    return registry.get("dynaccel.stream.errors").tag("kind", kind).counter().count();
+  }
+
+  @Test
+  void record_whenItemAndResultsCached_dropsItemItsPartitionsResultsAndTableWideResults() {
+    fake.shard("shard-1", null);
+    follow();
+    ItemKey written = key("a", 1);
+    ItemKey other = key("b", 1);
+    fillItem(written);
+    fillItem(other);
+    QueryScope partition = new QueryScope(TABLE, written.partition());
+    QueryScope otherPartition = new QueryScope(TABLE, other.partition());
+    fillQuery(partition);
+    fillQuery(otherPartition);
+    fillQuery(QueryScope.wholeTable(TABLE));
+
+    fake.write("shard-1", "a", 1, NOW);
+    tick();
+
+    assertThat(items.get(written)).isNull();
+    assertThat(queryCached(partition)).isFalse();
+    assertThat(queryCached(QueryScope.wholeTable(TABLE))).isFalse();
+    assertThat(items.get(other)).isNotNull();
+    assertThat(queryCached(otherPartition)).isTrue();
+    assertThat(invalidations()).isEqualTo(1.0);
+  }
+
+  @Test
+  void start_whenShardsOpen_readsFromLatestAndDropsWhatWasCachedBefore() {
+    fake.shard("shard-1", null);
+    fake.write("shard-1", "old", 1, NOW);
+    fillItem(key("a", 1));
+
+    follow();
+    tick();
+
+    assertThat(fake.calls()).startsWith("GetShardIterator shard-1 LATEST");
+    assertThat(items.get(key("a", 1))).isNull();
+    assertThat(invalidations()).isZero();
+  }
+
+  @Test
+  void fill_whenInFlightAcrossRecord_doesNotInstall() {
+    fake.shard("shard-1", null);
+    follow();
+    ItemKey key = key("a", 1);
+    FillTicket fill = items.beginFill(key);
+    QueryCache.Key queryKey = queries.keyOf(new QueryScope(TABLE, key.partition()), "{\"q\":1}");
+    var queryFill = queries.beginFill(queryKey);
+
+    fake.write("shard-1", "a", 1, NOW);
+    tick();
+
+    assertThat(items.completeFill(fill, CachedItem.present("{\"pk\":{\"S\":\"old\"}}".getBytes(StandardCharsets.UTF_8)))).isFalse();
+    assertThat(items.get(key)).isNull();
+    assertThat(queries.completeFill(queryFill, new CachedResult("{}".getBytes(StandardCharsets.UTF_8)))).isFalse();
+    // The next fill reads consistently, so it sees the write the record announced.
+    assertThat(items.beginFill(key).consistentRead()).isTrue();
+  }
+
+  @Test
+  void split_whenChildFoundBeforeParentEnds_readsChildFromTrimHorizonAfterParent() {
+    fake.shard("shard-1", null);
+    follow();
+    fake.shard("shard-2", "shard-1");
+    fake.write("shard-2", "child", 1, NOW);
+    tick();
+    // Rediscovery (the discovery timer runs in the same tick as the polls) finds the child; its parent is still open.
+    assertThat(fake.calls()).doesNotContain("GetShardIterator shard-2 TRIM_HORIZON");
+
+    fillItem(key("parent", 1));
+    fillItem(key("child", 1));
+    fake.write("shard-1", "parent", 1, NOW);
+    fake.close("shard-1");
+    tick();
+    tick();
+
+    List<String> calls = fake.calls();
+    assertThat(calls.indexOf("GetShardIterator shard-2 TRIM_HORIZON")).isGreaterThan(calls.lastIndexOf("GetRecords shard-1"));
+    assertThat(items.get(key("parent", 1))).isNull();
+    assertThat(items.get(key("child", 1))).isNull();
+    assertThat(invalidations()).isEqualTo(2.0);
+  }
+
+  @Test
+  void split_whenManyShards_describesEveryPage() {
+    for (int i = 1; i <= 5; i++) {
+      fake.shard("shard-" + i, null);
+    }
+    follow();
+
+    assertThat(fake.calls()).filteredOn(call -> call.startsWith("GetShardIterator")).hasSize(5);
+  }
+
+  @Test
+  void getRecords_whenIteratorExpired_continuesAfterLastRecordSeen() {
+    fake.shard("shard-1", null);
+    follow();
+    fake.write("shard-1", "a", 1, NOW);
+    tick();
+    fake.expireIterators();
+    // Written while the iterator is expired: a new LATEST position would be past it.
+    fake.write("shard-1", "b", 1, NOW);
+    fillItem(key("b", 1));
+    tick();
+
+    assertThat(fake.calls()).contains("GetShardIterator shard-1 AFTER_SEQUENCE_NUMBER");
+    assertThat(items.get(key("b", 1))).isNull();
+    assertThat(errors("expired-iterator")).isEqualTo(1.0);
+    assertThat(invalidations()).isEqualTo(2.0);
+  }
+
+  @Test
+  void getRecords_whenTrimmed_dropsTableAndReadsFromTrimHorizon() {
+    fake.shard("shard-1", null);
+    follow();
+    fillItem(key("unrelated", 1));
+    fake.write("shard-1", "a", 1, NOW);
+    fake.write("shard-1", "b", 1, NOW);
+    fake.trim("shard-1", 1);
+    fake.failNextGetRecords(TrimmedDataAccessException.builder().message("trimmed").build());
+    tick();
+
+    assertThat(items.get(key("unrelated", 1))).isNull();
+    assertThat(fake.calls()).contains("GetShardIterator shard-1 TRIM_HORIZON");
+    assertThat(errors("trimmed")).isEqualTo(1.0);
+    assertThat(invalidations()).isEqualTo(1.0);
+  }
+
+  @Test
+  void getRecords_whenThrottled_backsOffExponentiallyAndRecovers() {
+    fake.shard("shard-1", null);
+    follow();
+    tick();
+    delays.clear();
+    for (int i = 0; i < 3; i++) {
+      fake.failNextGetRecords(LimitExceededException.builder().message("slow down").build());
+    }
+    fake.write("shard-1", "a", 1, NOW);
+    fillItem(key("a", 1));
+    for (int i = 0; i < 4; i++) {
+      tick();
+    }
+
+    // Jitter 0: half of 100, 200, 400 ms.
+    assertThat(delays).containsSubsequence(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(items.get(key("a", 1))).isNull();
+    assertThat(errors("throttled")).isEqualTo(3.0);
+  }
+
+  @Test
+  void start_whenStreamNotEnabled_carriesOnAndFollowsOnceEnabled() {
+    fake.shard("shard-1", null);
+    fake.streamEnabled(false);
+    follow();
+    assertThat(fake.calls()).isEmpty();
+    assertThat(delays).containsExactly(StreamInvalidation.DISCOVERY_INTERVAL);
+
+    fake.streamEnabled(true);
+    tick();
+
+    assertThat(fake.listStreamsCalls()).isEqualTo(2);
+    assertThat(fake.calls()).startsWith("GetShardIterator shard-1 LATEST");
+  }
+
+  @Test
+  void start_whenEveryTableEntryAsks_followsUnnamedTablesItAccepts() {
+    fake.shard("shard-1", null);
+    CacheInvalidator invalidator = new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true);
+    StreamMeters meters = StreamMeters.register(registry, Set.of());
+    new StreamInvalidation(fake, Set.of(), true, table -> false, table -> CompletableFuture.completedFuture(SCHEMA), invalidator, meters,
+        scheduling).start();
+    assertThat(fake.calls()).isEmpty();
+
+    new StreamInvalidation(fake, Set.of(), true, TABLE::equals, table -> CompletableFuture.completedFuture(SCHEMA), invalidator, meters,
+        scheduling).start();
+    assertThat(fake.calls()).startsWith("GetShardIterator shard-1 LATEST");
+  }
+
+  @Test
+  void record_whenCreated300msAgo_recordsLagOf300ms() {
+    fake.shard("shard-1", null);
+    follow();
+    fake.write("shard-1", "a", 1, NOW.minusMillis(300));
+    tick();
+
+    var lag = registry.get("dynaccel.stream.lag").timer();
+    assertThat(lag.count()).isEqualTo(1);
+    assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(300.0);
+  }
+
+  @Test
+  void stop_whenFollowing_sendsNoMoreCalls() {
+    fake.shard("shard-1", null);
+    StreamInvalidation streams = follow();
+    tick();
+    int before = fake.calls().size();
+
+    streams.stop();
+    tick();
+    tick();
+
+    assertThat(fake.calls()).hasSize(before);
+  }
+}
