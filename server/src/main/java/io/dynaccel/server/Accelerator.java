@@ -59,6 +59,7 @@ import io.dynaccel.server.write.WritePaths;
 import io.dynaccel.server.write.back.Replication;
 import io.dynaccel.server.write.back.WriteBackPath;
 import io.dynaccel.server.write.through.WriteThroughPath;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -97,9 +98,10 @@ final class Accelerator {
    *     log holds records from an earlier run that must be replayed and flushed
    * @param upstreamTrust the CAs accepted for DynamoDB's certificate
    * @param cluster this node's membership of its cluster, or null if it runs alone
+   * @param registry the node's registry, which Vert.x reports to as well
    */
   Accelerator(Vertx vertx, DynaccelConfig config, RefreshingCredentials credentials, Ticker ticker, boolean writesBack, UpstreamTrust upstreamTrust,
-      ClusterNode cluster) {
+      ClusterNode cluster, PrometheusMeterRegistry registry) {
     Ownership ownership = cluster == null ? null : cluster.ownership();
     HopToken hop = cluster == null ? HopToken.NONE : cluster.hopToken();
     UpstreamConfig up = config.upstream();
@@ -117,12 +119,12 @@ final class Accelerator {
       queryCache.invalidateIf(key -> lost.get(key.partition() == null ? Partitions.ofTable(key.table())
           : Partitions.ofPartitionKey(key.table(), key.partition())));
     };
-    this.metrics = new DynaccelMetrics(itemCache, queryCache);
+    this.metrics = new DynaccelMetrics(registry, itemCache, queryCache);
     // Readiness follows real time, whatever ticker the caches are given.
     this.health = new NodeHealth(config.health(), System::nanoTime);
     UpstreamBreaker breaker = UpstreamBreaker.create(vertx, config.breaker(), metrics.registry(), health::upstreamAnswered);
     this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials, breaker,
-        upstreamTrust);
+        upstreamTrust, metrics::upstream);
     GuardMeters guardMeters = GuardMeters.register(metrics.registry());
     PeerGuards peers = PeerGuards.ALONE;
     if (ownership == null) {

@@ -14,6 +14,7 @@ import io.dynaccel.server.cluster.Takeover;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.logging.ConsoleLog;
 import io.dynaccel.server.metrics.DynaccelMetrics;
+import io.dynaccel.server.metrics.NodeRegistry;
 import io.dynaccel.server.status.StatusPage;
 import io.dynaccel.server.tls.FrontTls;
 import io.dynaccel.server.upstream.RefreshingCredentials;
@@ -22,6 +23,7 @@ import io.dynaccel.server.wal.WriteAheadLog;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -52,9 +54,10 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 /**
  * A running Dynaccel node, and its {@code main}: start with {@link #start}, stop with {@link #close}.
  *
- * <p>Startup is a chain of futures: resolve the upstream credentials, read the upstream trust and the
- * certificate files (on a worker), then deploy one HTTP front per configured instance, all sharing
- * the port, then the admin listener on its own port. SIGTERM and SIGINT stop it gracefully and exit 0
+ * <p>Startup is a chain of futures: create the meter registry (before Vert.x, which reports its own
+ * meters to it), build Vert.x (clustered if configured), resolve the upstream credentials, read the
+ * upstream trust and the certificate files (on a worker), then deploy one HTTP front per configured
+ * instance, all sharing the port, then the admin listener on its own port. SIGTERM and SIGINT stop it gracefully and exit 0
  * ({@link ShutdownSignals}).
  */
 public final class DynaccelServer {
@@ -71,14 +74,16 @@ public final class DynaccelServer {
   private final Deployed deployed;
   private final ClusterNode cluster;
   private final Duration handOverTimeout;
+  private final NodeRegistry meters;
 
   /** What {@link #deployListeners} started: the API fronts and the admin listener, and their ports. */
   private record Deployed(String fronts, int port, String admin, int adminPort) {
   }
 
   private DynaccelServer(Vertx vertx, boolean ownsVertx, Accelerator accelerator, RefreshingCredentials credentials, FrontTls tls,
-      Deployed deployed, ClusterNode cluster, Duration handOverTimeout) {
+      Deployed deployed, ClusterNode cluster, Duration handOverTimeout, NodeRegistry meters) {
     this.vertx = vertx;
+    this.meters = meters;
     this.cluster = cluster;
     this.handOverTimeout = handOverTimeout;
     this.ownsVertx = ownsVertx;
@@ -95,28 +100,33 @@ public final class DynaccelServer {
    * @param credentialsProvider the accelerator's own credentials for signing upstream requests
    */
   public static Future<DynaccelServer> start(DynaccelConfig config, AwsCredentialsProvider credentialsProvider) {
+    NodeRegistry meters = new NodeRegistry();
     if (!config.cluster().enabled()) {
-      return start(Vertx.vertx(), true, config, credentialsProvider, Ticker.systemTicker());
+      return start(meters.vertxBuilder(new VertxOptions()).build(), true, config, credentialsProvider, Ticker.systemTicker(), null, meters);
     }
-    return ClusterNode.join(config.cluster(), new Takeover(Accelerator.guardRetention(config.upstream()), Accelerator.guardHold(config.upstream())))
-        .compose(node -> start(node.vertx(), true, config, credentialsProvider, Ticker.systemTicker(), node)
+    return ClusterNode.join(config.cluster(), new Takeover(Accelerator.guardRetention(config.upstream()), Accelerator.guardHold(config.upstream())),
+            meters::vertxBuilder)
+        .onFailure(e -> meters.close())
+        .compose(node -> start(node.vertx(), true, config, credentialsProvider, Ticker.systemTicker(), node, meters)
             .onFailure(e -> node.close()));
   }
 
+  /** Starts a node on a Vert.x built elsewhere: the node's meters have all but Vert.x's own. */
   static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider, Ticker ticker) {
-    return start(vertx, ownsVertx, config, credentialsProvider, ticker, null);
+    return start(vertx, ownsVertx, config, credentialsProvider, ticker, null, new NodeRegistry());
   }
 
-  /** Starts a node on {@code vertx}, as a member of {@code cluster} if it is not null. */
+  /** Starts a node on {@code vertx}, as a member of {@code cluster} if it is not null; the node closes {@code meters}. */
   private static Future<DynaccelServer> start(Vertx vertx, boolean ownsVertx, DynaccelConfig config, AwsCredentialsProvider credentialsProvider,
-      Ticker ticker, ClusterNode cluster) {
+      Ticker ticker, ClusterNode cluster, NodeRegistry meters) {
     RefreshingCredentials credentials = new RefreshingCredentials(vertx, credentialsProvider, Clock.systemUTC());
     Path logDir = config.writeBack().logDir();
     return credentials.start()
         .compose(v -> vertx.executeBlocking(() -> UpstreamTrust.load(config.upstream().trustCaFile())))
         .compose(upstreamTrust -> vertx.executeBlocking(() -> WriteAheadLog.existsIn(logDir)).compose(logExists -> {
           // A log left by write-back tables must be replayed (and, in a cluster, handed to it) even if none is written back now.
-          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust, cluster);
+          Accelerator accelerator = new Accelerator(vertx, config, credentials, ticker, config.writesBack() || logExists, upstreamTrust, cluster,
+              meters.registry());
           // The certificate is checked before the log is replayed, so a bad file fails the start at once.
           return FrontTls.start(vertx, config.tls(), accelerator.metrics().registry())
               .compose(tls -> accelerator.start().compose(started -> deployListeners(vertx, config, accelerator, tls))
@@ -126,7 +136,7 @@ public final class DynaccelServer {
                       cluster.serveAs(advertised(config, deployed.port()));
                     }
                     return new DynaccelServer(vertx, ownsVertx, accelerator, credentials, tls, deployed, cluster,
-                        config.server().shutdownTimeout());
+                        config.server().shutdownTimeout(), meters);
                   })
                   .onFailure(e -> tls.close()))
               .onFailure(e -> accelerator.close());
@@ -135,6 +145,8 @@ public final class DynaccelServer {
       if (ownsVertx) {
         vertx.close();
       }
+      // Not after Vert.x's close: called on one of its event loops, that close would never complete.
+      meters.close();
     });
   }
 
@@ -203,11 +215,15 @@ public final class DynaccelServer {
             cluster.close();
           }
           if (!ownsVertx) {
+            meters.close();
             closed.complete(null);
           } else {
             // Closed from outside Vert.x: a close future bound to one of its event loops would
-            // never complete, the loop being gone by then.
-            ForkJoinPool.commonPool().execute(() -> vertx.close().onComplete(done -> closed.complete(null)));
+            // never complete, the loop being gone by then. The registry goes last: Vert.x removes its meters as it closes.
+            ForkJoinPool.commonPool().execute(() -> vertx.close().onComplete(done -> {
+              meters.close();
+              closed.complete(null);
+            }));
           }
         });
     return Future.fromCompletionStage(closed);

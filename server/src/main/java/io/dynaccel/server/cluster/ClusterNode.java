@@ -9,6 +9,7 @@ import io.dynaccel.server.cluster.internal.MajorityConfirmation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,18 +60,19 @@ public final class ClusterNode {
    * Starts a clustered Vert.x and joins the cluster.
    *
    * @param takeover how a partition just taken over is read and cached
+   * @param builder a Vert.x builder with the given options and whatever the node adds (its meters)
    */
-  public static Future<ClusterNode> join(ClusterConfig config, Takeover takeover) {
-    return join(config, HazelcastSetup.of(config), takeover);
+  public static Future<ClusterNode> join(ClusterConfig config, Takeover takeover, Function<VertxOptions, VertxBuilder> builder) {
+    return join(config, HazelcastSetup.of(config), takeover, builder);
   }
 
   /** Joins with a Hazelcast configuration prepared by the caller (tests route members through proxies). */
-  static Future<ClusterNode> join(ClusterConfig config, Config hazelcastConfig, Takeover takeover) {
+  static Future<ClusterNode> join(ClusterConfig config, Config hazelcastConfig, Takeover takeover, Function<VertxOptions, VertxBuilder> builder) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
         .setClusterPublicHost(config.host()));
     // The token is read from the cluster on a worker: a Hazelcast call may take a network round trip.
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().compose(vertx -> vertx.executeBlocking(
+    return builder.apply(options).withClusterManager(manager).buildClustered().compose(vertx -> vertx.executeBlocking(
         () -> HopToken.join(manager.getHazelcastInstance())).map(hopToken -> {
       HazelcastInstance hazelcast = manager.getHazelcastInstance();
       HazelcastMembers members = new HazelcastMembers(hazelcast);

@@ -1,14 +1,16 @@
 package io.dynaccel.server.metrics;
 
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.protocol.Operations;
 import io.dynaccel.server.query.QueryCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -16,24 +18,65 @@ import java.util.concurrent.TimeUnit;
 /**
  * The accelerator's meters, named after DAX's CloudWatch metrics so operators recognise them, and
  * exported in Prometheus text format.
+ *
+ * <p>Every meter exists from start-up: each operation of the API has its request timer and its
+ * errors, faults and throttles counters at 0 before the first call, so a dashboard or an alert on
+ * them sees 0 rather than no data. Upstream timers appear with an operation's first call to
+ * DynamoDB. Latency timers publish the median and the 99th percentile and a percentile histogram
+ * for Prometheus's {@code histogram_quantile}, its buckets bounded to the latencies a node can see.
+ *
+ * <p>Micrometer's Prometheus registry exports a timer with a histogram as buckets only, dropping its
+ * percentiles; so each latency timer has a gauge beside it, {@code <timer>.percentile{quantile}}, that
+ * reads the timer's own percentiles (computed over the last two minutes, as the timer does).
  */
 public final class DynaccelMetrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Counter itemHits = Counter.builder("dynaccel.item.cache.hits").description("GetItem/BatchGetItem keys answered from the item cache").register(registry);
-  private final Counter itemMisses = Counter.builder("dynaccel.item.cache.misses").description("GetItem/BatchGetItem keys fetched from DynamoDB").register(registry);
-  private final Counter queryHits = Counter.builder("dynaccel.query.cache.hits").description("Query calls answered from the query cache").register(registry);
-  private final Counter queryMisses = Counter.builder("dynaccel.query.cache.misses").description("Query calls sent to DynamoDB").register(registry);
-  private final Counter scanHits = Counter.builder("dynaccel.scan.cache.hits").description("Scan calls answered from the query cache").register(registry);
-  private final Counter scanMisses = Counter.builder("dynaccel.scan.cache.misses").description("Scan calls sent to DynamoDB").register(registry);
-  private final Counter staleServed = Counter.builder("dynaccel.stale.served")
-      .description("GetItem/BatchGetItem keys answered with an item past its TTL because DynamoDB failed (cache.serveStaleOnError)")
-      .register(registry);
-  private final ConcurrentMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Counter> outcomeCounters = new ConcurrentHashMap<>();
+  /** The operation label of calls that name no operation of the API (the front answers them itself). */
+  public static final String UNKNOWN_OPERATION = "Unknown";
+  /** How many tables get their own hit and miss counters; the rest share {@code table="_other"}. */
+  public static final int TABLE_CAP = 100;
+  /** A hit is answered in tens of microseconds; nothing waits longer than the cluster's pending wait. */
+  private static final Duration FASTEST = Duration.ofNanos(50_000);
+  private static final Duration SLOWEST = Duration.ofSeconds(30);
+  private static final double[] PERCENTILES = {0.5, 0.99};
 
-  /** Registers the meters, including gauges that read the caches. */
-  public DynaccelMetrics(ItemCache itemCache, QueryCache queryCache) {
+  private final PrometheusMeterRegistry registry;
+  private final Counter itemHits;
+  private final Counter itemMisses;
+  private final Counter queryHits;
+  private final Counter queryMisses;
+  private final Counter scanHits;
+  private final Counter scanMisses;
+  private final Counter staleServed;
+  private final TableCacheCounters tables;
+  private final ConcurrentMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+  /** One operation's request timer and outcome counters. */
+  private record OperationMeters(Timer requests, Counter errors, Counter faults, Counter throttles) {
+  }
+
+  /**
+   * Registers the meters on {@code registry}, including gauges that read the caches.
+   *
+   * @param registry the node's one registry, which Vert.x and the JVM binders report to as well
+   */
+  public DynaccelMetrics(PrometheusMeterRegistry registry, ItemCache itemCache, QueryCache queryCache) {
+    this.registry = registry;
+    itemHits = Counter.builder("dynaccel.item.cache.hits").description("GetItem/BatchGetItem keys answered from the item cache").register(registry);
+    itemMisses = Counter.builder("dynaccel.item.cache.misses").description("GetItem/BatchGetItem keys fetched from DynamoDB").register(registry);
+    queryHits = Counter.builder("dynaccel.query.cache.hits").description("Query calls answered from the query cache").register(registry);
+    queryMisses = Counter.builder("dynaccel.query.cache.misses").description("Query calls sent to DynamoDB").register(registry);
+    scanHits = Counter.builder("dynaccel.scan.cache.hits").description("Scan calls answered from the query cache").register(registry);
+    scanMisses = Counter.builder("dynaccel.scan.cache.misses").description("Scan calls sent to DynamoDB").register(registry);
+    staleServed = Counter.builder("dynaccel.stale.served")
+        .description("GetItem/BatchGetItem keys answered with an item past its TTL because DynamoDB failed (cache.serveStaleOnError)")
+        .register(registry);
+    tables = new TableCacheCounters(registry, TABLE_CAP);
+    for (String operation : Operations.all()) {
+      operations.put(operation, registerOperation(operation));
+    }
+    operations.put(UNKNOWN_OPERATION, registerOperation(UNKNOWN_OPERATION));
     Gauge.builder("dynaccel.query.cache.size", queryCache, QueryCache::weightedSize)
         .baseUnit("bytes")
         .description("Approximate heap bytes held by the query cache")
@@ -59,14 +102,58 @@ public final class DynaccelMetrics {
         .register(registry);
   }
 
-  /** Counts item keys answered from the cache. */
-  public void itemHits(int count) {
-    itemHits.increment(count);
+  private OperationMeters registerOperation(String operation) {
+    return new OperationMeters(
+        latencyTimer("dynaccel.requests", operation, "API calls by operation, from the first byte of the request to the answer"),
+        outcome("dynaccel.errors", operation, "API calls answered with a caller's error (4xx other than throttling), by operation"),
+        outcome("dynaccel.faults", operation, "API calls answered with a fault (5xx other than throttling), by operation"),
+        outcome("dynaccel.throttles", operation, "API calls answered with a throttling error, by operation"));
   }
 
-  /** Counts item keys that had to be fetched from DynamoDB. */
-  public void itemMisses(int count) {
+  private Timer latencyTimer(String name, String operation, String description) {
+    Timer timer = Timer.builder(name)
+        .tag("operation", operation)
+        .description(description)
+        .publishPercentiles(PERCENTILES)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(FASTEST)
+        .maximumExpectedValue(SLOWEST)
+        .register(registry);
+    for (double percentile : PERCENTILES) {
+      Gauge.builder(name + ".percentile", timer, t -> valueAt(t, percentile))
+          .tag("operation", operation)
+          .tag("quantile", Double.toString(percentile))
+          .baseUnit("seconds")
+          .description(description + ": the median and 99th percentile over the last two minutes")
+          .register(registry);
+    }
+    return timer;
+  }
+
+  /** The timer's value at {@code percentile}, in seconds (0 while nothing was recorded lately). */
+  private static double valueAt(Timer timer, double percentile) {
+    for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
+      if (value.percentile() == percentile) {
+        return value.value(TimeUnit.SECONDS);
+      }
+    }
+    return Double.NaN;
+  }
+
+  private Counter outcome(String name, String operation, String description) {
+    return Counter.builder(name).tag("operation", operation).description(description).register(registry);
+  }
+
+  /** Counts keys of {@code table} answered from the cache. */
+  public void itemHits(String table, int count) {
+    itemHits.increment(count);
+    tables.of(table).itemHits().increment(count);
+  }
+
+  /** Counts keys of {@code table} that had to be fetched from DynamoDB. */
+  public void itemMisses(String table, int count) {
     itemMisses.increment(count);
+    tables.of(table).itemMisses().increment(count);
   }
 
   /** Counts item keys answered past their TTL because DynamoDB failed. */
@@ -74,10 +161,16 @@ public final class DynaccelMetrics {
     staleServed.increment(count);
   }
 
-  /** Counts a Query or Scan call by whether the query cache answered it. */
-  public void queryOrScan(String operation, boolean hit) {
-    boolean scan = "Scan".equals(operation);
-    (scan ? (hit ? scanHits : scanMisses) : (hit ? queryHits : queryMisses)).increment();
+  /** Counts a Query or Scan call of {@code table} by whether the query cache answered it. */
+  public void queryOrScan(String table, String operation, boolean hit) {
+    TableCacheCounters.Counters byTable = tables.of(table);
+    if ("Scan".equals(operation)) {
+      (hit ? scanHits : scanMisses).increment();
+      (hit ? byTable.scanHits() : byTable.scanMisses()).increment();
+    } else {
+      (hit ? queryHits : queryMisses).increment();
+      (hit ? byTable.queryHits() : byTable.queryMisses()).increment();
+    }
   }
 
   /**
@@ -85,20 +178,30 @@ public final class DynaccelMetrics {
    * (4xx), a fault (5xx), or a throttle.
    */
   public void request(String operation, int statusCode, String errorType, long nanos) {
-    requestTimers
-        .computeIfAbsent(operation, op -> Timer.builder("dynaccel.requests").tag("operation", op).description("API calls by operation").publishPercentileHistogram(false).register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    OperationMeters meters = operations.computeIfAbsent(operation, this::registerOperation);
+    meters.requests().record(nanos, TimeUnit.NANOSECONDS);
     if (statusCode < 400) {
       return;
     }
-    String kind = statusCode >= 500 ? "faults" : "errors";
-    if (errorType != null && (errorType.endsWith("ThrottlingException") || errorType.endsWith("ProvisionedThroughputExceededException") || errorType.endsWith("RequestLimitExceeded"))) {
-      kind = "throttles";
+    if (errorType != null && (errorType.endsWith("ThrottlingException") || errorType.endsWith("ProvisionedThroughputExceededException")
+        || errorType.endsWith("RequestLimitExceeded"))) {
+      meters.throttles().increment();
+    } else if (statusCode >= 500) {
+      meters.faults().increment();
+    } else {
+      meters.errors().increment();
     }
-    String finalKind = kind;
-    outcomeCounters
-        .computeIfAbsent(finalKind + "|" + operation, k -> Counter.builder("dynaccel." + finalKind).tag("operation", operation).register(registry))
-        .increment();
+  }
+
+  /**
+   * Records one request to DynamoDB, from sending it to its answer or its transport failure; a
+   * retry is a request of its own.
+   */
+  public void upstream(String operation, long nanos) {
+    upstreamTimers
+        .computeIfAbsent(operation, op -> latencyTimer("dynaccel.upstream.requests", op,
+            "Requests to DynamoDB by operation, from sending to the answer or the transport failure; each retry counts"))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** The registry every meter of the node is on, for parts that register their own. */

@@ -30,6 +30,11 @@ public final class Operations {
 
   private Operations() {}
 
+  /** Every operation of the API, by name. */
+  public static Set<String> all() {
+    return ALL;
+  }
+
   /**
    * The operation named by an {@code X-Amz-Target} header, or null if it names none of the API's
    * operations.

@@ -69,10 +69,10 @@ public final class QueryHandler implements OperationHandler {
     QueryCache.Key key = cache.keyOf(scope, request.operation() + JsonCodec.canonical(identity));
     CachedResult cached = cache.get(key);
     if (cached != null) {
-      metrics.queryOrScan(request.operation(), true);
+      metrics.queryOrScan(key.table(), request.operation(), true);
       return Future.succeededFuture(ApiResponse.ok(cached.body(), cached.crc32(), CacheOutcome.HIT));
     }
-    metrics.queryOrScan(request.operation(), false);
+    metrics.queryOrScan(key.table(), request.operation(), false);
     return fill(request, key);
   }
 

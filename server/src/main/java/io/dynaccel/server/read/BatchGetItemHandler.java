@@ -120,24 +120,26 @@ public final class BatchGetItemHandler implements OperationHandler {
   }
 
   private Future<ApiResponse> answer(List<TableRead> reads) {
-    int hits = 0;
     int misses = 0;
     for (TableRead read : reads) {
+      int tableHits = 0;
+      int tableMisses = 0;
       for (Map.Entry<ItemKey, JsonNode> key : read.keys.entrySet()) {
         CachedItem cached = dirty.current(key.getKey(), cache);
         if (cached != null) {
-          hits++;
+          tableHits++;
           if (cached.exists()) {
             read.found.add(Found.of(key.getValue(), CachedAnswers.item(cached), cached.itemLength(), read.options));
           }
         } else {
-          misses++;
+          tableMisses++;
           read.misses.put(key.getKey(), cache.beginFill(key.getKey()));
         }
       }
+      metrics.itemHits(read.table, tableHits);
+      metrics.itemMisses(read.table, tableMisses);
+      misses += tableMisses;
     }
-    metrics.itemHits(hits);
-    metrics.itemMisses(misses);
     if (misses == 0) {
       return Future.succeededFuture(ApiResponse.ok(encode(reads), CacheOutcome.HIT));
     }

@@ -88,10 +88,10 @@ public final class GetItemHandler implements OperationHandler {
       }
       CachedItem cached = dirty.current(key, cache);
       if (cached != null) {
-        metrics.itemHits(1);
+        metrics.itemHits(table.table(), 1);
         return Future.succeededFuture(CachedAnswers.getItem(cached, options, CacheOutcome.HIT));
       }
-      metrics.itemMisses(1);
+      metrics.itemMisses(table.table(), 1);
       return fill(json, key, options);
     });
   }
@@ -102,7 +102,7 @@ public final class GetItemHandler implements OperationHandler {
     if (state == null || !options.answerableFor(table.metadata()) || !shapes.isAccepted(options.shape())) {
       return passThrough.handle(request);
     }
-    metrics.itemHits(1);
+    metrics.itemHits(table.table(), 1);
     return Future.succeededFuture(CachedAnswers.getItem(state, options, CacheOutcome.HIT));
   }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -29,7 +30,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  *
  * <p>Each request is signed afresh with SigV4 using the accelerator's own credentials, and every
  * transport failure or timeout becomes an {@link UpstreamFailure} that says whether the request may
- * have reached DynamoDB. Every call goes through the {@link UpstreamBreaker}.
+ * have reached DynamoDB. Every call goes through the {@link UpstreamBreaker}; the time of each API
+ * request, retries each on their own, is reported to a latency listener.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -44,10 +46,12 @@ public final class UpstreamClient implements AutoCloseable {
   private final int maxRetries;
   private final RefreshingCredentials credentials;
   private final UpstreamBreaker breaker;
+  private final ObjLongConsumer<String> latency;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   /**
-   * Creates a client without a circuit breaker that trusts the JVM's default CAs for an https endpoint.
+   * Creates a client without a circuit breaker or latency listener that trusts the JVM's default CAs
+   * for an https endpoint.
    *
    * @param endpoint DynamoDB's endpoint, e.g. {@code https://dynamodb.us-east-1.amazonaws.com}
    * @param region the signing region
@@ -67,7 +71,7 @@ public final class UpstreamClient implements AutoCloseable {
       int maxRetries,
       RefreshingCredentials credentials) {
     this(vertx, endpoint, region, connectTimeout, requestTimeout, maxConnections, maxRetries, credentials, UpstreamBreaker.none(),
-        UpstreamTrust.jvmDefault());
+        UpstreamTrust.jvmDefault(), (operation, nanos) -> { });
   }
 
   /**
@@ -76,6 +80,8 @@ public final class UpstreamClient implements AutoCloseable {
    *
    * @param breaker fails calls fast while DynamoDB is down, and hears of every answer
    * @param trust the CAs accepted for an https endpoint's certificate; its host name is verified either way
+   * @param latency hears the operation and the nanoseconds of every request sent, from sending to the
+   *     answer or the transport failure (not the probes, nor calls the breaker failed fast)
    */
   public UpstreamClient(
       Vertx vertx,
@@ -87,8 +93,10 @@ public final class UpstreamClient implements AutoCloseable {
       int maxRetries,
       RefreshingCredentials credentials,
       UpstreamBreaker breaker,
-      UpstreamTrust trust) {
+      UpstreamTrust trust,
+      ObjLongConsumer<String> latency) {
     this.breaker = breaker;
+    this.latency = latency;
     this.vertx = vertx;
     this.endpoint = endpoint;
     this.region = region;
@@ -166,7 +174,9 @@ public final class UpstreamClient implements AutoCloseable {
     } catch (RuntimeException e) {
       return Future.failedFuture(new UpstreamFailure("Could not sign the upstream request: " + e.getMessage(), false, e));
     }
-    return exchange(new RequestOptions().setMethod(HttpMethod.POST).setURI("/").setHeaders(headers), body, requestTimeoutMillis);
+    long began = System.nanoTime();
+    return exchange(new RequestOptions().setMethod(HttpMethod.POST).setURI("/").setHeaders(headers), body, requestTimeoutMillis)
+        .andThen(result -> latency.accept(operation, System.nanoTime() - began));
   }
 
   /** One HTTP exchange within {@code timeoutMillis}; every failure becomes an {@link UpstreamFailure}. */

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,7 +49,7 @@ class ClusterNodeIT {
     List<ClusterNode> started = new ArrayList<>();
     for (int port : ports) {
       ClusterConfig config = new ClusterConfig(name, ClusterJoin.TCP_IP, members, "127.0.0.1", port, 0);
-      ClusterNode node = ClusterNode.join(config, new Takeover(Duration.ofSeconds(2), Duration.ofSeconds(2))).await(60, TimeUnit.SECONDS);
+      ClusterNode node = ClusterNode.join(config, new Takeover(Duration.ofSeconds(2), Duration.ofSeconds(2)), options -> Vertx.builder().with(options)).await(60, TimeUnit.SECONDS);
       node.serveAs(URI.create("http://127.0.0.1:" + port));
       nodes.add(node);
       started.add(node);

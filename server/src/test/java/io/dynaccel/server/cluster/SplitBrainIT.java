@@ -9,6 +9,7 @@ import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -88,7 +89,7 @@ class SplitBrainIT {
       Config hazelcast = HazelcastSetup.of(config);
       hazelcast.getNetworkConfig().setPublicAddress("127.0.0.1:" + proxies.get(i).port())
           .addOutboundPortDefinition((base + i * 100) + "-" + (base + i * 100 + OUTBOUND_PORTS - 1));
-      joins.add(ClusterNode.join(config, hazelcast, new Takeover(Duration.ofSeconds(2), Duration.ofSeconds(2))));
+      joins.add(ClusterNode.join(config, hazelcast, new Takeover(Duration.ofSeconds(2), Duration.ofSeconds(2)), options -> Vertx.builder().with(options)));
     }
     for (int i = 0; i < 3; i++) {
       ClusterNode node = joins.get(i).await(90, TimeUnit.SECONDS);

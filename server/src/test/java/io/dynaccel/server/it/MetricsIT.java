@@ -1,0 +1,122 @@
+package io.dynaccel.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynaccel.localstack.DynamoDbEmulatorExtension;
+import io.dynaccel.server.it.RawHttp.Answer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * What an operator's Prometheus scrapes from {@code /metrics} on the admin listener: every meter
+ * with a HELP text; the request meters of every operation there at 0 before the first call; latency
+ * percentiles and histogram buckets; upstream timers once an operation went to DynamoDB; per-table
+ * cache counters; and the JVM, process and Vert.x meters, whose labels name no address, alone or
+ * in a cluster.
+ */
+class MetricsIT {
+
+  @RegisterExtension static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
+
+  private static String scrape(AcceleratorFixture node) throws Exception {
+    Answer answer = RawHttp.send(node.adminEndpoint(), "GET", "/metrics", null);
+    assertThat(answer.status()).isEqualTo(200);
+    return answer.text();
+  }
+
+  /** The value of the one sample line that starts with {@code series}. */
+  private static double value(String text, String series) {
+    return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
+  }
+
+  /** Every metric family has a HELP line, and every HELP line has text. */
+  private static void assertEveryFamilyHasHelp(String text) {
+    Set<String> typed = text.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).collect(Collectors.toSet());
+    Set<String> helped = text.lines().filter(l -> l.startsWith("# HELP ")).filter(l -> l.split(" ", 4).length == 4 && !l.split(" ", 4)[3].isBlank())
+        .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
+    assertThat(typed).isNotEmpty();
+    assertThat(helped).containsAll(typed);
+  }
+
+  @Test
+  void metrics_beforeAndAfterTraffic_describeEveryMeterAndCoverEveryLayer() throws Exception {
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
+      String before = scrape(node);
+
+      assertEveryFamilyHasHelp(before);
+      assertThat(value(before, "dynaccel_faults_total{operation=\"GetItem\"}")).isZero();
+      assertThat(value(before, "dynaccel_throttles_total{operation=\"GetItem\"}")).isZero();
+      assertThat(value(before, "dynaccel_errors_total{operation=\"GetItem\"}")).isZero();
+      assertThat(value(before, "dynaccel_requests_seconds_count{operation=\"GetItem\"}")).isZero();
+      assertThat(before).contains("dynaccel_requests_seconds_bucket{operation=\"GetItem\",le=\"", "dynaccel_requests_percentile_seconds{operation=\"GetItem\",quantile=\"0.99\"}",
+          "jvm_memory_used_bytes{", "process_cpu_usage", "vertx_");
+      assertThat(before).doesNotContain("dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}");
+
+      DynamoDbClient client = node.syncClient(node.endpoint());
+      client.createTable(b -> b.tableName("Metered")
+          .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+          .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+          .billingMode(BillingMode.PAY_PER_REQUEST));
+      Awaitility.await().until(() -> client.describeTable(b -> b.tableName("Metered")).table().tableStatus() == TableStatus.ACTIVE);
+      client.putItem(b -> b.tableName("Metered").item(Map.of("pk", AttributeValue.fromS("a"), "v", AttributeValue.fromS("1"))));
+      // The first read misses and fills; the second is a hit.
+      client.getItem(b -> b.tableName("Metered").key(Map.of("pk", AttributeValue.fromS("b"))));
+      client.getItem(b -> b.tableName("Metered").key(Map.of("pk", AttributeValue.fromS("b"))));
+      // A pause of the collector is reported once there has been one.
+      System.gc();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> scrape(node).contains("jvm_gc_pause_seconds_count{"));
+
+      String after = scrape(node);
+
+      assertEveryFamilyHasHelp(after);
+      assertThat(value(after, "dynaccel_requests_seconds_count{operation=\"GetItem\"}")).isEqualTo(2);
+      assertThat(value(after, "dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}")).isEqualTo(1);
+      assertThat(value(after, "dynaccel_upstream_requests_seconds_count{operation=\"PutItem\"}")).isEqualTo(1);
+      assertThat(value(after, "dynaccel_upstream_requests_seconds_count{operation=\"CreateTable\"}")).isEqualTo(1);
+      assertThat(after).contains("dynaccel_upstream_requests_percentile_seconds{operation=\"GetItem\",quantile=\"0.99\"}",
+          "dynaccel_upstream_requests_seconds_bucket{operation=\"GetItem\",le=\"");
+      assertThat(value(after, "dynaccel_table_item_cache_misses_total{table=\"Metered\"}")).isEqualTo(1);
+      assertThat(value(after, "dynaccel_table_item_cache_hits_total{table=\"Metered\"}")).isEqualTo(1);
+      assertThat(value(after, "dynaccel_faults_total{operation=\"GetItem\"}")).isZero();
+      assertThat(after).contains("vertx_http_server_requests_total{", "vertx_http_client_requests_total{");
+      // No label names a client's or DynamoDB's address.
+      assertThat(after.lines().filter(l -> l.startsWith("vertx_"))).noneMatch(l -> l.contains("127.0.0.1") || l.contains("remote="));
+    }
+  }
+
+  @Test
+  void metrics_ofAClusteredMember_haveVertxEventBusMetersWithoutAddresses() throws Exception {
+    int hazelcastPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      hazelcastPort = socket.getLocalPort();
+    }
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(), "cluster.members=127.0.0.1:" + hazelcastPort,
+        "cluster.port=" + hazelcastPort, "cluster.name=metrics-it-" + hazelcastPort)) {
+      // The cluster view asks every member over the event bus, this one included.
+      assertThat(RawHttp.send(node.adminEndpoint(), "GET", "/cluster", null).status()).isEqualTo(200);
+
+      String text = scrape(node);
+
+      assertEveryFamilyHasHelp(text);
+      assertThat(text).contains("vertx_eventbus_", "dynaccel_cluster_forwarded_total{operation=\"GetItem\"}", "jvm_memory_used_bytes{");
+      // Event bus addresses name member ids, new at every restart of a member.
+      assertThat(text.lines().filter(l -> l.startsWith("vertx_"))).noneMatch(l -> l.contains("dynaccel.") || l.contains("127.0.0.1"));
+    }
+  }
+}
