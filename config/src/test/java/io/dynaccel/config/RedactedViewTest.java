@@ -70,7 +70,7 @@ class RedactedViewTest {
     Map<String, Object> view = DynaccelConfig.defaults().redacted();
 
     assertThat(view).containsOnlyKeys("server", "upstream", "cache", "writeBack", "admin", "health", "breaker", "tls", "auth",
-        "cluster", "tables");
+        "cluster", "log", "tables");
     @SuppressWarnings("unchecked")
     Map<String, Object> admin = (Map<String, Object>) view.get("admin");
     assertThat(admin).containsEntry("port", 8112).containsEntry("tokenFile", null);
