@@ -75,6 +75,8 @@ public final class DynaccelMetrics {
     tables = new TableCacheCounters(registry, TABLE_CAP);
     for (String operation : Operations.all()) {
       operations.put(operation, registerOperation(operation));
+      // Present at 0 from start, like the API's own timers: a dashboard's series exist before the first miss.
+      upstreamTimers.put(operation, upstreamTimer(operation));
     }
     operations.put(UNKNOWN_OPERATION, registerOperation(UNKNOWN_OPERATION));
     Gauge.builder("dynaccel.query.cache.size", queryCache, QueryCache::weightedSize)
@@ -83,6 +85,9 @@ public final class DynaccelMetrics {
         .register(registry);
     Gauge.builder("dynaccel.query.cache.entries", queryCache, QueryCache::size)
         .description("Query and Scan results in the query cache")
+        .register(registry);
+    FunctionCounter.builder("dynaccel.query.cache.evictions", queryCache, QueryCache::evictionCount)
+        .description("Query and Scan results evicted to stay within the byte bound")
         .register(registry);
     FunctionCounter.builder("dynaccel.query.cache.invalidations", queryCache, QueryCache::invalidationCount)
         .description("Writes through this node that made cached Query/Scan results of their table unreachable")
@@ -198,10 +203,12 @@ public final class DynaccelMetrics {
    * retry is a request of its own.
    */
   public void upstream(String operation, long nanos) {
-    upstreamTimers
-        .computeIfAbsent(operation, op -> latencyTimer("dynaccel.upstream.requests", op,
-            "Requests to DynamoDB by operation, from sending to the answer or the transport failure; each retry counts"))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    upstreamTimers.computeIfAbsent(operation, this::upstreamTimer).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer upstreamTimer(String operation) {
+    return latencyTimer("dynaccel.upstream.requests", operation,
+        "Requests to DynamoDB by operation, from sending to the answer or the transport failure; each retry counts");
   }
 
   /** The registry every meter of the node is on, for parts that register their own. */

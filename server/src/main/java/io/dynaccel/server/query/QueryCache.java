@@ -3,6 +3,7 @@ package io.dynaccel.server.query;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dynaccel.server.cache.Fence;
 import io.dynaccel.server.cache.ItemCache;
@@ -37,6 +38,7 @@ public final class QueryCache {
   private static final int FORGET_PARTITIONS_ABOVE = 10_000;
 
   private final Cache<Key, CachedResult> results;
+  private final AtomicLong evictions = new AtomicLong();
   private final ConcurrentMap<String, TableState> tables = new ConcurrentHashMap<>();
   /** Writes that may touch any table (PartiQL whose table cannot be read); its own lock. */
   private final Generation everyTable = new Generation();
@@ -80,7 +82,17 @@ public final class QueryCache {
             .maximumWeight(maxBytes)
             .weigher((Key key, CachedResult value) -> key.weight() + value.weight())
             .expireAfter(new ResultExpiry(ttlNanos))
+            .evictionListener((Key key, CachedResult value, RemovalCause cause) -> {
+              if (cause == RemovalCause.SIZE) {
+                evictions.incrementAndGet();
+              }
+            })
             .build();
+  }
+
+  /** Results evicted because the byte bound was reached. */
+  public long evictionCount() {
+    return evictions.get();
   }
 
   /** The cache key of a request in a scope, with the scope's current generations. */

@@ -85,6 +85,9 @@ final class StatusSnapshot {
         continue;
       }
       HistogramSnapshot snapshot = timer.takeSnapshot();
+      if (snapshot.count() == 0) {
+        continue; // every operation's timers exist from start; the page shows those that ran
+      }
       JsonObject entry = byOperation.computeIfAbsent(operation, op -> new JsonObject());
       // Several timers of one name and operation (other tags) add up; their percentiles cannot be merged, so the last one's stand.
       entry.put(key(prefix, "count"), entry.getLong(key(prefix, "count"), 0L) + snapshot.count())

@@ -38,6 +38,14 @@ class StatusSnapshotTest {
   }
 
   @Test
+  void read_whenAnOperationHasNotRun_leavesItOut() {
+    Timer.builder("dynaccel.requests").tag("operation", "Scan").register(registry);
+    Timer.builder("dynaccel.requests").tag("operation", "GetItem").register(registry).record(1, TimeUnit.MILLISECONDS);
+
+    assertThat(snapshot.read().getJsonObject("operations").fieldNames()).containsExactly("GetItem");
+  }
+
+  @Test
   void read_whenTimerPublishesNoPercentiles_reportsThemNull() {
     Timer.builder("dynaccel.requests").tag("operation", "Query").register(registry).record(3, TimeUnit.MILLISECONDS);
 
