@@ -2,6 +2,7 @@ package io.dynaccel.server.streams;
 
 import static io.dynaccel.server.streams.FakeStreams.TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
@@ -13,6 +14,7 @@ import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryScope;
 import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.write.TableWrites;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -278,6 +282,42 @@ class StreamInvalidationTest {
     var lag = registry.get("dynaccel.stream.lag").timer();
     assertThat(lag.count()).isEqualTo(1);
     assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(300.0);
+  }
+
+  @Test
+  void record_inRealTime_dropsTheEntryWithinTheOneSecondTarget() throws Exception {
+    // Real time and a real scheduler: the lag is what the reader's pause between empty reads leaves.
+    ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    try {
+      Scheduling realTime = new Scheduling(loop, (delay, task) -> loop.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+          Clock.systemUTC(), () -> 0.0);
+      loop.submit(() -> fake.shard("shard-1", null)).get();
+      StreamInvalidation streams = new StreamInvalidation(fake, Set.of(TABLE), false, table -> false,
+          table -> CompletableFuture.completedFuture(SCHEMA),
+          new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true),
+          StreamMeters.register(registry, Set.of(TABLE)), realTime);
+      loop.submit(streams::start).get();
+      ItemKey written = key("a", 1);
+      List<Duration> lags = new ArrayList<>();
+      for (int round = 0; round < 5; round++) {
+        // After the reader's first GetRecords: its position is taken and the start's drop is done, so the
+        // entry filled now goes only by the record. The fake is read on its own thread.
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.submit(() -> fake.calls().contains("GetRecords shard-1")).get());
+        fillItem(written);
+        long wrote = System.nanoTime();
+        loop.submit(() -> fake.write("shard-1", "a", 1, Instant.now())).get();
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> items.get(written) == null);
+        lags.add(Duration.ofNanos(System.nanoTime() - wrote));
+      }
+      loop.submit(streams::stop).get();
+      Timer lag = registry.get("dynaccel.stream.lag").timer();
+      System.out.printf("StreamInvalidationTest: 5 records in real time, dropped after %s ms; dynaccel.stream.lag max %.0f ms%n",
+          lags.stream().map(Duration::toMillis).toList(), lag.max(TimeUnit.MILLISECONDS));
+      assertThat(lags).allMatch(d -> d.compareTo(Duration.ofSeconds(1)) < 0);
+      assertThat(lag.count()).isEqualTo(5);
+    } finally {
+      loop.shutdownNow();
+    }
   }
 
   @Test
