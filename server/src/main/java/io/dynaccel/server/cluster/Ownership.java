@@ -60,6 +60,7 @@ public final class Ownership {
   /** The adoption under way, if any, and its partitions: one at a time, looked at by each reconcile. */
   private CompletableFuture<?> adoptionUnderWay;
   private BitSet adoptingNow = new BitSet();
+  private final long[] adoptingEpochs = new long[Partitions.COUNT];
   /**
    * This node's own number for each tenure, what the caches stamp: unlike a lease epoch it can never
    * come round again, even if the cluster loses the lease table and grants epoch 1 anew.
@@ -410,6 +411,8 @@ public final class Ownership {
     BitSet departed = (BitSet) takenFromDeparted.clone();
     departed.and(next);
     adoptingNow = next;
+    // A partition given up and taken again while this adoption runs is adopted anew under its new lease.
+    next.stream().forEach(p -> adoptingEpochs[p] = epochs.get(p));
     try {
       adoptionUnderWay = adoption.adopt(next, departed).toCompletableFuture().orTimeout(ADOPTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
@@ -425,7 +428,7 @@ public final class Ownership {
       LOG.warn("Write-back state of {} partition(s) not taken over yet; retrying", adoptingNow.cardinality(),
           adoptionUnderWay.handle((v, e) -> e).join());
     } else {
-      adoptingNow.stream().filter(p -> phases[p] == Phase.ADOPTING).forEach(p -> phases[p] = Phase.ACTIVE);
+      adoptingNow.stream().filter(p -> phases[p] == Phase.ADOPTING && epochs.get(p) == adoptingEpochs[p]).forEach(p -> phases[p] = Phase.ACTIVE);
     }
     adoptionUnderWay = null;
     adoptingNow = new BitSet();

@@ -3,7 +3,9 @@ package io.dynaccel.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -246,6 +248,32 @@ class OwnershipTest {
 
     assertThat(b.route(ofA).kind()).isEqualTo(Route.Kind.SERVE);
     assertThat(serving(b)).isEqualTo(Partitions.COUNT);
+  }
+
+  @Test
+  void reconcile_whenAPartitionIsRetakenWhileItsAdoptionRuns_servesItOnlyAfterAnAdoptionUnderTheNewLease() {
+    Ownership a = member("a");
+    List<CompletableFuture<Void>> adoptions = new ArrayList<>();
+    a.onAdopt((partitions, fromDeparted) -> {
+      CompletableFuture<Void> adoption = new CompletableFuture<>();
+      adoptions.add(adoption);
+      return adoption;
+    });
+    a.reconcile(); // every partition taken, its adoption under way
+    cluster.withoutQuorum.add("a");
+    a.reconcile(); // given up: nothing is served without a quorum
+    cluster.withoutQuorum.remove("a");
+    // Released once the quorum is back (its writes and flushes ended), then taken again under new leases.
+    settle(a);
+    assertThat(serving(a)).isZero();
+
+    adoptions.get(0).complete(null); // the first adoption ends, under the old leases
+    a.reconcile();
+    assertThat(serving(a)).as("the old adoption does not stand for the new leases").isZero();
+
+    adoptions.get(adoptions.size() - 1).complete(null);
+    settle(a);
+    assertThat(serving(a)).isEqualTo(Partitions.COUNT);
   }
 
   @Test
