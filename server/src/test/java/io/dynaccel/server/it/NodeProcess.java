@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import io.dynaccel.localstack.DynamoDbEmulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -214,11 +212,9 @@ final class NodeProcess implements AutoCloseable {
     });
   }
 
-  /** A loopback port that nothing listens on now. */
+  /** A port for the node to keep across restarts (see {@link RestartablePorts}). */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return RestartablePorts.next();
   }
 
   /** The node's API endpoint. */
