@@ -36,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * taken is served only once its write-back state is adopted ({@link PartitionAdoption}).
  *
  * <p>All changes run in {@link #reconcile()}, on one thread; the request path only reads the published
- * {@link #route} table.
+ * {@link #route} table. That table stands only within the stretch of majority confirmation it was
+ * published in ({@link Members#confirmedRun()}): a reconcile can be blocked for seconds on a call to a
+ * member just cut off, and the departed grace the majority waits out before taking a lease counts on
+ * this member stopping within the confirmation's window. After any lapse the partitions held are
+ * handed back and taken anew, and writes that were in flight across it are not acknowledged.
  */
 public final class Ownership {
 
@@ -84,7 +88,11 @@ public final class Ownership {
   private volatile Map<Integer, Long> ownedEpochs = Map.of();
   private long lastRefresh;
   private volatile ClusterView view = ClusterView.EMPTY;
-  private volatile Route[] routes;
+  private volatile Published published;
+  /** The confirmation stretch the last reconcile ran in (that thread only). */
+  private long lastRun;
+  /** 1 for a partition given up because the confirmation lapsed, until released: its writes in flight are not acknowledged. */
+  private final AtomicIntegerArray interrupted = new AtomicIntegerArray(Partitions.COUNT);
   private volatile boolean quorum;
 
   /**
@@ -105,7 +113,7 @@ public final class Ownership {
     Arrays.fill(phases, Phase.IDLE);
     Route[] initial = new Route[Partitions.COUNT];
     Arrays.fill(initial, Route.PENDING);
-    this.routes = initial;
+    this.published = new Published(initial, 0);
   }
 
   /** Sets what drops a partition's cache entries when this node stops owning it. */
@@ -156,9 +164,18 @@ public final class Ownership {
     return holdsNothing;
   }
 
-  /** Where a call on {@code partition} goes now. */
+  /** The routes a reconcile published, and the confirmation stretch they stand in. */
+  private record Published(Route[] routes, long run) {
+  }
+
+  /**
+   * Where a call on {@code partition} goes now: not served here once the confirmation stretch the
+   * routes were published in has ended, whatever the ownership thread is doing.
+   */
   public Route route(int partition) {
-    return routes[partition];
+    Published now = published;
+    Route route = now.routes()[partition];
+    return route.kind() == Route.Kind.SERVE && members.confirmedRun() != now.run() ? Route.PENDING : route;
   }
 
   /** The current view: serving members and who should own what. */
@@ -166,9 +183,9 @@ public final class Ownership {
     return view;
   }
 
-  /** Whether this node sees a quorum of members. */
+  /** Whether this node sees a quorum of members: the last reconcile saw one, in the confirmation stretch still running. */
   public boolean hasQuorum() {
-    return quorum;
+    return quorum && members.confirmedRun() == published.run();
   }
 
   /** This member's id. */
@@ -182,7 +199,7 @@ public final class Ownership {
    * every grant of the lease to this node starts a new tenure.
    */
   public long epoch(int partition) {
-    Route route = routes[partition];
+    Route route = route(partition);
     return route.kind() == Route.Kind.SERVE ? route.epoch() : 0;
   }
 
@@ -219,7 +236,9 @@ public final class Ownership {
    *     still has its quorum may acknowledge.
    */
   public boolean exit(int partition) {
-    boolean acknowledgeable = members.quorum();
+    // Still in the stretch the routes were published in, and the partition not given up for a lapse
+    // since: then the confirmation has not lapsed since the write entered.
+    boolean acknowledgeable = members.quorum() && members.confirmedRun() == published.run() && interrupted.get(partition) == 0;
     inflight.decrementAndGet(partition);
     return acknowledgeable;
   }
@@ -231,7 +250,12 @@ public final class Ownership {
   public synchronized void reconcile() {
     long now = nanoTime.getAsLong();
     String me = members.localId();
-    boolean hasQuorum = members.quorum();
+    long run = members.confirmedRun();
+    boolean hasQuorum = run != 0 && members.quorum();
+    // A stretch this thread did not see begin: it lapsed while this thread was blocked, and the
+    // majority may have granted this member's leases to others meanwhile.
+    boolean resumed = lastRun != 0 && run != 0 && run != lastRun;
+    lastRun = run;
     Set<String> current = members.memberIds();
     for (String gone : lastMembers) {
       if (!current.contains(gone)) {
@@ -279,7 +303,7 @@ public final class Ownership {
     BitSet toAdopt = new BitSet();
     Set<String> announcedIds = members.serving().keySet();
     for (int p = 0; p < Partitions.COUNT; p++) {
-      boolean shouldOwn = hasQuorum && announced && !leaving && next.owns(me, p);
+      boolean shouldOwn = hasQuorum && !resumed && announced && !leaving && next.owns(me, p);
       switch (phases[p]) {
         case ADOPTING -> {
           if (shouldOwn) {
@@ -293,12 +317,16 @@ public final class Ownership {
           if (!shouldOwn) {
             phases[p] = Phase.DRAINING; // published below, before anything is released
             nowDraining.set(p);
+            if (!hasQuorum || resumed) {
+              interrupted.set(p, 1);
+            }
           }
         }
         case DRAINING -> {
           if (inflight.get(p) == 0 && !guarded.test(p, drainingSince[p]) && release(p, me, hasQuorum)) {
             dropped.set(p);
             phases[p] = Phase.IDLE;
+            interrupted.set(p, 0);
           }
         }
         case IDLE -> {
@@ -313,14 +341,14 @@ public final class Ownership {
     if (!dropped.isEmpty()) {
       drop.drop(dropped);
     }
-    Route[] published = new Route[Partitions.COUNT];
+    Route[] table = new Route[Partitions.COUNT];
     for (int p = 0; p < Partitions.COUNT; p++) {
       if (phases[p] == Phase.ACTIVE) {
-        published[p] = new Route(Route.Kind.SERVE, null, stints[p], freshUntil[p], uncachedUntil[p]);
+        table[p] = new Route(Route.Kind.SERVE, null, stints[p], freshUntil[p], uncachedUntil[p]);
       } else if (next.owns(me, p) || next.owner(p).isEmpty()) {
-        published[p] = Route.PENDING;
+        table[p] = Route.PENDING;
       } else {
-        published[p] = Route.forward(next.owner(p).get());
+        table[p] = Route.forward(next.owner(p).get());
       }
     }
     Map<Integer, Long> owned = new TreeMap<>();
@@ -335,7 +363,7 @@ public final class Ownership {
     holdsNothing = none;
     view = next;
     quorum = hasQuorum;
-    routes = published;
+    published = new Published(table, run);
     // Taken after the routes are out: a guard opened earlier may have been told this node holds the
     // partition, so only the writer's guard here protects it; one opened later was told otherwise.
     long publishedAt = nanoTime.getAsLong();

@@ -32,6 +32,8 @@ final class FakeCluster {
   final class Member implements Members, Members.Leases {
 
     private final String id;
+    private long run = 1;
+    private boolean confirmedBefore = true;
 
     Member(String id) {
       this.id = id;
@@ -50,6 +52,17 @@ final class FakeCluster {
     @Override
     public boolean quorum() {
       return !withoutQuorum.contains(id);
+    }
+
+    /** A lapse of the quorum switch, once anything has looked while it was off, starts a new stretch. */
+    @Override
+    public synchronized long confirmedRun() {
+      boolean confirmed = quorum();
+      if (confirmed && !confirmedBefore) {
+        run++;
+      }
+      confirmedBefore = confirmed;
+      return confirmed ? run : 0;
     }
 
     @Override

@@ -182,6 +182,47 @@ class OwnershipTest {
   }
 
   @Test
+  void route_whenTheConfirmationLapsesBeforeAnyReconcile_stopsServingAtOnceAndRetakesUnderANewTenure() {
+    Ownership a = member("a");
+    a.reconcile();
+    long tenure = a.epoch(7);
+
+    // The ownership thread may be blocked for seconds on a call to a member just cut off: the request
+    // path must not wait for it to see that the majority is gone.
+    cluster.withoutQuorum.add("a");
+    assertThat(serving(a)).isZero();
+    assertThat(a.hasQuorum()).isFalse();
+    assertThat(a.enter(7, tenure)).as("a write is not executed as the owner").isFalse();
+
+    // Counted in again (after a merge, say) before any reconcile ran: the majority may have granted the
+    // leases to others meanwhile, so the old routes never stand again.
+    cluster.withoutQuorum.remove("a");
+    assertThat(serving(a)).isZero();
+    assertThat(a.epoch(7)).isZero();
+    settle(a);
+    assertThat(serving(a)).isEqualTo(Partitions.COUNT);
+    assertThat(a.epoch(7)).as("a new tenure").isPositive().isNotEqualTo(tenure);
+  }
+
+  @Test
+  void exit_whenTheConfirmationLapsedWhileTheWriteRan_isNotAcknowledgeable() {
+    Ownership a = member("a");
+    a.reconcile();
+    assertThat(a.enter(3, a.epoch(3))).isTrue();
+    assertThat(a.enter(4, a.epoch(4))).isTrue();
+    cluster.withoutQuorum.add("a");
+    assertThat(a.epoch(3)).isZero(); // the lapse is seen
+    cluster.withoutQuorum.remove("a");
+    assertThat(a.exit(3)).as("ended after the lapse, before any reconcile").isFalse();
+    a.reconcile(); // gives the partitions up, under the new stretch
+    assertThat(a.exit(4)).as("ended after a reconcile republished under the new stretch").isFalse();
+
+    settle(a);
+    assertThat(a.enter(3, a.epoch(3))).isTrue();
+    assertThat(a.exit(3)).as("a write of the new tenure").isTrue();
+  }
+
+  @Test
   void reconcile_whenTheLeaseTableWasLostAndGrantsEpochOneAgain_startsANewTenureAllTheSame() {
     Ownership a = member("a");
     a.reconcile();

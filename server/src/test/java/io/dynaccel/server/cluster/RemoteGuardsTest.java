@@ -240,6 +240,11 @@ class RemoteGuardsTest {
     }
 
     @Override
+    public long confirmedRun() {
+      return quorum ? 1 : 0;
+    }
+
+    @Override
     public Map<String, NodeInfo> serving() {
       return all.stream().collect(Collectors.toMap(NodeInfo::id, node -> node));
     }

@@ -109,6 +109,11 @@ public final class HazelcastMembers implements Members {
   }
 
   @Override
+  public long confirmedRun() {
+    return confirmation.run();
+  }
+
+  @Override
   public Map<String, NodeInfo> serving() {
     return Map.copyOf(serving);
   }

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,6 +22,11 @@ import java.util.function.LongSupplier;
  * {@link #WINDOW} after the majority dropped it. Hazelcast's heartbeat-based split-brain protection does
  * not bound that: a member that still hears the others' heartbeats keeps its quorum while they have
  * removed it.
+ *
+ * <p>Unbroken stretches of confirmation are numbered ({@link #run()}): once the confirmation has
+ * lapsed, the majority may have dropped this member and granted its leases to others, even if it
+ * counts this member in again later (after a merge), so whatever was decided under an earlier run
+ * no longer stands.
  */
 public final class MajorityConfirmation {
 
@@ -34,7 +39,11 @@ public final class MajorityConfirmation {
   private final HazelcastInstance hazelcast;
   private final int quorum;
   private final LongSupplier nanoTime;
-  private final AtomicLong confirmedUntil;
+  private final AtomicReference<Run> current;
+
+  /** Confirmed until {@code until} (in {@code nanoTime}'s terms), in the stretch numbered {@code number}. */
+  private record Run(long until, long number) {
+  }
 
   /**
    * Confirms the membership of {@code hazelcast}'s local member.
@@ -45,7 +54,7 @@ public final class MajorityConfirmation {
     this.hazelcast = hazelcast;
     this.quorum = quorum;
     this.nanoTime = nanoTime;
-    this.confirmedUntil = new AtomicLong(nanoTime.getAsLong());
+    this.current = new AtomicReference<>(new Run(nanoTime.getAsLong(), 0));
   }
 
   /** Sends one round; the answers arrive on Hazelcast's threads. */
@@ -80,12 +89,25 @@ public final class MajorityConfirmation {
   }
 
   private void confirm(long sent) {
-    confirmedUntil.accumulateAndGet(sent + WINDOW.toNanos(), (a, b) -> a - b >= 0 ? a : b);
+    long until = sent + WINDOW.toNanos();
+    current.updateAndGet(run -> {
+      long later = until - run.until() > 0 ? until : run.until();
+      if (nanoTime.getAsLong() - run.until() >= 0) {
+        return new Run(later, run.number() + 1); // it had lapsed: a new stretch begins
+      }
+      return new Run(later, run.number());
+    });
   }
 
   /** Whether a majority counted this member in recently enough. */
   public boolean confirmed() {
-    return nanoTime.getAsLong() - confirmedUntil.get() < 0;
+    return run() != 0;
+  }
+
+  /** The number of the current unbroken stretch of confirmation, or 0 while this member is not confirmed. */
+  public long run() {
+    Run run = current.get();
+    return nanoTime.getAsLong() - run.until() < 0 ? run.number() : 0;
   }
 
   /** Asks a member whether a given member is in its view. */

@@ -19,6 +19,14 @@ public interface Members {
   /** Whether this member sees enough members, recently enough, to act as an owner. */
   boolean quorum();
 
+  /**
+   * The number of this member's current unbroken stretch of majority confirmation, or 0 while a
+   * majority has not counted it in recently enough to serve. Cheap, read on the request path; 0 within
+   * a bounded time of the majority dropping this member, and a new number after any lapse, when the
+   * majority may have given its leases to others.
+   */
+  long confirmedRun();
+
   /** The members that have announced they serve, by id; may include members that have left. */
   Map<String, NodeInfo> serving();
 
