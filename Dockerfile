@@ -4,8 +4,8 @@
 # localstack/docker-compose.yml runs it in front of LocalStack.
 
 # Stage 1: the shaded server jar. Only the modules the server needs (-pl server -am). The server's build vendors the
-# status page's chart library from npm into the jar, so this stage needs Node.js (the localstack module's "npm ci"
-# of dynalite, for tests only, runs too: both share the dynaccel.npm.skip switch).
+# status page's chart library from npm into the jar, so this stage needs Node.js. The localstack module's dynalite is
+# for tests only, and its package files are not copied: its "npm ci" is skipped (dynaccel.dynalite.skip).
 FROM maven:3.9-eclipse-temurin-17 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -20,7 +20,7 @@ COPY config/src config/src
 COPY localstack/src localstack/src
 COPY server/src server/src
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -DskipTests -pl server -am package
+    mvn -B -q -DskipTests -Ddynaccel.dynalite.skip=true -pl server -am package
 
 # Stage 2: a JRE and the jar, run as an unprivileged user.
 FROM eclipse-temurin:17-jre-noble

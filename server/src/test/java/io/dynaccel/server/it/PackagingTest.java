@@ -108,7 +108,10 @@ class PackagingTest {
     String buildDir = DeployFiles.dockerfile("WORKDIR").get(0);
     List<String> runs = DeployFiles.dockerfile("RUN");
     assertThat(runs).filteredOn(run -> run.contains("mvn ")).singleElement().asString()
-        .contains(" -pl server -am package", "-DskipTests").doesNotContain("npm.skip");
+        .contains(" -pl server -am package", "-DskipTests").doesNotContain("npm.skip")
+        // The build stage copies no localstack/package*.json: an "npm ci" there would fail for want of a lockfile.
+        .contains("-Ddynaccel.dynalite.skip=true");
+    assertThat(DeployFiles.dockerfile("COPY")).as("dynalite's package files stay out of the image build").noneMatch(copy -> copy.contains("localstack/package"));
     assertThat(runs).as("the server build vendors the status page's chart library with npm").anyMatch(run -> run.contains("nodejs npm"));
 
     List<String> copies = DeployFiles.dockerfile("COPY").stream().filter(c -> c.startsWith("--from=build ")).toList();
