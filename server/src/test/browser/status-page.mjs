@@ -74,6 +74,10 @@ try {
   const second = await look();
 
   check(Object.keys(second.charts).length === second.chartDivs, `every chart drawn: ${Object.keys(second.charts).length} of ${second.chartDivs}`);
+  // The node's clock stamps each reading: a poll about every second, not merely now and then.
+  const sampled = Object.values(second.charts)[0];
+  const period = (sampled.lastTime - first.charts[Object.keys(second.charts)[0]].lastTime) / (second.polls - first.polls);
+  check(period >= 0.8 && period <= 2.5, `a reading about every second (${period.toFixed(2)} s per poll)`);
   for (const [id, now] of Object.entries(second.charts)) {
     const before = first.charts[id];
     check(now.points > 1, `${id}: more than one point (${now.points})`);

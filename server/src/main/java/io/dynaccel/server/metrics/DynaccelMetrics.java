@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every meter exists from start-up: each operation of the API has its request timer and its
  * errors, faults and throttles counters at 0 before the first call, so a dashboard or an alert on
- * them sees 0 rather than no data. Upstream timers appear with an operation's first call to
- * DynamoDB. Latency timers publish the median and the 99th percentile and a percentile histogram
- * for Prometheus's {@code histogram_quantile}, its buckets bounded to the latencies a node can see.
+ * them sees 0 rather than no data; so does each operation's upstream timer. Latency timers
+ * publish the median and the 99th percentile and a percentile histogram for Prometheus's
+ * {@code histogram_quantile}, its buckets bounded to the latencies a node can see.
  *
  * <p>Micrometer's Prometheus registry exports a timer with a histogram as buckets only, dropping its
  * percentiles; so each latency timer has a gauge beside it, {@code <timer>.percentile{quantile}}, that

@@ -44,12 +44,20 @@ public final class StatusPage {
     router.get("/status/*").handler(StaticHandler.create(RESOURCES).setCachingEnabled(false));
   }
 
-  /** Adds {@code GET /status.json}: the meters now, the cluster's members and the configuration. */
+  /**
+   * Adds {@code GET /status.json}: the meters now, the cluster's members and the configuration. Read on
+   * a worker, as a scrape is: it searches the registry, snapshots every timer that ran and reads gauges
+   * such as the oldest unflushed write-back change, which walks the dirty items; each open page asks
+   * every second, and the admin listener shares its event loops with the API.
+   */
   public void mountData(Router router) {
-    router.get("/status.json").handler(context -> context.response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(snapshot().encode()));
+    router.get("/status.json").handler(context -> context.vertx().executeBlocking(() -> snapshot().encode(), false).onComplete(read -> {
+      if (read.succeeded()) {
+        context.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(read.result());
+      } else {
+        context.fail(read.cause());
+      }
+    }));
   }
 
   /** What {@code /status.json} answers. */

@@ -84,10 +84,10 @@ final class StatusSnapshot {
       if (operation == null) {
         continue;
       }
-      HistogramSnapshot snapshot = timer.takeSnapshot();
-      if (snapshot.count() == 0) {
+      if (timer.count() == 0) {
         continue; // every operation's timers exist from start; the page shows those that ran
       }
+      HistogramSnapshot snapshot = timer.takeSnapshot();
       JsonObject entry = byOperation.computeIfAbsent(operation, op -> new JsonObject());
       // Several timers of one name and operation (other tags) add up; their percentiles cannot be merged, so the last one's stand.
       entry.put(key(prefix, "count"), entry.getLong(key(prefix, "count"), 0L) + snapshot.count())

@@ -25,7 +25,6 @@
     const misses = delta(now.misses, before.misses) || 0;
     return hits + misses > 0 ? (100 * hits) / (hits + misses) : null;
   };
-  const absentIsZero = (value) => (value == null ? 0 : value);
 
   const specs = [
     {
@@ -73,25 +72,19 @@
     },
     {
       id: 'evictions', title: 'Evictions and invalidations /s',
-      values: (now, before, seconds) => {
-        const values = {
-          'item evictions': rate(now.cache.itemEvictions, before.cache.itemEvictions, seconds),
-          'query invalidations': rate(now.cache.queryInvalidations, before.cache.queryInvalidations, seconds),
-          'fill rejections': rate(now.cache.fillRejections, before.cache.fillRejections, seconds),
-        };
-        if (now.cache.queryEvictions != null) {
-          values['query evictions'] = rate(now.cache.queryEvictions, before.cache.queryEvictions, seconds);
-        }
-        return values;
-      },
+      values: (now, before, seconds) => ({
+        'item evictions': rate(now.cache.itemEvictions, before.cache.itemEvictions, seconds),
+        'query evictions': rate(now.cache.queryEvictions, before.cache.queryEvictions, seconds),
+        'query invalidations': rate(now.cache.queryInvalidations, before.cache.queryInvalidations, seconds),
+        'fill rejections': rate(now.cache.fillRejections, before.cache.fillRejections, seconds),
+      }),
     },
     {
       id: 'outcomes', title: 'Errors (4xx), faults (5xx), throttles /s',
-      // These counters appear with the first failure of their kind: absent means none yet.
       values: (now, before, seconds) => ({
-        errors: rate(absentIsZero(now.outcomes.errors), absentIsZero(before.outcomes.errors), seconds),
-        faults: rate(absentIsZero(now.outcomes.faults), absentIsZero(before.outcomes.faults), seconds),
-        throttles: rate(absentIsZero(now.outcomes.throttles), absentIsZero(before.outcomes.throttles), seconds),
+        errors: rate(now.outcomes.errors, before.outcomes.errors, seconds),
+        faults: rate(now.outcomes.faults, before.outcomes.faults, seconds),
+        throttles: rate(now.outcomes.throttles, before.outcomes.throttles, seconds),
       }),
     },
     {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 /**
  * What an operator's Prometheus scrapes from {@code /metrics} on the admin listener: every meter
  * with a HELP text; the request meters of every operation there at 0 before the first call; latency
- * percentiles and histogram buckets; upstream timers once an operation went to DynamoDB; per-table
+ * percentiles and histogram buckets; upstream timers, also at 0 from start; per-table
  * cache counters; and the JVM, process and Vert.x meters, whose labels name no address, alone or
  * in a cluster.
  */
@@ -108,7 +108,7 @@ class MetricsIT {
     }
     try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(), "cluster.members=127.0.0.1:" + hazelcastPort,
         "cluster.port=" + hazelcastPort, "cluster.name=metrics-it-" + hazelcastPort)) {
-      // The cluster view asks every member over the event bus, this one included.
+      // A clustered member's event bus carries the cluster's purges and guards; its meters must name no member.
       assertThat(RawHttp.send(node.adminEndpoint(), "GET", "/cluster", null).status()).isEqualTo(200);
 
       String text = scrape(node);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -127,7 +128,23 @@ class StatusPageIT {
       assertThat(status.getJsonObject("operations").getJsonObject("GetItem").getLong("count")).isPositive();
       assertThat(status.getJsonObject("writeBack").getDouble("acknowledged")).isPositive();
       assertThat(status.getJsonObject("cluster").getJsonArray("members")).hasSize(1);
+      // Every figure a chart reads is there: a meter renamed on one side would leave a null (a flat, empty line).
+      for (String section : List.of("hits", "cache", "outcomes", "writeBack")) {
+        assertNoNullLeaf(section, status.getJsonObject(section));
+      }
+      assertThat(status.getJsonObject("operations").getJsonObject("GetItem").getValue("upstreamCount")).as("GetItem's upstream count").isNotNull();
     });
+  }
+
+  private static void assertNoNullLeaf(String path, JsonObject object) {
+    assertThat(object).as(path).isNotNull();
+    for (String field : object.fieldNames()) {
+      Object value = object.getValue(field);
+      assertThat(value).as(path + "." + field).isNotNull();
+      if (value instanceof JsonObject nested) {
+        assertNoNullLeaf(path + "." + field, nested);
+      }
+    }
   }
 
   /** A principal with a secret and a session token (auth stays off, so the traffic needs no signature). */
