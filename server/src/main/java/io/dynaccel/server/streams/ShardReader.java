@@ -152,6 +152,11 @@ final class ShardReader {
         if (stream.stopped()) {
           return;
         }
+        if (notApplied != null) {
+          // Read past them all the same, so their writes are not known to be dropped: drop the table.
+          LOG.warn("Records of table {} (shard {}) could not be applied: dropping the table's cached data", stream.table(), id, notApplied);
+          stream.invalidator().tableChanged(stream.table());
+        }
         if (!records.isEmpty()) {
           lastSequence = records.get(records.size() - 1).dynamodb().sequenceNumber();
         }
@@ -176,11 +181,17 @@ final class ShardReader {
     if (kind == ErrorKind.EXPIRED_ITERATOR) {
       if (lastSequence != null) {
         open(ShardIteratorType.AFTER_SEQUENCE_NUMBER, lastSequence, reopened);
-      } else {
-        if (startType == ShardIteratorType.LATEST) {
-          // Nothing read yet: a new LATEST position may be past records written since the first one.
+      } else if (startType == ShardIteratorType.LATEST) {
+        // Nothing read yet: a new LATEST position may be past records written since the first one. The
+        // table is dropped once that position is taken, as at the start: a write before it is in DynamoDB
+        // for the next fill, one after it is read; dropped earlier, a fill in between could stand.
+        CompletableFuture<Void> positioned = new CompletableFuture<>();
+        positioned.thenRun(() -> {
           stream.invalidator().tableChanged(stream.table());
-        }
+          read();
+        });
+        open(startType, null, positioned);
+      } else {
         open(startType, null, reopened);
       }
     } else if (kind == ErrorKind.TRIMMED) {

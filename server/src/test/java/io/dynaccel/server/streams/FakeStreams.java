@@ -47,6 +47,7 @@ final class FakeStreams implements StreamsApi {
   private boolean streamEnabled = true;
   private long sequence = 100;
   private int listStreamsCalls;
+  private final Deque<Runnable> whileTakingIterators = new ArrayDeque<>();
 
   /** One shard: its records, the first still readable (older ones are trimmed) and whether it has ended. */
   static final class FakeShard {
@@ -82,6 +83,11 @@ final class FakeStreams implements StreamsApi {
 
   void trim(String shardId, int before) {
     shards.get(shardId).trimmedBefore = before;
+  }
+
+  /** Runs {@code meanwhile} while the next GetShardIterator is under way, before its position is taken. */
+  void whileNextIteratorIsTaken(Runnable meanwhile) {
+    whileTakingIterators.add(meanwhile);
   }
 
   /** Makes every iterator handed out so far expire. */
@@ -136,6 +142,9 @@ final class FakeStreams implements StreamsApi {
   public CompletionStage<GetShardIteratorResponse> getShardIterator(GetShardIteratorRequest request) {
     FakeShard shard = shards.get(request.shardId());
     calls.add("GetShardIterator " + shard.id + " " + request.shardIteratorType());
+    if (!whileTakingIterators.isEmpty()) {
+      whileTakingIterators.poll().run();
+    }
     int position = switch (request.shardIteratorType()) {
       case LATEST -> shard.records.size();
       case TRIM_HORIZON -> shard.trimmedBefore;

@@ -206,6 +206,24 @@ class StreamInvalidationTest {
   }
 
   @Test
+  void getRecords_whenIteratorExpiredBeforeAnyRecord_dropsTheTableOnlyOnceTheNewLatestPositionIsTaken() {
+    fake.shard("shard-1", null);
+    follow();
+    fake.expireIterators();
+    // While the new LATEST position is taken, an item is filled and then written: the record lands
+    // behind the new position and is never read, so only a drop after it keeps the fill from standing.
+    fake.whileNextIteratorIsTaken(() -> {
+      fillItem(key("b", 1));
+      fake.write("shard-1", "b", 1, NOW);
+    });
+    tick();
+
+    assertThat(fake.calls()).filteredOn(call -> call.equals("GetShardIterator shard-1 LATEST")).hasSize(2);
+    assertThat(errors("expired-iterator")).isEqualTo(1.0);
+    assertThat(items.get(key("b", 1))).as("filled before a write the new position skips").isNull();
+  }
+
+  @Test
   void getRecords_whenTrimmed_dropsTableAndReadsFromTrimHorizon() {
     fake.shard("shard-1", null);
     follow();
