@@ -175,7 +175,12 @@ public final class Ownership {
   public Route route(int partition) {
     Published now = published;
     Route route = now.routes()[partition];
-    return route.kind() == Route.Kind.SERVE && members.confirmedRun() != now.run() ? Route.PENDING : route;
+    return route.kind() == Route.Kind.SERVE && !standing(now) ? Route.PENDING : route;
+  }
+
+  /** Whether {@code routes} were published in the confirmation stretch running now. */
+  private boolean standing(Published routes) {
+    return members.confirmedRun() == routes.run();
   }
 
   /** The current view: serving members and who should own what. */
@@ -185,7 +190,7 @@ public final class Ownership {
 
   /** Whether this node sees a quorum of members: the last reconcile saw one, in the confirmation stretch still running. */
   public boolean hasQuorum() {
-    return quorum && members.confirmedRun() == published.run();
+    return quorum && standing(published);
   }
 
   /** This member's id. */
@@ -238,7 +243,7 @@ public final class Ownership {
   public boolean exit(int partition) {
     // Still in the stretch the routes were published in, and the partition not given up for a lapse
     // since: then the confirmation has not lapsed since the write entered.
-    boolean acknowledgeable = members.quorum() && members.confirmedRun() == published.run() && interrupted.get(partition) == 0;
+    boolean acknowledgeable = members.quorum() && standing(published) && interrupted.get(partition) == 0;
     inflight.decrementAndGet(partition);
     return acknowledgeable;
   }
