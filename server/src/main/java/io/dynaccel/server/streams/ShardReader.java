@@ -43,6 +43,7 @@ final class ShardReader {
   private enum State { WAITING, POSITIONING, POSITIONED, READING, DONE }
 
   private final StreamFollower stream;
+  private final StreamsContext context;
   private final String id;
   private final String parent;
   private final ShardIteratorType startType;
@@ -51,8 +52,9 @@ final class ShardReader {
   private String lastSequence;
   private int failures;
 
-  ShardReader(StreamFollower stream, String id, String parent, ShardIteratorType startType, boolean ended) {
+  ShardReader(StreamFollower stream, StreamsContext context, String id, String parent, ShardIteratorType startType, boolean ended) {
     this.stream = stream;
+    this.context = context;
     this.id = id;
     this.parent = parent;
     this.startType = startType;
@@ -101,7 +103,7 @@ final class ShardReader {
     }
     GetShardIteratorRequest request = GetShardIteratorRequest.builder().streamArn(stream.arn()).shardId(id)
         .shardIteratorType(type).sequenceNumber(afterSequence).build();
-    stream.api().getShardIterator(request).whenCompleteAsync((response, failure) -> {
+    context.api().getShardIterator(request).whenCompleteAsync((response, failure) -> {
       if (stream.stopped()) {
         return;
       }
@@ -118,19 +120,19 @@ final class ShardReader {
       }
       Throwable cause = StreamErrors.unwrap(failure);
       ErrorKind kind = StreamErrors.kindOf(cause);
-      stream.meters().error(kind);
+      context.meters().error(kind);
       if (cause instanceof ResourceNotFoundException) {
         // The shard is past the stream's retention, or the stream is gone: its records cannot be read.
-        stream.invalidator().tableChanged(stream.table());
+        context.invalidator().tableChanged(stream.table());
         end();
         opened.complete(null);
       } else if (kind == ErrorKind.TRIMMED) {
-        stream.invalidator().tableChanged(stream.table());
+        context.invalidator().tableChanged(stream.table());
         open(ShardIteratorType.TRIM_HORIZON, null, opened);
       } else {
         retryLater(kind, cause, () -> open(type, afterSequence, opened));
       }
-    }, stream.scheduling().loop());
+    }, context.scheduling().loop());
   }
 
   private void read() {
@@ -138,7 +140,7 @@ final class ShardReader {
       return;
     }
     String current = iterator;
-    stream.api().getRecords(GetRecordsRequest.builder().shardIterator(current).build()).whenCompleteAsync((response, failure) -> {
+    context.api().getRecords(GetRecordsRequest.builder().shardIterator(current).build()).whenCompleteAsync((response, failure) -> {
       if (stream.stopped()) {
         return;
       }
@@ -155,7 +157,7 @@ final class ShardReader {
         if (notApplied != null) {
           // Read past them all the same, so their writes are not known to be dropped: drop the table.
           LOG.warn("Records of table {} (shard {}) could not be applied: dropping the table's cached data", stream.table(), id, notApplied);
-          stream.invalidator().tableChanged(stream.table());
+          context.invalidator().tableChanged(stream.table());
         }
         if (!records.isEmpty()) {
           lastSequence = records.get(records.size() - 1).dynamodb().sequenceNumber();
@@ -164,18 +166,18 @@ final class ShardReader {
         if (iterator == null) {
           end();
         } else if (records.isEmpty()) {
-          stream.scheduling().timer().schedule(POLL_PAUSE, this::read);
+          context.scheduling().timer().schedule(POLL_PAUSE, this::read);
         } else {
           read();
         }
-      }, stream.scheduling().loop());
-    }, stream.scheduling().loop());
+      }, context.scheduling().loop());
+    }, context.scheduling().loop());
   }
 
   private void readFailed(String current, Throwable failure) {
     Throwable cause = StreamErrors.unwrap(failure);
     ErrorKind kind = StreamErrors.kindOf(cause);
-    stream.meters().error(kind);
+    context.meters().error(kind);
     CompletableFuture<Void> reopened = new CompletableFuture<>();
     reopened.thenRun(this::read);
     if (kind == ErrorKind.EXPIRED_ITERATOR) {
@@ -187,7 +189,7 @@ final class ShardReader {
         // for the next fill, one after it is read; dropped earlier, a fill in between could stand.
         CompletableFuture<Void> positioned = new CompletableFuture<>();
         positioned.thenRun(() -> {
-          stream.invalidator().tableChanged(stream.table());
+          context.invalidator().tableChanged(stream.table());
           read();
         });
         open(startType, null, positioned);
@@ -196,10 +198,10 @@ final class ShardReader {
       }
     } else if (kind == ErrorKind.TRIMMED) {
       LOG.warn("Records of table {} (shard {}) were trimmed before they were read: dropping the table's cached data", stream.table(), id);
-      stream.invalidator().tableChanged(stream.table());
+      context.invalidator().tableChanged(stream.table());
       open(ShardIteratorType.TRIM_HORIZON, null, reopened);
     } else if (cause instanceof ResourceNotFoundException) {
-      stream.invalidator().tableChanged(stream.table());
+      context.invalidator().tableChanged(stream.table());
       end();
     } else {
       retryLater(kind, cause, () -> {
@@ -213,12 +215,12 @@ final class ShardReader {
     long capped = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(failures, 20));
     failures++;
     // Equal jitter: at least half the exponential delay, so readers throttled together spread out.
-    long delay = capped / 2 + (long) (capped / 2.0 * stream.scheduling().jitter().getAsDouble());
+    long delay = capped / 2 + (long) (capped / 2.0 * context.scheduling().jitter().getAsDouble());
     if (kind != ErrorKind.THROTTLED || failures > 5) {
       LOG.warn("Reading the stream of table {} (shard {}) failed ({}); retrying in {} ms", stream.table(), id,
           StreamErrors.describe(cause), delay);
     }
-    stream.scheduling().timer().schedule(Duration.ofMillis(delay), retry);
+    context.scheduling().timer().schedule(Duration.ofMillis(delay), retry);
   }
 
   private void end() {
@@ -235,8 +237,8 @@ final class ShardReader {
       return CompletableFuture.completedFuture(null);
     }
     String table = stream.table();
-    return stream.schemas().apply(table).exceptionally(failure -> null).thenAcceptAsync(schema -> {
-      Instant now = stream.scheduling().clock().instant();
+    return context.schemas().apply(table).exceptionally(failure -> null).thenAcceptAsync(schema -> {
+      Instant now = context.scheduling().clock().instant();
       boolean tableDropped = false;
       for (Record record : records) {
         ItemKey key = keyOf(schema, table, record);
@@ -244,15 +246,15 @@ final class ShardReader {
         if (key == null) {
           // A key we cannot name: drop the table rather than keep what the write changed.
           if (!tableDropped) {
-            stream.invalidator().tableChanged(table);
+            context.invalidator().tableChanged(table);
             tableDropped = true;
           }
-          stream.meters().invalidated(table, lag);
-        } else if (stream.invalidator().written(key)) {
-          stream.meters().invalidated(table, lag);
+          context.meters().invalidated(table, lag);
+        } else if (context.invalidator().written(key)) {
+          context.meters().invalidated(table, lag);
         }
       }
-    }, stream.scheduling().loop());
+    }, context.scheduling().loop());
   }
 
   private static Duration lag(Record record, Instant now) {

@@ -1,6 +1,5 @@
 package io.dynaccel.server.streams;
 
-import io.dynaccel.server.table.KeySchema;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
@@ -43,26 +41,17 @@ final class StreamFollower {
   private final StreamInvalidation owner;
   private final String table;
   private final String arn;
-  private final StreamsApi api;
-  private final Function<String, CompletionStage<KeySchema>> schemas;
-  private final CacheInvalidator invalidator;
-  private final StreamMeters meters;
-  private final Scheduling scheduling;
+  private final StreamsContext context;
   private final Map<String, ShardReader> shards = new LinkedHashMap<>();
   private boolean positioned;
   private boolean describing;
   private boolean stopped;
 
-  StreamFollower(StreamInvalidation owner, String table, String arn, StreamsApi api, Function<String, CompletionStage<KeySchema>> schemas,
-      CacheInvalidator invalidator, StreamMeters meters, Scheduling scheduling) {
+  StreamFollower(StreamInvalidation owner, String table, String arn, StreamsContext context) {
     this.owner = owner;
     this.table = table;
     this.arn = arn;
-    this.api = api;
-    this.schemas = schemas;
-    this.invalidator = invalidator;
-    this.meters = meters;
-    this.scheduling = scheduling;
+    this.context = context;
   }
 
   String table() {
@@ -92,7 +81,7 @@ final class StreamFollower {
       List<CompletionStage<Void>> positions = new ArrayList<>();
       for (Shard shard : description.shards()) {
         boolean closed = shard.sequenceNumberRange() != null && shard.sequenceNumberRange().endingSequenceNumber() != null;
-        ShardReader reader = new ShardReader(this, shard.shardId(), shard.parentShardId(), ShardIteratorType.LATEST, closed);
+        ShardReader reader = new ShardReader(this, context, shard.shardId(), shard.parentShardId(), ShardIteratorType.LATEST, closed);
         shards.put(shard.shardId(), reader);
         if (!closed) {
           positions.add(reader.position());
@@ -103,11 +92,11 @@ final class StreamFollower {
             if (stopped()) {
               return;
             }
-            invalidator.tableChanged(table);
+            context.invalidator().tableChanged(table);
             positioned = true;
             LOG.info("Following the stream of table {}: {} open shards from LATEST", table, positions.size());
             shards.values().forEach(ShardReader::readIfPositioned);
-          }, scheduling.loop());
+          }, context.scheduling().loop());
     });
   }
 
@@ -125,7 +114,7 @@ final class StreamFollower {
       for (Shard shard : description.shards()) {
         listed.add(shard.shardId());
         shards.computeIfAbsent(shard.shardId(),
-            id -> new ShardReader(this, id, shard.parentShardId(), ShardIteratorType.TRIM_HORIZON, false));
+            id -> new ShardReader(this, context, id, shard.parentShardId(), ShardIteratorType.TRIM_HORIZON, false));
       }
       // Ended shards that the stream no longer lists were trimmed: forget them, their children may start.
       shards.values().removeIf(reader -> reader.done() && !listed.contains(reader.id()));
@@ -168,17 +157,17 @@ final class StreamFollower {
         return;
       }
       if (failure != null) {
-        meters.error(StreamErrors.kindOf(failure));
+        context.meters().error(StreamErrors.kindOf(failure));
         LOG.warn("Describing the stream of table {} failed ({}); trying again in {}s", table, StreamErrors.describe(failure),
             StreamInvalidation.DISCOVERY_INTERVAL.toSeconds());
         return;
       }
       then.accept(description);
-    }, scheduling.loop());
+    }, context.scheduling().loop());
   }
 
   private CompletionStage<StreamDescription> describePages(String startShard, List<Shard> into) {
-    return api.describeStream(DescribeStreamRequest.builder().streamArn(arn).exclusiveStartShardId(startShard).build())
+    return context.api().describeStream(DescribeStreamRequest.builder().streamArn(arn).exclusiveStartShardId(startShard).build())
         .thenCompose(page -> {
           StreamDescription description = page.streamDescription();
           into.addAll(description.shards());
@@ -188,25 +177,5 @@ final class StreamFollower {
           }
           return describePages(next, into);
         });
-  }
-
-  StreamsApi api() {
-    return api;
-  }
-
-  Function<String, CompletionStage<KeySchema>> schemas() {
-    return schemas;
-  }
-
-  CacheInvalidator invalidator() {
-    return invalidator;
-  }
-
-  StreamMeters meters() {
-    return meters;
-  }
-
-  Scheduling scheduling() {
-    return scheduling;
   }
 }

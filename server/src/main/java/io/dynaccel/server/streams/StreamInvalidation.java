@@ -58,14 +58,10 @@ public final class StreamInvalidation {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamInvalidation.class);
 
-  private final StreamsApi api;
+  private final StreamsContext context;
   private final Set<String> named;
   private final Predicate<String> everyTableFollows;
   private final boolean everyTable;
-  private final Function<String, CompletionStage<KeySchema>> schemas;
-  private final CacheInvalidator invalidator;
-  private final StreamMeters meters;
-  private final Scheduling scheduling;
   private final Map<String, StreamFollower> followers = new HashMap<>();
   private final Set<String> warned = new HashSet<>();
   private boolean discovering;
@@ -82,14 +78,10 @@ public final class StreamInvalidation {
    */
   public StreamInvalidation(StreamsApi api, Set<String> named, boolean everyTable, Predicate<String> follows,
       Function<String, CompletionStage<KeySchema>> schemas, CacheInvalidator invalidator, StreamMeters meters, Scheduling scheduling) {
-    this.api = api;
+    this.context = new StreamsContext(api, schemas, invalidator, meters, scheduling);
     this.named = Set.copyOf(named);
     this.everyTable = everyTable;
     this.everyTableFollows = follows;
-    this.schemas = schemas;
-    this.invalidator = invalidator;
-    this.meters = meters;
-    this.scheduling = scheduling;
   }
 
   /**
@@ -125,13 +117,13 @@ public final class StreamInvalidation {
 
   /** Begins following; the first lookup runs at once. */
   public void start() {
-    scheduling.loop().execute(this::discover);
+    context.scheduling().loop().execute(this::discover);
   }
 
   /** Stops following: no call is sent after this, answers still on their way are ignored, and the client is closed. */
   public void stop() {
     stopped = true;
-    api.close();
+    context.api().close();
   }
 
   boolean stopped() {
@@ -154,8 +146,8 @@ public final class StreamInvalidation {
         followed.keySet().removeIf(table -> !named.contains(table) && !(everyTable && everyTableFollows.test(table)));
         follow(followed);
       }
-      scheduling.timer().schedule(DISCOVERY_INTERVAL, this::discover);
-    }, scheduling.loop());
+      context.scheduling().timer().schedule(DISCOVERY_INTERVAL, this::discover);
+    }, context.scheduling().loop());
   }
 
   private void follow(Map<String, String> found) {
@@ -169,7 +161,7 @@ public final class StreamInvalidation {
         // The table was created anew or its stream enabled again: the old stream ends.
         current.stop();
       }
-      StreamFollower follower = new StreamFollower(this, table, arn, api, schemas, invalidator, meters, scheduling);
+      StreamFollower follower = new StreamFollower(this, table, arn, context);
       followers.put(table, follower);
       follower.start();
     });
@@ -218,18 +210,18 @@ public final class StreamInvalidation {
         lookupFailing = false;
         return;
       }
-      meters.error(StreamErrors.kindOf(failure));
+      context.meters().error(StreamErrors.kindOf(failure));
       // Once per run of failures: a lookup denied for good would otherwise log every few seconds.
       if (!lookupFailing) {
         lookupFailing = true;
         LOG.warn("Looking up the tables' streams failed ({}); trying again every {}s", StreamErrors.describe(failure),
             DISCOVERY_INTERVAL.toSeconds());
       }
-    }, scheduling.loop());
+    }, context.scheduling().loop());
   }
 
   private CompletionStage<List<Stream>> listAll(String startArn, List<Stream> into) {
-    return api.listStreams(ListStreamsRequest.builder().exclusiveStartStreamArn(startArn).build()).thenCompose((ListStreamsResponse page) -> {
+    return context.api().listStreams(ListStreamsRequest.builder().exclusiveStartStreamArn(startArn).build()).thenCompose((ListStreamsResponse page) -> {
       into.addAll(page.streams());
       String next = page.lastEvaluatedStreamArn();
       return next == null || next.equals(startArn) ? CompletableFuture.completedFuture(into) : listAll(next, into);
