@@ -178,28 +178,20 @@ final class ShardReader {
     Throwable cause = StreamErrors.unwrap(failure);
     ErrorKind kind = StreamErrors.kindOf(cause);
     context.meters().error(kind);
-    CompletableFuture<Void> reopened = new CompletableFuture<>();
-    reopened.thenRun(this::read);
-    if (kind == ErrorKind.EXPIRED_ITERATOR) {
-      if (lastSequence != null) {
-        open(ShardIteratorType.AFTER_SEQUENCE_NUMBER, lastSequence, reopened);
-      } else if (startType == ShardIteratorType.LATEST) {
-        // Nothing read yet: a new LATEST position may be past records written since the first one. The
-        // table is dropped once that position is taken, as at the start: a write before it is in DynamoDB
-        // for the next fill, one after it is read; dropped earlier, a fill in between could stand.
-        CompletableFuture<Void> positioned = new CompletableFuture<>();
-        positioned.thenRun(() -> {
-          context.invalidator().tableChanged(stream.table());
-          read();
-        });
-        open(startType, null, positioned);
-      } else {
-        open(startType, null, reopened);
-      }
+    if (kind == ErrorKind.EXPIRED_ITERATOR && lastSequence == null && startType == ShardIteratorType.LATEST) {
+      // Nothing read yet: a new LATEST position may be past records written since the first one. The
+      // table is dropped once that position is taken, as at the start: a write before it is in DynamoDB
+      // for the next fill, one after it is read; dropped earlier, a fill in between could stand.
+      reopen(startType, null, () -> {
+        context.invalidator().tableChanged(stream.table());
+        read();
+      });
+    } else if (kind == ErrorKind.EXPIRED_ITERATOR) {
+      reopen(lastSequence == null ? startType : ShardIteratorType.AFTER_SEQUENCE_NUMBER, lastSequence, this::read);
     } else if (kind == ErrorKind.TRIMMED) {
       LOG.warn("Records of table {} (shard {}) were trimmed before they were read: dropping the table's cached data", stream.table(), id);
       context.invalidator().tableChanged(stream.table());
-      open(ShardIteratorType.TRIM_HORIZON, null, reopened);
+      reopen(ShardIteratorType.TRIM_HORIZON, null, this::read);
     } else if (cause instanceof ResourceNotFoundException) {
       context.invalidator().tableChanged(stream.table());
       end();
@@ -209,6 +201,13 @@ final class ShardReader {
         read();
       });
     }
+  }
+
+  /** Takes a new position, then runs {@code then} (also if the shard turned out to be gone: it then reads nothing). */
+  private void reopen(ShardIteratorType type, String afterSequence, Runnable then) {
+    CompletableFuture<Void> reopened = new CompletableFuture<>();
+    reopened.thenRun(then);
+    open(type, afterSequence, reopened);
   }
 
   private void retryLater(ErrorKind kind, Throwable cause, Runnable retry) {
