@@ -22,19 +22,24 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 
 /**
- * Reads one shard: GetRecords in a loop, a short pause when a page is empty, until the shard ends
+ * Reads one shard: GetRecords in a loop, each call starting {@link #POLL_PAUSE} after the one before
+ * it started unless that one brought a full page (then at once, to catch up), until the shard ends
  * (no next iterator). An expired iterator is replaced by one after the last record seen; trimmed
  * records may be lost, so the table is dropped and reading goes on from the oldest record left;
- * throttling and other failures are retried with exponential backoff and jitter.
+ * throttling and other failures are retried with exponential backoff and jitter, which a success
+ * shrinks by a quarter rather than forgets, so calls that fail and succeed by turns back off too.
  */
 final class ShardReader {
 
   /**
-   * The pause after an empty page: records are invalidated within about this much of their
-   * appearance, and a node reads each shard at most twice a second (DynamoDB Streams allows five
-   * GetRecords per second per shard, shared by every node of a cluster).
+   * The least time from one GetRecords' start to the next's: records are invalidated within about
+   * this much of their appearance, and a node reads each shard at most twice a second (DynamoDB
+   * Streams allows five GetRecords per second per shard, shared by every node of a cluster). Counted
+   * from the start so that a slow answer does not add its latency to it.
    */
   static final Duration POLL_PAUSE = Duration.ofMillis(500);
+  /** The most records one GetRecords returns (it also stops at 1 MB): a page this long may not be the last. */
+  static final int FULL_PAGE = 1000;
   static final Duration BACKOFF_BASE = Duration.ofMillis(100);
   static final Duration BACKOFF_CAP = Duration.ofSeconds(10);
 
@@ -50,7 +55,9 @@ final class ShardReader {
   private State state;
   private String iterator;
   private String lastSequence;
-  private int failures;
+  private Instant lastReadStarted;
+  /** The backoff before the next retry, 0 when calls succeed; doubled by a failure, shrunk by a success. */
+  private long backoffMillis;
 
   ShardReader(StreamFollower stream, StreamsContext context, String id, String parent, ShardIteratorType startType, boolean ended) {
     this.stream = stream;
@@ -108,7 +115,7 @@ final class ShardReader {
         return;
       }
       if (failure == null) {
-        failures = 0;
+        succeeded();
         iterator = response.shardIterator();
         if (iterator == null) {
           end();
@@ -130,7 +137,7 @@ final class ShardReader {
         context.invalidator().tableChanged(stream.table());
         open(ShardIteratorType.TRIM_HORIZON, null, opened);
       } else {
-        retryLater(kind, cause, () -> open(type, afterSequence, opened));
+        context.scheduling().timer().schedule(backoff(kind, cause), () -> open(type, afterSequence, opened));
       }
     }, context.scheduling().loop());
   }
@@ -140,6 +147,7 @@ final class ShardReader {
       return;
     }
     String current = iterator;
+    lastReadStarted = context.scheduling().clock().instant();
     context.api().getRecords(GetRecordsRequest.builder().shardIterator(current).build()).whenCompleteAsync((response, failure) -> {
       if (stream.stopped()) {
         return;
@@ -148,7 +156,7 @@ final class ShardReader {
         readFailed(current, failure);
         return;
       }
-      failures = 0;
+      succeeded();
       List<Record> records = response.records();
       apply(records).whenCompleteAsync((applied, notApplied) -> {
         if (stream.stopped()) {
@@ -165,10 +173,10 @@ final class ShardReader {
         iterator = response.nextShardIterator();
         if (iterator == null) {
           end();
-        } else if (records.isEmpty()) {
-          context.scheduling().timer().schedule(POLL_PAUSE, this::read);
-        } else {
+        } else if (records.size() >= FULL_PAGE) {
           read();
+        } else {
+          readPaced(Duration.ZERO);
         }
       }, context.scheduling().loop());
     }, context.scheduling().loop());
@@ -184,22 +192,20 @@ final class ShardReader {
       // for the next fill, one after it is read; dropped earlier, a fill in between could stand.
       reopen(startType, null, () -> {
         context.invalidator().tableChanged(stream.table());
-        read();
+        readPaced(Duration.ZERO);
       });
     } else if (kind == ErrorKind.EXPIRED_ITERATOR) {
-      reopen(lastSequence == null ? startType : ShardIteratorType.AFTER_SEQUENCE_NUMBER, lastSequence, this::read);
+      reopen(lastSequence == null ? startType : ShardIteratorType.AFTER_SEQUENCE_NUMBER, lastSequence, () -> readPaced(Duration.ZERO));
     } else if (kind == ErrorKind.TRIMMED) {
       LOG.warn("Records of table {} (shard {}) were trimmed before they were read: dropping the table's cached data", stream.table(), id);
       context.invalidator().tableChanged(stream.table());
-      reopen(ShardIteratorType.TRIM_HORIZON, null, this::read);
+      reopen(ShardIteratorType.TRIM_HORIZON, null, () -> readPaced(Duration.ZERO));
     } else if (cause instanceof ResourceNotFoundException) {
       context.invalidator().tableChanged(stream.table());
       end();
     } else {
-      retryLater(kind, cause, () -> {
-        iterator = current;
-        read();
-      });
+      iterator = current;
+      readPaced(backoff(kind, cause));
     }
   }
 
@@ -210,16 +216,39 @@ final class ShardReader {
     open(type, afterSequence, reopened);
   }
 
-  private void retryLater(ErrorKind kind, Throwable cause, Runnable retry) {
-    long capped = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(failures, 20));
-    failures++;
+  /**
+   * Reads again no sooner than {@code atLeast} from now and {@link #POLL_PAUSE} after the last read
+   * started (at most that long if the clock was set back).
+   */
+  private void readPaced(Duration atLeast) {
+    Duration sinceLast = lastReadStarted == null ? POLL_PAUSE : Duration.between(lastReadStarted, context.scheduling().clock().instant());
+    Duration pause = sinceLast.isNegative() ? POLL_PAUSE : POLL_PAUSE.minus(sinceLast);
+    Duration wait = pause.compareTo(atLeast) > 0 ? pause : atLeast;
+    if (wait.isNegative() || wait.isZero()) {
+      read();
+    } else {
+      context.scheduling().timer().schedule(wait, this::read);
+    }
+  }
+
+  private void succeeded() {
+    // Shrunk, not forgotten: calls throttled and answered by turns keep backing off further.
+    backoffMillis = backoffMillis * 3 / 4;
+    if (backoffMillis < BACKOFF_BASE.toMillis() / 2) {
+      backoffMillis = 0;
+    }
+  }
+
+  /** The delay before retrying a failed call: the backoff, doubled, with jitter. */
+  private Duration backoff(ErrorKind kind, Throwable cause) {
+    backoffMillis = backoffMillis == 0 ? BACKOFF_BASE.toMillis() : Math.min(BACKOFF_CAP.toMillis(), backoffMillis * 2);
     // Equal jitter: at least half the exponential delay, so readers throttled together spread out.
-    long delay = capped / 2 + (long) (capped / 2.0 * context.scheduling().jitter().getAsDouble());
-    if (kind != ErrorKind.THROTTLED || failures > 5) {
+    long delay = backoffMillis / 2 + (long) (backoffMillis / 2.0 * context.scheduling().jitter().getAsDouble());
+    if (kind != ErrorKind.THROTTLED || backoffMillis == BACKOFF_CAP.toMillis()) {
       LOG.warn("Reading the stream of table {} (shard {}) failed ({}); retrying in {} ms", stream.table(), id,
           StreamErrors.describe(cause), delay);
     }
-    context.scheduling().timer().schedule(Duration.ofMillis(delay), retry);
+    return Duration.ofMillis(delay);
   }
 
   private void end() {

@@ -1,6 +1,9 @@
 package io.dynaccel.server.streams;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntPredicate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
@@ -18,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListStreamsRequest;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ListStreamsResponse;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -37,6 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException
 final class FakeStreams implements StreamsApi {
 
   static final String TABLE = "Orders";
+  /** The most records one GetRecords returns (DynamoDB's limit, also the default). */
+  static final int PAGE_LIMIT = 1000;
   static final String ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Orders/stream/2026-12-01T00:00:00.000";
 
   private final Map<String, FakeShard> shards = new LinkedHashMap<>();
@@ -48,6 +55,21 @@ final class FakeStreams implements StreamsApi {
   private long sequence = 100;
   private int listStreamsCalls;
   private final Deque<Runnable> whileTakingIterators = new ArrayDeque<>();
+  private final Clock clock;
+  private final List<Instant> getRecordsTimes = new ArrayList<>();
+  private IntPredicate throttledGetRecords = call -> false;
+  private Scheduling.Timer answers;
+  private Duration getRecordsLatency = Duration.ZERO;
+
+  /** A stream whose calls are timed by a clock that never moves. */
+  FakeStreams() {
+    this(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+  }
+
+  /** A stream whose GetRecords calls are timed by {@code clock}. */
+  FakeStreams(Clock clock) {
+    this.clock = clock;
+  }
 
   /** One shard: its records, the first still readable (older ones are trimmed) and whether it has ended. */
   static final class FakeShard {
@@ -97,6 +119,22 @@ final class FakeStreams implements StreamsApi {
 
   void failNextGetRecords(RuntimeException failure) {
     getRecordsFailures.add(failure);
+  }
+
+  /** Throttles the GetRecords calls whose number (from 0) {@code nth} accepts, on top of any scripted failure. */
+  void throttleGetRecords(IntPredicate nth) {
+    throttledGetRecords = nth;
+  }
+
+  /** Answers every GetRecords {@code latency} after it is sent, through {@code timer}. */
+  void getRecordsLatency(Scheduling.Timer timer, Duration latency) {
+    answers = timer;
+    getRecordsLatency = latency;
+  }
+
+  /** When each GetRecords was sent, by the fake's clock. */
+  List<Instant> getRecordsTimes() {
+    return getRecordsTimes;
   }
 
   void streamEnabled(boolean enabled) {
@@ -164,19 +202,41 @@ final class FakeStreams implements StreamsApi {
     FakeShard shard = shards.get(parts[0]);
     int position = Integer.parseInt(parts[1]);
     calls.add("GetRecords " + shard.id);
-    if (!getRecordsFailures.isEmpty()) {
-      return CompletableFuture.failedFuture(getRecordsFailures.poll());
+    getRecordsTimes.add(clock.instant());
+    CompletableFuture<GetRecordsResponse> answer = new CompletableFuture<>();
+    Runnable respond = () -> {
+      try {
+        answer.complete(answer(shard, position, Integer.parseInt(parts[2]), getRecordsTimes.size() - 1));
+      } catch (RuntimeException failure) {
+        answer.completeExceptionally(failure);
+      }
+    };
+    if (answers == null) {
+      respond.run();
+    } else {
+      answers.schedule(getRecordsLatency, respond);
     }
-    if (Integer.parseInt(parts[2]) <= expiredUpTo) {
-      return CompletableFuture.failedFuture(ExpiredIteratorException.builder().message("expired").build());
+    return answer;
+  }
+
+  /** One page, as DynamoDB gives it: at most {@link #PAGE_LIMIT} records; throws the call's failure. */
+  private GetRecordsResponse answer(FakeShard shard, int position, int serial, int callNumber) {
+    if (!getRecordsFailures.isEmpty()) {
+      throw getRecordsFailures.poll();
+    }
+    if (throttledGetRecords.test(callNumber)) {
+      throw LimitExceededException.builder().message("slow down").build();
+    }
+    if (serial <= expiredUpTo) {
+      throw ExpiredIteratorException.builder().message("expired").build();
     }
     if (position < shard.trimmedBefore) {
-      return CompletableFuture.failedFuture(TrimmedDataAccessException.builder().message("trimmed").build());
+      throw TrimmedDataAccessException.builder().message("trimmed").build();
     }
-    List<Record> page = List.copyOf(shard.records.subList(position, shard.records.size()));
-    int next = shard.records.size();
-    String nextIterator = shard.closed ? null : iterator(shard, next);
-    return CompletableFuture.completedFuture(GetRecordsResponse.builder().records(page).nextShardIterator(nextIterator).build());
+    int next = Math.min(shard.records.size(), position + PAGE_LIMIT);
+    List<Record> page = List.copyOf(shard.records.subList(position, next));
+    String nextIterator = shard.closed && next == shard.records.size() ? null : iterator(shard, next);
+    return GetRecordsResponse.builder().records(page).nextShardIterator(nextIterator).build();
   }
 
   private String iterator(FakeShard shard, int position) {

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
@@ -52,12 +53,32 @@ class StreamInvalidationTest {
   }, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0.0);
 
   private StreamInvalidation follow() {
-    StreamInvalidation streams = new StreamInvalidation(fake, Set.of(TABLE), false, table -> false,
+    return follow(fake, scheduling);
+  }
+
+  private StreamInvalidation follow(FakeStreams stream, Scheduling at) {
+    StreamInvalidation streams = new StreamInvalidation(stream, Set.of(TABLE), false, table -> false,
         table -> CompletableFuture.completedFuture(SCHEMA),
         new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true),
-        StreamMeters.register(registry, Set.of(TABLE)), scheduling);
+        StreamMeters.register(registry, Set.of(TABLE)), at);
     streams.start();
     return streams;
+  }
+
+  /** Writes a new key to shard-1 every {@code every}, in virtual time. */
+  private static void writeEvery(FakeTime time, FakeStreams stream, Duration every, AtomicInteger written) {
+    time.schedule(every, () -> {
+      stream.write("shard-1", "k", written.incrementAndGet(), time.instant());
+      writeEvery(time, stream, every, written);
+    });
+  }
+
+  private static List<Duration> gaps(List<Instant> times) {
+    List<Duration> gaps = new ArrayList<>();
+    for (int i = 1; i < times.size(); i++) {
+      gaps.add(Duration.between(times.get(i - 1), times.get(i)));
+    }
+    return gaps;
   }
 
   /** Runs what is due now: the pauses and retries scheduled so far, each once. */
@@ -198,6 +219,8 @@ class StreamInvalidationTest {
     fake.write("shard-1", "b", 1, NOW);
     fillItem(key("b", 1));
     tick();
+    // The read from the new position waits out the pause after the failed one.
+    tick();
 
     assertThat(fake.calls()).contains("GetShardIterator shard-1 AFTER_SEQUENCE_NUMBER");
     assertThat(items.get(key("b", 1))).isNull();
@@ -233,6 +256,7 @@ class StreamInvalidationTest {
     fake.trim("shard-1", 1);
     fake.failNextGetRecords(TrimmedDataAccessException.builder().message("trimmed").build());
     tick();
+    tick();
 
     assertThat(items.get(key("unrelated", 1))).isNull();
     assertThat(fake.calls()).contains("GetShardIterator shard-1 TRIM_HORIZON");
@@ -246,19 +270,78 @@ class StreamInvalidationTest {
     follow();
     tick();
     delays.clear();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 7; i++) {
       fake.failNextGetRecords(LimitExceededException.builder().message("slow down").build());
     }
     fake.write("shard-1", "a", 1, NOW);
     fillItem(key("a", 1));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 8; i++) {
       tick();
     }
 
-    // Jitter 0: half of 100, 200, 400 ms.
-    assertThat(delays).containsSubsequence(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200));
+    // Jitter 0: half of 100, 200, 400 ... 6,400 ms, but never less than the pause between reads (the clock stands still).
+    assertThat(delays).filteredOn(delay -> !delay.equals(StreamInvalidation.DISCOVERY_INTERVAL)).startsWith(ShardReader.POLL_PAUSE,
+        ShardReader.POLL_PAUSE, ShardReader.POLL_PAUSE, ShardReader.POLL_PAUSE, Duration.ofMillis(800), Duration.ofMillis(1600),
+        Duration.ofMillis(3200), ShardReader.POLL_PAUSE);
     assertThat(items.get(key("a", 1))).isNull();
-    assertThat(errors("throttled")).isEqualTo(3.0);
+    assertThat(errors("throttled")).isEqualTo(7.0);
+  }
+
+  @Test
+  void getRecords_whenEveryPageHasRecords_readsAShardAtMostTwiceASecondCountingFromEachCallsStart() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    stream.getRecordsLatency(time, Duration.ofMillis(200));
+    AtomicInteger written = new AtomicInteger();
+    writeEvery(time, stream, Duration.ofMillis(100), written);
+    follow(stream, time.scheduling());
+
+    time.advance(Duration.ofSeconds(10));
+
+    // Twice a second, at 0, 0.5, ... 10 s: the 200 ms an answer takes is not added to the pause.
+    assertThat(stream.getRecordsTimes()).hasSize(21);
+    assertThat(gaps(stream.getRecordsTimes())).allMatch(gap -> gap.compareTo(ShardReader.POLL_PAUSE) >= 0);
+    assertThat(invalidations()).isGreaterThanOrEqualTo(written.get() - 5);
+  }
+
+  @Test
+  void getRecords_whenPagesAreFull_readsTheNextAtOnceAndPausesAfterTheLast() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    follow(stream, time.scheduling());
+    for (int i = 0; i < 2 * FakeStreams.PAGE_LIMIT + 500; i++) {
+      stream.write("shard-1", "k", i, NOW);
+    }
+
+    time.advance(ShardReader.POLL_PAUSE);
+
+    Instant caughtUp = NOW.plus(ShardReader.POLL_PAUSE);
+    // The empty read at the start, then two full pages and the rest at once; the next read waits.
+    assertThat(stream.getRecordsTimes()).containsExactly(NOW, caughtUp, caughtUp, caughtUp);
+    assertThat(invalidations()).isEqualTo(2 * FakeStreams.PAGE_LIMIT + 500);
+  }
+
+  @Test
+  void getRecords_whenThrottledEveryOtherCall_backsOffFurtherEachTime() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    stream.throttleGetRecords(call -> call % 2 == 1);
+    follow(stream, time.scheduling());
+
+    time.advance(Duration.ofSeconds(60));
+
+    List<Duration> gaps = gaps(stream.getRecordsTimes());
+    List<Duration> afterThrottle = new ArrayList<>();
+    for (int i = 1; i < gaps.size(); i += 2) {
+      afterThrottle.add(gaps.get(i));
+    }
+    // A success between throttles no longer forgets them: the retries wait longer and longer.
+    assertThat(afterThrottle).isSorted().allMatch(gap -> gap.compareTo(ShardReader.POLL_PAUSE) >= 0);
+    assertThat(afterThrottle.get(afterThrottle.size() - 1)).isGreaterThan(Duration.ofSeconds(2));
+    assertThat(gaps).allMatch(gap -> gap.compareTo(ShardReader.POLL_PAUSE) >= 0);
   }
 
   @Test
