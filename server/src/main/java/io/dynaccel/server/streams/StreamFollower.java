@@ -1,5 +1,6 @@
 package io.dynaccel.server.streams;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,13 +29,22 @@ import software.amazon.awssdk.services.dynamodb.model.StreamStatus;
  * replaced while the node had cached the table for a while. Reading from TRIM_HORIZON instead would
  * replay up to 24 hours of records for the same effect.
  *
- * <p>Shards found later (a split's children, found by describing the stream again every few
- * seconds) hold only records written after following began, so they are read from TRIM_HORIZON, and
- * only once their parent has ended (its last iterator returned no next one) or is no longer known
- * (trimmed): records of one key stay in order across the split. Reading a record twice is harmless;
- * dropping is always safe.
+ * <p>Shards found later (a split's children) hold only records written after following began, so
+ * they are read from TRIM_HORIZON, and only once their parent has ended (its last iterator returned
+ * no next one) or is no longer known (trimmed): records of one key stay in order across the split.
+ * Reading a record twice is harmless; dropping is always safe.
+ *
+ * <p>DescribeStream is rate-limited per account and every node describes every followed stream, so
+ * the stream is described when a shard ends, and again at every discovery while an ended shard has no
+ * known child, and otherwise only every {@link #DESCRIBE_SWEEP}, which finds a stream disabled or a
+ * split missed. A failed description is retried one discovery later, then twice as long each time up
+ * to the sweep; a run of failures is logged once.
  */
 final class StreamFollower {
+
+  /** How often a stream is described when no shard has ended: it finds a stream disabled or a split missed. */
+  static final Duration DESCRIBE_SWEEP = Duration.ofSeconds(60);
+  private static final long SWEEP_DISCOVERIES = DESCRIBE_SWEEP.dividedBy(StreamInvalidation.DISCOVERY_INTERVAL);
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamFollower.class);
 
@@ -45,6 +55,9 @@ final class StreamFollower {
   private final Map<String, ShardReader> shards = new LinkedHashMap<>();
   private boolean positioned;
   private boolean describing;
+  /** Discoveries until the next description. */
+  private long discoveriesToDescribe;
+  private int describeFailures;
   private boolean stopped;
 
   StreamFollower(StreamInvalidation owner, String table, String arn, StreamsContext context) {
@@ -100,15 +113,25 @@ final class StreamFollower {
     });
   }
 
-  /** Describes the stream again: shards a split created are read once their parent has ended. */
+  /**
+   * Called at every discovery: describes the stream again if it is due, which finds the shards a
+   * split created (read once their parent has ended) and whether the stream is disabled.
+   */
   void rediscover() {
+    if (describing || --discoveriesToDescribe > 0) {
+      return;
+    }
     if (!positioned) {
-      if (shards.isEmpty() && !describing) {
+      if (shards.isEmpty()) {
         // The first description failed: begin again.
         start();
       }
       return;
     }
+    describeShards();
+  }
+
+  private void describeShards() {
     describe(description -> {
       Set<String> listed = new HashSet<>();
       for (Shard shard : description.shards()) {
@@ -128,6 +151,18 @@ final class StreamFollower {
   /** Called by a reader whose shard ended. */
   void shardEnded(ShardReader reader) {
     startReady();
+    if (!hasChild(reader)) {
+      describeShards();
+    }
+  }
+
+  private boolean hasChild(ShardReader parent) {
+    return shards.values().stream().anyMatch(reader -> parent.id().equals(reader.parent()));
+  }
+
+  /** Whether a shard has ended whose children are not known yet: the stream is described at every discovery until they are. */
+  private boolean childrenAwaited() {
+    return shards.values().stream().anyMatch(reader -> reader.done() && !hasChild(reader));
   }
 
   private void startReady() {
@@ -145,7 +180,7 @@ final class StreamFollower {
     return description.streamStatus() == StreamStatus.DISABLED || description.streamStatus() == StreamStatus.DISABLING;
   }
 
-  /** Describes the whole stream, every page of shards, then runs {@code then} on the loop. */
+  /** Describes the whole stream, every page of shards, then runs {@code then} on the loop and sets when to describe next. */
   private void describe(Consumer<StreamDescription> then) {
     if (describing || stopped()) {
       return;
@@ -157,13 +192,27 @@ final class StreamFollower {
         return;
       }
       if (failure != null) {
-        context.meters().error(StreamErrors.kindOf(failure));
-        LOG.warn("Describing the stream of table {} failed ({}); trying again in {}s", table, StreamErrors.describe(failure),
-            StreamInvalidation.DISCOVERY_INTERVAL.toSeconds());
+        describeFailed(failure);
         return;
       }
+      if (describeFailures > 0) {
+        LOG.info("The stream of table {} answers again after {} failed descriptions", table, describeFailures);
+        describeFailures = 0;
+      }
       then.accept(description);
+      discoveriesToDescribe = childrenAwaited() ? 1 : SWEEP_DISCOVERIES;
     }, context.scheduling().loop());
+  }
+
+  private void describeFailed(Throwable failure) {
+    context.meters().error(StreamErrors.kindOf(failure));
+    describeFailures++;
+    discoveriesToDescribe = Math.min(SWEEP_DISCOVERIES, 1L << Math.min(describeFailures - 1, 20));
+    // Once per run of failures: a description denied for good would otherwise log at every retry.
+    if (describeFailures == 1) {
+      LOG.warn("Describing the stream of table {} failed ({}); trying again in {}s, then less and less often up to every {}s", table,
+          StreamErrors.describe(failure), StreamInvalidation.DISCOVERY_INTERVAL.toSeconds(), DESCRIBE_SWEEP.toSeconds());
+    }
   }
 
   private CompletionStage<StreamDescription> describePages(String startShard, List<Shard> into) {

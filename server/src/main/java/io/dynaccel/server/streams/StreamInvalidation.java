@@ -39,17 +39,17 @@ import software.amazon.awssdk.services.dynamodb.model.Stream;
  * what each record's write may have changed from this node's caches, so a write that bypassed the
  * node stops being hidden by the cache within about a second rather than a TTL. Stores nothing.
  *
- * <p>Every few seconds it lists the streams (one ListStreams listing for every table: the tables
- * named in the configuration, and every table with a stream when the {@code "*"} entry asks for it,
- * are picked from it) and describes each followed
- * stream again to find the shards a split created. A table without a stream is logged once at
+ * <p>Every {@link #DISCOVERY_INTERVAL} it lists the streams (one ListStreams listing for every table:
+ * the tables named in the configuration, and every table with a stream when the {@code "*"} entry
+ * asks for it, are picked from it); each followed stream is described again when its follower needs
+ * it (see {@link StreamFollower}), far less often. A table without a stream is logged once at
  * WARN and looked up again later, in case its stream gets enabled. See {@link StreamFollower} for
  * the order in which shards are read and why reading starts at LATEST, and {@link CacheInvalidator}
  * for how a record keeps the fill/write rule.
  */
 public final class StreamInvalidation {
 
-  /** How often streams are looked up and described again: a split's children are found this late at most. */
+  /** How often the streams are listed, and a stream with an ended shard whose children are not known yet described again. */
   static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(5);
 
   private static final String EVERY_TABLE = "*";
@@ -145,6 +145,9 @@ public final class StreamInvalidation {
         Map<String, String> followed = new HashMap<>(found);
         followed.keySet().removeIf(table -> !named.contains(table) && !(everyTable && everyTableFollows.test(table)));
         follow(followed);
+      } else {
+        // The listing failed: the followers keep their own cadence of descriptions all the same.
+        List.copyOf(followers.values()).forEach(StreamFollower::rediscover);
       }
       context.scheduling().timer().schedule(DISCOVERY_INTERVAL, this::discover);
     }, context.scheduling().loop());

@@ -47,6 +47,13 @@ final class FakeStreams implements StreamsApi {
   static final String ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Orders/stream/2026-12-01T00:00:00.000";
 
   private final Map<String, FakeShard> shards = new LinkedHashMap<>();
+  private final Map<String, String> streamLabels = new LinkedHashMap<>(Map.of(ARN, "2026-12-01T00:00:00.000"));
+  private String arn = ARN;
+  private StreamStatus status = StreamStatus.ENABLED;
+  private RuntimeException describeFailure;
+  private int describes;
+  private final Deque<RuntimeException> getShardIteratorFailures = new ArrayDeque<>();
+  private final Deque<RuntimeException> listStreamsFailures = new ArrayDeque<>();
   private int expiredUpTo;
   private int iteratorSerial;
   private final Deque<RuntimeException> getRecordsFailures = new ArrayDeque<>();
@@ -137,6 +144,40 @@ final class FakeStreams implements StreamsApi {
     return getRecordsTimes;
   }
 
+  /** Fails every DescribeStream with {@code failure} from now on, or none if it is null. */
+  void failDescribeStream(RuntimeException failure) {
+    describeFailure = failure;
+  }
+
+  void failNextGetShardIterator(RuntimeException failure) {
+    getShardIteratorFailures.add(failure);
+  }
+
+  void failNextListStreams(RuntimeException failure) {
+    listStreamsFailures.add(failure);
+  }
+
+  /** The status DescribeStream gives. */
+  void status(StreamStatus streamStatus) {
+    status = streamStatus;
+  }
+
+  /**
+   * The table's stream is replaced by a newer one, {@code newArn} labelled {@code label}, with no
+   * shards yet: ListStreams lists both, the old one disabled, and the old one's shards are gone.
+   */
+  void replaceStream(String newArn, String label) {
+    streamLabels.put(newArn, label);
+    arn = newArn;
+    status = StreamStatus.ENABLED;
+    shards.clear();
+  }
+
+  /** How many times the stream was described (its first page asked for). */
+  int describes() {
+    return describes;
+  }
+
   void streamEnabled(boolean enabled) {
     streamEnabled = enabled;
   }
@@ -153,14 +194,24 @@ final class FakeStreams implements StreamsApi {
   @Override
   public CompletionStage<ListStreamsResponse> listStreams(ListStreamsRequest request) {
     listStreamsCalls++;
-    List<Stream> streams = streamEnabled && (request.tableName() == null || request.tableName().equals(TABLE))
-        ? List.of(Stream.builder().streamArn(ARN).tableName(TABLE).streamLabel("2026-12-01T00:00:00.000").build())
-        : List.of();
+    if (!listStreamsFailures.isEmpty()) {
+      return CompletableFuture.failedFuture(listStreamsFailures.poll());
+    }
+    List<Stream> streams = new ArrayList<>();
+    if (streamEnabled && (request.tableName() == null || request.tableName().equals(TABLE))) {
+      streamLabels.forEach((streamArn, label) -> streams.add(Stream.builder().streamArn(streamArn).tableName(TABLE).streamLabel(label).build()));
+    }
     return CompletableFuture.completedFuture(ListStreamsResponse.builder().streams(streams).build());
   }
 
   @Override
   public CompletionStage<DescribeStreamResponse> describeStream(DescribeStreamRequest request) {
+    if (request.exclusiveStartShardId() == null) {
+      describes++;
+    }
+    if (describeFailure != null) {
+      return CompletableFuture.failedFuture(describeFailure);
+    }
     List<String> ids = new ArrayList<>(shards.keySet());
     int from = request.exclusiveStartShardId() == null ? 0 : ids.indexOf(request.exclusiveStartShardId()) + 1;
     List<Shard> page = new ArrayList<>();
@@ -173,13 +224,16 @@ final class FakeStreams implements StreamsApi {
     }
     String last = from + 2 < ids.size() ? page.get(page.size() - 1).shardId() : null;
     return CompletableFuture.completedFuture(DescribeStreamResponse.builder().streamDescription(StreamDescription.builder()
-        .streamArn(ARN).tableName(TABLE).streamStatus(StreamStatus.ENABLED).shards(page).lastEvaluatedShardId(last).build()).build());
+        .streamArn(arn).tableName(TABLE).streamStatus(status).shards(page).lastEvaluatedShardId(last).build()).build());
   }
 
   @Override
   public CompletionStage<GetShardIteratorResponse> getShardIterator(GetShardIteratorRequest request) {
     FakeShard shard = shards.get(request.shardId());
     calls.add("GetShardIterator " + shard.id + " " + request.shardIteratorType());
+    if (!getShardIteratorFailures.isEmpty()) {
+      return CompletableFuture.failedFuture(getShardIteratorFailures.poll());
+    }
     if (!whileTakingIterators.isEmpty()) {
       whileTakingIterators.poll().run();
     }

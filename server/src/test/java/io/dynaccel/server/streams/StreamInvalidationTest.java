@@ -4,6 +4,10 @@ import static io.dynaccel.server.streams.FakeStreams.TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
@@ -31,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
@@ -180,8 +185,11 @@ class StreamInvalidationTest {
     follow();
     fake.shard("shard-2", "shard-1");
     fake.write("shard-2", "child", 1, NOW);
-    tick();
-    // Rediscovery (the discovery timer runs in the same tick as the polls) finds the child; its parent is still open.
+    // Up to the slow sweep (a discovery runs in every tick), whose description finds the child; its parent is still open.
+    for (long round = 0; round < StreamFollower.DESCRIBE_SWEEP.dividedBy(StreamInvalidation.DISCOVERY_INTERVAL); round++) {
+      tick();
+    }
+    assertThat(fake.describes()).isEqualTo(2);
     assertThat(fake.calls()).doesNotContain("GetShardIterator shard-2 TRIM_HORIZON");
 
     fillItem(key("parent", 1));
@@ -342,6 +350,96 @@ class StreamInvalidationTest {
     assertThat(afterThrottle).isSorted().allMatch(gap -> gap.compareTo(ShardReader.POLL_PAUSE) >= 0);
     assertThat(afterThrottle.get(afterThrottle.size() - 1)).isGreaterThan(Duration.ofSeconds(2));
     assertThat(gaps).allMatch(gap -> gap.compareTo(ShardReader.POLL_PAUSE) >= 0);
+  }
+
+  @Test
+  void describe_whenNoShardEnds_describesTheStreamOnlyAtTheSlowSweep() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    follow(stream, time.scheduling());
+
+    time.advance(StreamFollower.DESCRIBE_SWEEP.minusSeconds(1));
+    assertThat(stream.describes()).isEqualTo(1);
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(stream.describes()).isEqualTo(2);
+    // ListStreams keeps its interval: at 0, 5, ... 60 s.
+    assertThat(stream.listStreamsCalls()).isEqualTo(13);
+  }
+
+  @Test
+  void shardEnd_whenItsChildIsListed_describesAtOnceAndReadsTheChildWithinAPause() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    follow(stream, time.scheduling());
+    time.advance(Duration.ofSeconds(1));
+    stream.shard("shard-2", "shard-1");
+    stream.write("shard-2", "child", 1, NOW);
+    fillItem(key("child", 1));
+    stream.close("shard-1");
+
+    time.advance(ShardReader.POLL_PAUSE);
+
+    assertThat(stream.describes()).isEqualTo(2);
+    assertThat(stream.calls()).contains("GetShardIterator shard-2 TRIM_HORIZON");
+    assertThat(items.get(key("child", 1))).isNull();
+  }
+
+  @Test
+  void shardEnd_whenNoChildIsListedYet_describesAtEveryDiscoveryUntilOneIs() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    follow(stream, time.scheduling());
+    time.advance(Duration.ofSeconds(1));
+    stream.close("shard-1");
+    time.advance(ShardReader.POLL_PAUSE);
+    assertThat(stream.describes()).as("at the end of shard-1").isEqualTo(2);
+
+    time.advance(Duration.ofMillis(8_500));
+    assertThat(stream.describes()).as("and at 5 and 10 s").isEqualTo(4);
+    stream.shard("shard-2", "shard-1");
+    stream.write("shard-2", "child", 1, NOW);
+    time.advance(StreamInvalidation.DISCOVERY_INTERVAL);
+
+    assertThat(stream.describes()).isEqualTo(5);
+    assertThat(stream.calls()).contains("GetShardIterator shard-2 TRIM_HORIZON");
+    assertThat(invalidations()).isEqualTo(1.0);
+    // Every ended shard's child known: the next description is the sweep's.
+    time.advance(StreamFollower.DESCRIBE_SWEEP.minusSeconds(1));
+    assertThat(stream.describes()).isEqualTo(5);
+  }
+
+  @Test
+  void describe_whenThrottled_retriesLessAndLessOftenCountsEachAndWarnsOnceUntilItAnswers() {
+    Logger logger = (Logger) LoggerFactory.getLogger(StreamFollower.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    try {
+      FakeTime time = new FakeTime(NOW);
+      FakeStreams stream = new FakeStreams(time);
+      stream.shard("shard-1", null);
+      stream.failDescribeStream(LimitExceededException.builder().message("slow down").build());
+      follow(stream, time.scheduling());
+
+      time.advance(Duration.ofSeconds(120));
+      // At 0, 5, 15, 35 and 75 s: one discovery later, then twice as long each time, up to the sweep.
+      assertThat(stream.describes()).isEqualTo(5);
+      assertThat(errors("throttled")).isEqualTo(5.0);
+      assertThat(stream.calls()).isEmpty();
+      stream.failDescribeStream(null);
+      time.advance(StreamFollower.DESCRIBE_SWEEP);
+
+      assertThat(stream.calls()).startsWith("GetShardIterator shard-1 LATEST");
+      assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN).hasSize(1);
+      assertThat(log.list).filteredOn(event -> event.getLevel() == Level.INFO && event.getFormattedMessage().contains("answers again"))
+          .hasSize(1);
+    } finally {
+      logger.detachAppender(log);
+    }
   }
 
   @Test
