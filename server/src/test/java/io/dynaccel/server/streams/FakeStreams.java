@@ -47,6 +47,8 @@ final class FakeStreams implements StreamsApi {
   static final String ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Orders/stream/2026-12-01T00:00:00.000";
 
   private final Map<String, FakeShard> shards = new LinkedHashMap<>();
+  /** The shards of streams replaced: still readable, no longer described. */
+  private final Map<String, FakeShard> replaced = new LinkedHashMap<>();
   private final Map<String, String> streamLabels = new LinkedHashMap<>(Map.of(ARN, "2026-12-01T00:00:00.000"));
   private String arn = ARN;
   private StreamStatus status = StreamStatus.ENABLED;
@@ -164,12 +166,13 @@ final class FakeStreams implements StreamsApi {
 
   /**
    * The table's stream is replaced by a newer one, {@code newArn} labelled {@code label}, with no
-   * shards yet: ListStreams lists both, the old one disabled, and the old one's shards are gone.
+   * shards yet: ListStreams lists both; the old one's shards can still be read but are not described.
    */
   void replaceStream(String newArn, String label) {
     streamLabels.put(newArn, label);
     arn = newArn;
     status = StreamStatus.ENABLED;
+    replaced.putAll(shards);
     shards.clear();
   }
 
@@ -229,7 +232,7 @@ final class FakeStreams implements StreamsApi {
 
   @Override
   public CompletionStage<GetShardIteratorResponse> getShardIterator(GetShardIteratorRequest request) {
-    FakeShard shard = shards.get(request.shardId());
+    FakeShard shard = readable(request.shardId());
     calls.add("GetShardIterator " + shard.id + " " + request.shardIteratorType());
     if (!getShardIteratorFailures.isEmpty()) {
       return CompletableFuture.failedFuture(getShardIteratorFailures.poll());
@@ -253,7 +256,7 @@ final class FakeStreams implements StreamsApi {
   @Override
   public CompletionStage<GetRecordsResponse> getRecords(GetRecordsRequest request) {
     String[] parts = request.shardIterator().split("#");
-    FakeShard shard = shards.get(parts[0]);
+    FakeShard shard = readable(parts[0]);
     int position = Integer.parseInt(parts[1]);
     calls.add("GetRecords " + shard.id);
     getRecordsTimes.add(clock.instant());
@@ -291,6 +294,10 @@ final class FakeStreams implements StreamsApi {
     List<Record> page = List.copyOf(shard.records.subList(position, next));
     String nextIterator = shard.closed && next == shard.records.size() ? null : iterator(shard, next);
     return GetRecordsResponse.builder().records(page).nextShardIterator(nextIterator).build();
+  }
+
+  private FakeShard readable(String shardId) {
+    return shards.containsKey(shardId) ? shards.get(shardId) : replaced.get(shardId);
   }
 
   private String iterator(FakeShard shard, int position) {

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.StreamStatus;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
 class StreamInvalidationTest {
@@ -76,6 +78,10 @@ class StreamInvalidationTest {
       stream.write("shard-1", "k", written.incrementAndGet(), time.instant());
       writeEvery(time, stream, every, written);
     });
+  }
+
+  private static int readsOf(FakeStreams stream, String shard) {
+    return (int) stream.calls().stream().filter(call -> call.equals("GetRecords " + shard)).count();
   }
 
   private static List<Duration> gaps(List<Instant> times) {
@@ -440,6 +446,106 @@ class StreamInvalidationTest {
     } finally {
       logger.detachAppender(log);
     }
+  }
+
+  @Test
+  void getShardIterator_whenResourceNotFound_dropsTheTableAndEndsTheShard() {
+    fake.shard("shard-1", null);
+    follow();
+    fake.write("shard-1", "a", 1, NOW);
+    tick();
+    fillItem(key("unrelated", 1));
+    fake.expireIterators();
+    fake.failNextGetShardIterator(ResourceNotFoundException.builder().message("shard past retention").build());
+    tick();
+    int reads = readsOf(fake, "shard-1");
+    tick();
+    tick();
+
+    assertThat(fake.calls()).contains("GetShardIterator shard-1 AFTER_SEQUENCE_NUMBER");
+    assertThat(items.get(key("unrelated", 1))).isNull();
+    assertThat(readsOf(fake, "shard-1")).isEqualTo(reads);
+    assertThat(errors("failed")).isEqualTo(1.0);
+  }
+
+  @Test
+  void getRecords_whenResourceNotFound_dropsTheTableAndEndsTheShard() {
+    fake.shard("shard-1", null);
+    follow();
+    tick();
+    fillItem(key("unrelated", 1));
+    fake.failNextGetRecords(ResourceNotFoundException.builder().message("stream gone").build());
+    tick();
+    int reads = readsOf(fake, "shard-1");
+    tick();
+    tick();
+
+    assertThat(items.get(key("unrelated", 1))).isNull();
+    assertThat(readsOf(fake, "shard-1")).isEqualTo(reads);
+    assertThat(errors("failed")).isEqualTo(1.0);
+  }
+
+  @Test
+  void stream_whenDisablingAndThenReplaced_stopsTheOldFollowerAndFollowsTheNewFromLatestWithATableDrop() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    follow(stream, time.scheduling());
+    time.advance(Duration.ofSeconds(1));
+    stream.status(StreamStatus.DISABLING);
+    time.advance(StreamFollower.DESCRIBE_SWEEP);
+    assertThat(stream.describes()).isEqualTo(2);
+    // Disabling, its shard still open: it is read to its end.
+    int reads = readsOf(stream, "shard-1");
+    time.advance(Duration.ofSeconds(1));
+    assertThat(readsOf(stream, "shard-1")).isGreaterThan(reads);
+
+    stream.replaceStream(FakeStreams.ARN.replace("2026-12-01T00:00:00.000", "2026-12-01T13:00:00.000"), "2026-12-01T13:00:00.000");
+    stream.shard("shard-a", null);
+    fillItem(key("a", 1));
+    time.advance(StreamInvalidation.DISCOVERY_INTERVAL);
+    time.advance(Duration.ofSeconds(2));
+
+    List<String> calls = stream.calls();
+    int newStream = calls.indexOf("GetShardIterator shard-a LATEST");
+    assertThat(newStream).isPositive();
+    assertThat(calls.lastIndexOf("GetRecords shard-1")).isLessThan(newStream);
+    assertThat(calls.subList(newStream, calls.size())).contains("GetRecords shard-a");
+    assertThat(items.get(key("a", 1))).as("dropped once the new stream's positions are taken").isNull();
+  }
+
+  @Test
+  void listStreams_whenThrottled_isCountedAndTriedAgainAtTheNextDiscovery() {
+    fake.shard("shard-1", null);
+    fake.failNextListStreams(LimitExceededException.builder().message("slow down").build());
+    follow();
+    assertThat(fake.calls()).isEmpty();
+    assertThat(errors("throttled")).isEqualTo(1.0);
+
+    tick();
+
+    assertThat(fake.listStreamsCalls()).isEqualTo(2);
+    assertThat(fake.calls()).startsWith("GetShardIterator shard-1 LATEST");
+  }
+
+  @Test
+  void listStreams_whenFailing_anEndedShardsChildIsStillFound() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    follow(stream, time.scheduling());
+    time.advance(Duration.ofSeconds(1));
+    stream.close("shard-1");
+    time.advance(ShardReader.POLL_PAUSE);
+    for (int i = 0; i < 3; i++) {
+      stream.failNextListStreams(LimitExceededException.builder().message("slow down").build());
+    }
+    stream.shard("shard-2", "shard-1");
+
+    time.advance(StreamInvalidation.DISCOVERY_INTERVAL);
+
+    assertThat(errors("throttled")).isEqualTo(1.0);
+    assertThat(stream.calls()).contains("GetShardIterator shard-2 TRIM_HORIZON");
   }
 
   @Test
