@@ -88,7 +88,8 @@ final class Accelerator {
   private final RemoteGuards remoteGuards;
   private final ClusterAdmin clusterAdmin;
   private final Forwarder forwarder;
-  private final StreamInvalidation streams;
+  /** Null if no table follows its stream. */
+  private final Future<StreamInvalidation> streams;
   private String writeBackDeployment;
 
   /**
@@ -246,11 +247,10 @@ final class Accelerator {
 
   /** Makes the parts ready to serve: the write-back log, if any table writes back, is replayed first. */
   Future<Void> start() {
-    if (streams != null) {
-      streams.start();
-    }
+    Future<Void> following = streams == null ? Future.succeededFuture() : streams.onSuccess(StreamInvalidation::start).mapEmpty();
     // Other members may guard their writes here as soon as this node appears in their view.
-    Future<Void> listening = Future.all(remoteGuards == null ? Future.succeededFuture() : remoteGuards.start(), clusterAdmin.start()).mapEmpty();
+    Future<Void> listening = Future.all(remoteGuards == null ? Future.succeededFuture() : remoteGuards.start(), clusterAdmin.start(), following)
+        .mapEmpty();
     if (writeBack == null) {
       return listening.onSuccess(v -> health.started());
     }
@@ -265,7 +265,8 @@ final class Accelerator {
   Future<Void> close() {
     vertx.cancelTimer(schemaRefreshTimer);
     if (streams != null) {
-      streams.stop();
+      // Also if its client is still being built: it stops once it is.
+      streams.onSuccess(StreamInvalidation::stop);
     }
     health.stopProbing(vertx);
     Future<Void> stopped = writeBackDeployment == null ? Future.succeededFuture() : vertx.undeploy(writeBackDeployment);

@@ -8,6 +8,7 @@ import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableSchemas;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,9 +87,11 @@ public final class StreamInvalidation {
 
   /**
    * The stream invalidation a configuration asks for, or null if no table has {@code streamInvalidation}.
-   * Calls go to the streams endpoint of the upstream, with its region and the node's credentials.
+   * Calls go to the streams endpoint of the upstream, with its region and the node's credentials. The
+   * AWS SDK client blocks while it is built (it reads its configuration and endpoint rules), so it is
+   * built on a worker; the future completes, on the caller's context, once it is.
    */
-  public static StreamInvalidation create(Vertx vertx, DynaccelConfig config, AwsCredentialsProvider credentials, TableSchemas schemas,
+  public static Future<StreamInvalidation> create(Vertx vertx, DynaccelConfig config, AwsCredentialsProvider credentials, TableSchemas schemas,
       CacheInvalidator invalidator, MeterRegistry registry) {
     Set<String> named = new LinkedHashSet<>();
     config.tables().forEach((table, settings) -> {
@@ -101,9 +104,6 @@ public final class StreamInvalidation {
     if (named.isEmpty() && !followsEveryTable) {
       return null;
     }
-    UpstreamConfig upstream = config.upstream();
-    StreamsApi api = new SdkStreamsApi(SdkStreamsApi.endpointFor(upstream.effectiveEndpoint()), upstream.region(), credentials,
-        upstream.connectTimeout(), upstream.requestTimeout(), API_THREADS);
     Context context = vertx.getOrCreateContext();
     Executor loop = task -> context.runOnContext(v -> task.run());
     Scheduling scheduling = new Scheduling(loop, (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> loop.execute(task)),
@@ -111,8 +111,12 @@ public final class StreamInvalidation {
     Function<String, CompletionStage<KeySchema>> keySchemas = table -> schemas.lookup(table)
         .map(lookup -> lookup.metadata() == null ? null : lookup.metadata().key())
         .toCompletionStage();
-    return new StreamInvalidation(api, named, followsEveryTable, table -> config.table(table).streamInvalidation(), keySchemas, invalidator,
-        StreamMeters.register(registry, named), scheduling);
+    StreamMeters meters = StreamMeters.register(registry, named);
+    UpstreamConfig upstream = config.upstream();
+    return vertx.executeBlocking(() -> new SdkStreamsApi(SdkStreamsApi.endpointFor(upstream.effectiveEndpoint()), upstream.region(), credentials,
+            upstream.connectTimeout(), upstream.requestTimeout(), API_THREADS))
+        .map(api -> new StreamInvalidation(api, named, followsEveryTable, table -> config.table(table).streamInvalidation(), keySchemas,
+            invalidator, meters, scheduling));
   }
 
   /** Begins following; the first lookup runs at once. */

@@ -8,6 +8,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.dynaccel.config.ConfigLoader;
+import io.dynaccel.config.DynaccelConfig;
 import io.dynaccel.server.cache.CachedItem;
 import io.dynaccel.server.cache.FillTicket;
 import io.dynaccel.server.cache.ItemCache;
@@ -20,6 +22,8 @@ import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.write.TableWrites;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -36,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamStatus;
@@ -622,6 +628,33 @@ class StreamInvalidationTest {
       assertThat(lag.count()).isEqualTo(5);
     } finally {
       loop.shutdownNow();
+    }
+  }
+
+  @Test
+  void create_whenCalledOnAnEventLoop_returnsBeforeTheClientIsBuiltAndCompletesOnceItIs() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      DynaccelConfig config = ConfigLoader.load(new String[] {"--upstream", "http://127.0.0.1:9", "--region", "us-east-1",
+          "--set", "tables." + TABLE + ".streamInvalidation=true"}, Map.of());
+      CacheInvalidator invalidator = new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true);
+      CompletableFuture<Boolean> doneOnReturn = new CompletableFuture<>();
+      CompletableFuture<StreamInvalidation> created = new CompletableFuture<>();
+      vertx.runOnContext(v -> {
+        // No record is read, so the schemas are never asked for.
+        Future<StreamInvalidation> streams = StreamInvalidation.create(vertx, config, AnonymousCredentialsProvider.create(), null, invalidator,
+            registry);
+        doneOnReturn.complete(streams.isComplete());
+        streams.onComplete(created::complete, created::completeExceptionally);
+      });
+
+      // The blocking SDK client build is left to a worker: the event loop goes on at once.
+      assertThat(doneOnReturn.get(10, TimeUnit.SECONDS)).isFalse();
+      StreamInvalidation streams = created.get(10, TimeUnit.SECONDS);
+      assertThat(streams).isNotNull();
+      streams.stop();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
