@@ -31,6 +31,9 @@ public final class StreamMeters {
     }
   }
 
+  private static final Duration[] LAG_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
   private final MeterRegistry registry;
   private final Map<String, Counter> invalidations = new ConcurrentHashMap<>();
   private final Map<ErrorKind, Counter> errors = new ConcurrentHashMap<>();
@@ -46,6 +49,9 @@ public final class StreamMeters {
     this.lag = Timer.builder("dynaccel.stream.lag")
         .description("Time from a stream record's creation (ApproximateCreationDateTime) to its invalidation")
         .publishPercentiles(0.5, 0.99)
+        // A few fixed buckets around the one-second target rather than the request timers' thirty-odd:
+        // the creation time is rounded down to the second, so finer ones would only split noise.
+        .serviceLevelObjectives(LAG_BUCKETS)
         .register(registry);
   }
 
