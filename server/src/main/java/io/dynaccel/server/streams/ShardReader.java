@@ -146,14 +146,13 @@ final class ShardReader {
     if (stream.stopped() || state == State.DONE) {
       return;
     }
-    String current = iterator;
     lastReadStarted = context.scheduling().clock().instant();
-    context.api().getRecords(GetRecordsRequest.builder().shardIterator(current).build()).whenCompleteAsync((response, failure) -> {
+    context.api().getRecords(GetRecordsRequest.builder().shardIterator(iterator).build()).whenCompleteAsync((response, failure) -> {
       if (stream.stopped()) {
         return;
       }
       if (failure != null) {
-        readFailed(current, failure);
+        readFailed(failure);
         return;
       }
       succeeded();
@@ -182,7 +181,7 @@ final class ShardReader {
     }, context.scheduling().loop());
   }
 
-  private void readFailed(String current, Throwable failure) {
+  private void readFailed(Throwable failure) {
     Throwable cause = StreamErrors.unwrap(failure);
     ErrorKind kind = StreamErrors.kindOf(cause);
     context.meters().error(kind);
@@ -204,7 +203,7 @@ final class ShardReader {
       context.invalidator().tableChanged(stream.table());
       end();
     } else {
-      iterator = current;
+      // The iterator is unchanged by a failure: it is sent again.
       readPaced(backoff(kind, cause));
     }
   }
