@@ -141,7 +141,8 @@ final class Accelerator {
     // In a cluster only the owner of a key (or of the table-wide results) holds anything a stream record makes stale.
     CacheInvalidator bypassedWrites = new CacheInvalidator(itemCache, queryCache, tableWrites::drop,
         ownership == null ? partition -> true : partition -> ownership.epoch(partition) != 0);
-    this.streams = StreamInvalidation.create(vertx, config, credentials::get, schemas, bypassedWrites, metrics.registry());
+    this.streams = StreamInvalidation.create(vertx, config, credentials::get, schemas, bypassedWrites,
+        ownership == null ? () -> 1 : () -> ownership.view().members().size(), metrics.registry());
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();
     WriteContext writes = new WriteContext(itemCache, queryCache, schemas, upstream, tableWrites, peers);

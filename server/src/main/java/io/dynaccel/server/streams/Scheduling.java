@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Where and when stream invalidation runs, injected so tests drive time and threads themselves.
@@ -12,8 +13,15 @@ import java.util.function.DoubleSupplier;
  * @param timer runs a task on {@code loop} after a delay
  * @param clock the wall clock that stream records' creation times are compared with
  * @param jitter a random number in [0, 1) that spreads retries after throttling
+ * @param readers how many nodes read every shard now (the cluster's members; 1 for a node alone):
+ *     they share each shard's GetRecords limit, so each reads less often the more there are
  */
-public record Scheduling(Executor loop, Timer timer, Clock clock, DoubleSupplier jitter) {
+public record Scheduling(Executor loop, Timer timer, Clock clock, DoubleSupplier jitter, IntSupplier readers) {
+
+  /** Where and when a node that reads alone works. */
+  public Scheduling(Executor loop, Timer timer, Clock clock, DoubleSupplier jitter) {
+    this(loop, timer, clock, jitter, () -> 1);
+  }
 
   /** Runs a task later. */
   @FunctionalInterface

@@ -33,11 +33,16 @@ final class ShardReader {
 
   /**
    * The least time from one GetRecords' start to the next's: records are invalidated within about
-   * this much of their appearance, and a node reads each shard at most twice a second (DynamoDB
-   * Streams allows five GetRecords per second per shard, shared by every node of a cluster). Counted
-   * from the start so that a slow answer does not add its latency to it.
+   * this much of their appearance, and a node reads each shard at most twice a second. Counted from
+   * the start so that a slow answer does not add its latency to it. A cluster's members each read
+   * every shard, so with more than two the pause grows to keep them within {@link #SHARD_CALLS_PER_SECOND}.
    */
   static final Duration POLL_PAUSE = Duration.ofMillis(500);
+  /**
+   * GetRecords calls a second to one shard that every node together keeps within: DynamoDB Streams
+   * allows five per shard and throttles beyond; one is left for catching up and retries.
+   */
+  static final int SHARD_CALLS_PER_SECOND = 4;
   /** The most records one GetRecords returns (it also stops at 1 MB): a page this long may not be the last. */
   static final int FULL_PAGE = 1000;
   static final Duration BACKOFF_BASE = Duration.ofMillis(100);
@@ -216,18 +221,26 @@ final class ShardReader {
   }
 
   /**
-   * Reads again no sooner than {@code atLeast} from now and {@link #POLL_PAUSE} after the last read
+   * Reads again no sooner than {@code atLeast} from now and {@link #pollPause()} after the last read
    * started (at most that long if the clock was set back).
    */
   private void readPaced(Duration atLeast) {
-    Duration sinceLast = lastReadStarted == null ? POLL_PAUSE : Duration.between(lastReadStarted, context.scheduling().clock().instant());
-    Duration pause = sinceLast.isNegative() ? POLL_PAUSE : POLL_PAUSE.minus(sinceLast);
+    Duration spacing = pollPause();
+    Duration sinceLast = lastReadStarted == null ? spacing : Duration.between(lastReadStarted, context.scheduling().clock().instant());
+    Duration pause = sinceLast.isNegative() ? spacing : spacing.minus(sinceLast);
     Duration wait = pause.compareTo(atLeast) > 0 ? pause : atLeast;
     if (wait.isNegative() || wait.isZero()) {
       read();
     } else {
       context.scheduling().timer().schedule(wait, this::read);
     }
+  }
+
+  /** The least time between two GetRecords' starts: {@link #POLL_PAUSE}, or longer when the nodes reading the shard would exceed its limit. */
+  private Duration pollPause() {
+    int readers = Math.max(1, context.scheduling().readers().getAsInt());
+    Duration shared = Duration.ofSeconds(readers).dividedBy(SHARD_CALLS_PER_SECOND);
+    return shared.compareTo(POLL_PAUSE) > 0 ? shared : POLL_PAUSE;
   }
 
   private void succeeded() {

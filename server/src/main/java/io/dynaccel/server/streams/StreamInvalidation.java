@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,9 +91,11 @@ public final class StreamInvalidation {
    * Calls go to the streams endpoint of the upstream, with its region and the node's credentials. The
    * AWS SDK client blocks while it is built (it reads its configuration and endpoint rules), so it is
    * built on a worker; the future completes, on the caller's context, once it is.
+   *
+   * @param readers how many nodes read every shard now (the cluster's members, 1 alone), which share its read limit
    */
   public static Future<StreamInvalidation> create(Vertx vertx, DynaccelConfig config, AwsCredentialsProvider credentials, TableSchemas schemas,
-      CacheInvalidator invalidator, MeterRegistry registry) {
+      CacheInvalidator invalidator, IntSupplier readers, MeterRegistry registry) {
     Set<String> named = new LinkedHashSet<>();
     config.tables().forEach((table, settings) -> {
       if (settings.streamInvalidation() && !EVERY_TABLE.equals(table)) {
@@ -107,7 +110,7 @@ public final class StreamInvalidation {
     Context context = vertx.getOrCreateContext();
     Executor loop = task -> context.runOnContext(v -> task.run());
     Scheduling scheduling = new Scheduling(loop, (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> loop.execute(task)),
-        Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble());
+        Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(), readers);
     Function<String, CompletionStage<KeySchema>> keySchemas = table -> schemas.lookup(table)
         .map(lookup -> lookup.metadata() == null ? null : lookup.metadata().key())
         .toCompletionStage();

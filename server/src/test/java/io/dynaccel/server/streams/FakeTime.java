@@ -27,7 +27,12 @@ final class FakeTime extends Clock implements Scheduling.Timer {
 
   /** Work on this thread, at this time, with no jitter. */
   Scheduling scheduling() {
-    return new Scheduling(Runnable::run, this, this, () -> 0.0);
+    return scheduling(1);
+  }
+
+  /** The same, for a node among {@code readers} that all read every shard. */
+  Scheduling scheduling(int readers) {
+    return new Scheduling(Runnable::run, this, this, () -> 0.0, () -> readers);
   }
 
   /** Moves time on by {@code by}, running every task that falls due meanwhile at its own time. */

@@ -326,6 +326,23 @@ class StreamInvalidationTest {
   }
 
   @Test
+  void getRecords_whenThreeNodesReadEveryShard_eachReadsItLessOftenSoTogetherTheyKeepWithinTheShardsLimit() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = new FakeStreams(time);
+    stream.shard("shard-1", null);
+    AtomicInteger written = new AtomicInteger();
+    writeEvery(time, stream, Duration.ofMillis(100), written);
+    follow(stream, time.scheduling(3));
+
+    time.advance(Duration.ofSeconds(9));
+
+    // 750 ms apart (three nodes at 4 calls a second between them), at 0, 0.75, ... 9 s, rather than twice a second each.
+    assertThat(stream.getRecordsTimes()).hasSize(13);
+    assertThat(gaps(stream.getRecordsTimes())).allMatch(gap -> gap.equals(Duration.ofMillis(750)));
+    assertThat(invalidations()).isGreaterThanOrEqualTo(written.get() - 8);
+  }
+
+  @Test
   void getRecords_whenPagesAreFull_readsTheNextAtOnceAndPausesAfterTheLast() {
     FakeTime time = new FakeTime(NOW);
     FakeStreams stream = new FakeStreams(time);
@@ -643,7 +660,7 @@ class StreamInvalidationTest {
       vertx.runOnContext(v -> {
         // No record is read, so the schemas are never asked for.
         Future<StreamInvalidation> streams = StreamInvalidation.create(vertx, config, AnonymousCredentialsProvider.create(), null, invalidator,
-            registry);
+            () -> 1, registry);
         doneOnReturn.complete(streams.isComplete());
         streams.onComplete(created::complete, created::completeExceptionally);
       });
