@@ -299,7 +299,12 @@ public final class DynaccelServer {
           LOG.info("Dynaccel {}: {}; auth {}; {}; access log {}", Version.current(), strategies(config),
               config.auth().mode().configName(), clusterLine(config), config.log().access() ? "on" : "off");
           ExposureWarning.log(config.server().host(), config.auth().mode() != AuthMode.NONE);
-          ShutdownSignals.install(signal -> server.stopOnSignal(signal, config));
+          ShutdownSignals.install(signal -> {
+            int status = server.stopOnSignal(signal, config);
+            // Last, so that the queued access lines of the final calls are written before the process exits.
+            ConsoleLog.stop();
+            return status;
+          });
         })
         .onFailure(e -> {
           LOG.error("Dynaccel failed to start: {}", e.getMessage(), e);
