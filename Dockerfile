@@ -36,7 +36,11 @@ USER dynaccel
 ENV DYNACCEL_SERVER_HOST=0.0.0.0
 EXPOSE 8111 8112
 # Runs inside the container, so it reaches the admin listener on loopback. curl is part of the eclipse-temurin
-# Ubuntu images (installed in their Dockerfile, adoptium/containers 17/jre/ubuntu/noble).
+# Ubuntu images (installed in their Dockerfile, adoptium/containers 17/jre/ubuntu/noble). With TLS on (tls.certFile,
+# from the environment or a config file) the admin listener speaks HTTPS with the API's certificate: plain HTTP fails
+# at once there, and the check asks again over HTTPS. -k: the certificate names the service, not 127.0.0.1, and the
+# check sends nothing secret; it only reads readiness. With mutual TLS (tls.clientCaFile) override the check.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS -o /dev/null "http://127.0.0.1:${DYNACCEL_ADMIN_PORT:-8112}/health/ready" || exit 1
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${DYNACCEL_ADMIN_PORT:-8112}/health/ready" \
+        || curl -fsSk -o /dev/null "https://127.0.0.1:${DYNACCEL_ADMIN_PORT:-8112}/health/ready" || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/dynaccel/dynaccel-server.jar"]

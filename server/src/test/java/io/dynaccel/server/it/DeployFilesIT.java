@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dynaccel.config.AdminConfig;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import io.dynaccel.server.it.RawHttp.Answer;
+import io.dynaccel.server.tls.TestCa;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,10 +75,43 @@ class DeployFilesIT {
   }
 
   @Test
+  void imageHealthCheck_command_passesAgainstAReadyNodeWithAndWithoutTls() throws Exception {
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
+      assertThat(runHealthCheck(node.server().adminPort())).as("plain HTTP").isZero();
+    }
+    TestCa.Issued certificate = TestCa.create("Dynaccel DeployFilesIT CA").server("dynaccel");
+    Path certFile = logDir.resolve("node.pem");
+    Path keyFile = logDir.resolve("node-key.pem");
+    certificate.write(certFile, keyFile);
+    try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(), "tls.certFile=" + certFile,
+        "tls.keyFile=" + keyFile)) {
+      assertThat(runHealthCheck(node.server().adminPort())).as("TLS on the admin listener").isZero();
+    }
+    assertThat(runHealthCheck(closedPort())).as("nothing listening").isNotZero();
+  }
+
+  @Test
   void dockerfileJar_afterPackage_exists() throws Exception {
     Path jar = DeployFiles.ROOT.resolve(DeployFiles.serverJar());
     assertThat(jar).isRegularFile();
     assertThat(Files.size(jar)).isGreaterThan(1 << 20);
+  }
+
+  /** The exit status of the image's HEALTHCHECK command, run by a shell as Docker runs it, against this admin port. */
+  private static int runHealthCheck(int adminPort) throws Exception {
+    String check = DeployFiles.dockerfile("HEALTHCHECK").get(0);
+    ProcessBuilder shell = new ProcessBuilder("/bin/sh", "-c", check.substring(check.indexOf("CMD ") + 4)).redirectErrorStream(true);
+    shell.environment().put("DYNACCEL_ADMIN_PORT", Integer.toString(adminPort));
+    Process process = shell.start();
+    process.getInputStream().transferTo(OutputStream.nullOutputStream());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the check ends").isTrue();
+    return process.exitValue();
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   private static String prometheusMetricsPath() throws Exception {

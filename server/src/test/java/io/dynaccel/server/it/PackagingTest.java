@@ -10,6 +10,7 @@ import io.dynaccel.localstack.LocalStackEmulator;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,15 +131,28 @@ class PackagingTest {
   }
 
   @Test
-  void dockerfile_healthCheck_failsUnlessReadinessOnTheAdminPortAnswers2xx() throws Exception {
+  void dockerfile_healthCheck_failsUnlessReadinessOnTheAdminPortAnswers2xxOverHttpOrHttps() throws Exception {
     String check = DeployFiles.dockerfile("HEALTHCHECK").get(0);
-    // curl -f exits non-zero on a 503 (not ready), as on a refused connection.
-    Matcher url = Pattern.compile("CMD curl -fsS -o /dev/null \"http://127\\.0\\.0\\.1:\\$\\{(\\w+):-(\\d+)}(/\\S+)\" \\|\\| exit 1$").matcher(check);
+    // curl -f exits non-zero on a 503 (not ready), as on a refused connection; with TLS on, the admin listener speaks
+    // HTTPS with the API's certificate, which names the service, not 127.0.0.1 (hence -k).
+    Matcher url = Pattern.compile("CMD curl -fsS -o /dev/null \"http://127\\.0\\.0\\.1:\\$\\{(\\w+):-(\\d+)}(/\\S+)\""
+        + "\\s+\\|\\| curl -fsSk -o /dev/null \"https://127\\.0\\.0\\.1:\\$\\{\\1:-\\2}\\3\" \\|\\| exit 1$").matcher(check);
     assertThat(url.find()).as(check).isTrue();
     assertThat(url.group(3)).isEqualTo("/health/ready");
     assertThat(Integer.parseInt(url.group(2))).isEqualTo(AdminConfig.defaults().port()).isEqualTo(DEFAULTS.admin().port());
     // The variable is the admin port's own, so an image run with another admin port checks that one.
     assertThat(ConfigLoader.load(new String[0], Map.of(url.group(1), "9112")).admin().port()).isEqualTo(9112);
+  }
+
+  @Test
+  void composeDynaccel_stopGracePeriod_outlastsTheDrainAndTheWriteBackFlush() throws Exception {
+    Object grace = DeployFiles.composeService("dynaccel").get("stop_grace_period");
+    assertThat(grace).as("compose's default grace is 10s, then SIGKILL").isInstanceOf(String.class);
+    Matcher seconds = Pattern.compile("(\\d+)s").matcher((String) grace);
+    assertThat(seconds.matches()).as((String) grace).isTrue();
+    DynaccelConfig node = composedNode();
+    assertThat(Duration.ofSeconds(Long.parseLong(seconds.group(1))))
+        .isGreaterThan(node.server().shutdownTimeout().plus(node.writeBack().shutdownTimeout()));
   }
 
   @Test
