@@ -61,6 +61,10 @@ public final class Usage {
     if (setting == Settings.SERVER_INSTANCES) {
       return "the number of processors (" + setting.defaultValue() + " here)";
     }
+    if (setting == Settings.UPSTREAM_REGION) {
+      // DynaccelConfig.defaults takes the region from these variables when set: the built-in value is only the last.
+      return setting.defaultValue() + ", or AWS_REGION / AWS_DEFAULT_REGION when set";
+    }
     if (setting == Settings.UPSTREAM_ENDPOINT) {
       return "(none: the AWS endpoint of upstream.region)";
     }

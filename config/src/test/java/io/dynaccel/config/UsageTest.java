@@ -34,6 +34,8 @@ class UsageTest {
         .contains("  cache.maxBytes = 256MiB   DYNACCEL_CACHE_MAX_BYTES\n")
         .contains("  cache.itemTtl = 5m   DYNACCEL_CACHE_ITEM_TTL\n")
         .contains("  upstream.endpoint = (none: the AWS endpoint of upstream.region)   DYNACCEL_UPSTREAM_ENDPOINT   --upstream\n")
+        // The region the node takes without a setting follows the AWS variables, as the SDKs' does.
+        .contains("  upstream.region = us-east-1, or AWS_REGION / AWS_DEFAULT_REGION when set   DYNACCEL_UPSTREAM_REGION   --region\n")
         .contains("  admin.tokenFile = (none)   DYNACCEL_ADMIN_TOKEN_FILE\n")
         .contains("  writeBack.fsync = always   DYNACCEL_WRITE_BACK_FSYNC\n")
         .contains("  log.format = text   DYNACCEL_LOG_FORMAT\n      one of text, json\n")
