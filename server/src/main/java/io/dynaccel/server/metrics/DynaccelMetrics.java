@@ -33,7 +33,7 @@ public final class DynaccelMetrics {
 
   /** The operation label of calls that name no operation of the API (the front answers them itself). */
   public static final String UNKNOWN_OPERATION = "Unknown";
-  /** How many tables get their own hit and miss counters; the rest share {@code table="_other"}. */
+  /** How many tables get their own hit and miss counters; the rest share {@code table="(other)"}. */
   public static final int TABLE_CAP = 100;
   /** A hit is answered in tens of microseconds; nothing waits longer than the cluster's pending wait. */
   private static final Duration FASTEST = Duration.ofNanos(50_000);

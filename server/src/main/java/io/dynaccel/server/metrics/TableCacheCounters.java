@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TableCacheCounters {
 
-  /** The table label of the counters shared by the tables over the cap. */
-  static final String OTHER = "_other";
+  /** The table label of the counters shared by the tables over the cap: parentheses cannot be in a table name. */
+  static final String OTHER = "(other)";
 
   /** One table's counters. */
   record Counters(Counter itemHits, Counter itemMisses, Counter queryHits, Counter queryMisses, Counter scanHits, Counter scanMisses) {

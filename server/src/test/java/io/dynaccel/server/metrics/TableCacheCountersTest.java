@@ -23,6 +23,12 @@ class TableCacheCountersTest {
   }
 
   @Test
+  void other_label_isNoNameATableCouldHave() {
+    // DynamoDB's table names: 3 to 255 of these characters. A real table must never share the over-the-cap series.
+    assertThat(TableCacheCounters.OTHER).doesNotMatch("[a-zA-Z0-9_.\\-]{3,255}").isEqualTo("(other)");
+  }
+
+  @Test
   void new_beforeAnyTable_registersTheSharedCountersAtZero() {
     new TableCacheCounters(registry, 3);
 
