@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,9 @@ import org.yaml.snakeyaml.Yaml;
 final class DeployFiles {
 
   private static final Pattern METRIC = Pattern.compile("dynaccel_[a-z_]+");
+  private static final Pattern BY = Pattern.compile("\\bby \\(([^)]*)\\)");
+  private static final Pattern SELECTOR = Pattern.compile("(dynaccel_[a-z_]+)\\{([^}]*)}");
+  private static final Pattern SELECTOR_LABEL = Pattern.compile("(\\w+)\\s*=~?");
 
   /** The repository root: the parent of the server module, where tests run. */
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -92,16 +96,64 @@ final class DeployFiles {
     return Optional.ofNullable(parent.getElementsByTagName(tag).item(0)).map(n -> n.getTextContent().strip()).orElse("");
   }
 
+  /**
+   * The label names each {@code dynaccel_*} series is grouped or filtered by in the dashboard's queries: those of
+   * its own selector ({@code series{label=~...}}) and of the {@code by (...)} clauses of the query it is in.
+   */
+  static Map<String, Set<String>> dashboardLabels() throws IOException {
+    Map<String, Set<String>> labels = new TreeMap<>();
+    for (String expr : dashboardQueries()) {
+      Set<String> grouped = new TreeSet<>();
+      Matcher by = BY.matcher(expr);
+      while (by.find()) {
+        for (String label : by.group(1).split(",")) {
+          grouped.add(label.strip());
+        }
+      }
+      Matcher selector = SELECTOR.matcher(expr);
+      while (selector.find()) {
+        Set<String> names = labels.computeIfAbsent(selector.group(1), n -> new TreeSet<>());
+        names.addAll(grouped);
+        Matcher label = SELECTOR_LABEL.matcher(selector.group(2));
+        while (label.find()) {
+          names.add(label.group(1));
+        }
+      }
+    }
+    return labels;
+  }
+
+  /** The value of the dashboard's {@code job} variable, which every query filters by. */
+  static String dashboardJob() throws IOException {
+    for (JsonNode variable : dashboard().path("templating").path("list")) {
+      if (variable.path("name").asText().equals("job")) {
+        return variable.path("query").asText();
+      }
+    }
+    throw new AssertionError("the dashboard has no job variable");
+  }
+
+  private static List<String> dashboardQueries() throws IOException {
+    List<String> queries = new ArrayList<>();
+    for (JsonNode panel : dashboard().path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        queries.add(target.path("expr").asText());
+      }
+    }
+    return queries;
+  }
+
+  private static JsonNode dashboard() throws IOException {
+    return new ObjectMapper().readTree(ROOT.resolve("deploy/grafana-dashboard.json").toFile());
+  }
+
   /** Every {@code dynaccel_*} series name in the queries of the Grafana dashboard's panels. */
   static Set<String> dashboardMetrics() throws IOException {
-    JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana-dashboard.json").toFile());
     Set<String> names = new TreeSet<>();
-    for (JsonNode panel : dashboard.path("panels")) {
-      for (JsonNode target : panel.path("targets")) {
-        Matcher matcher = METRIC.matcher(target.path("expr").asText());
-        while (matcher.find()) {
-          names.add(matcher.group());
-        }
+    for (String expr : dashboardQueries()) {
+      Matcher matcher = METRIC.matcher(expr);
+      while (matcher.find()) {
+        names.add(matcher.group());
       }
     }
     assertThat(names).as("metric names in the dashboard's queries").isNotEmpty();

@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,11 +33,43 @@ class DeployFilesIT {
 
   @RegisterExtension static DynamoDbEmulatorExtension upstream = new DynamoDbEmulatorExtension();
 
+  /** A label name in a sample's braces: {@code name="}, after the brace or a comma. */
+  private static final Pattern LABEL = Pattern.compile("[{,](\\w+)=\"");
+
   @TempDir Path logDir;
 
   @Test
   void grafanaDashboard_everySeriesItQueries_isExportedByANodeUnderTraffic() throws Exception {
-    try (DirectTable table = DirectTable.create(upstream.emulator(), "DeployFiles");
+    Set<String> exported = exportedNames(scrapeUnderTraffic("DeployFilesSeries"));
+
+    Set<String> missing = new TreeSet<>(DeployFiles.dashboardMetrics());
+    missing.removeAll(exported);
+    assertThat(missing).as("series the dashboard queries but the node does not export").isEmpty();
+  }
+
+  @Test
+  void grafanaDashboard_labelsItGroupsAndFiltersBy_areOnTheSeriesTheNodeExports() throws Exception {
+    Map<String, Set<String>> exported = exportedLabels(scrapeUnderTraffic("DeployFilesLabels"));
+
+    Map<String, Set<String>> queried = DeployFiles.dashboardLabels();
+    assertThat(queried.values()).as("labels in the dashboard's queries").anySatisfy(labels -> assertThat(labels).contains("operation"));
+    queried.forEach((series, labels) -> {
+      Set<String> missing = new TreeSet<>(labels);
+      // Prometheus adds these two to every series it scrapes.
+      missing.removeAll(Set.of("job", "instance"));
+      missing.removeAll(exported.getOrDefault(series, Set.of()));
+      assertThat(missing).as("labels the dashboard reads on " + series + " but the node does not export").isEmpty();
+    });
+  }
+
+  @Test
+  void grafanaDashboard_jobVariable_isThePrometheusExamplesJob() throws Exception {
+    assertThat(DeployFiles.dashboardJob()).isEqualTo(scrapeJob().get("job_name"));
+  }
+
+  /** The Prometheus page of a node that has answered a few operations, over a table and a missing one. */
+  private String scrapeUnderTraffic(String tableName) throws Exception {
+    try (DirectTable table = DirectTable.create(upstream.emulator(), tableName);
         AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(),
             WriteBackSettings.everyTable(logDir, "1h"))) {
       String key = "{\"id\":{\"S\":\"a\"}}";
@@ -49,11 +84,7 @@ class DeployFilesIT {
 
       Answer metrics = RawHttp.send(node.adminEndpoint(), "GET", prometheusMetricsPath(), null);
       assertThat(metrics.status()).isEqualTo(200);
-      Set<String> exported = exportedNames(metrics.text());
-
-      Set<String> missing = new TreeSet<>(DeployFiles.dashboardMetrics());
-      missing.removeAll(exported);
-      assertThat(missing).as("series the dashboard queries but the node does not export").isEmpty();
+      return metrics.text();
     }
   }
 
@@ -122,6 +153,23 @@ class DeployFilesIT {
   private static Map<String, Object> scrapeJob() throws Exception {
     List<Map<String, Object>> jobs = (List<Map<String, Object>>) DeployFiles.prometheus().get("scrape_configs");
     return jobs.stream().filter(j -> "dynaccel".equals(j.get("job_name"))).findFirst().orElseThrow();
+  }
+
+  /** The label names on each sample name of a Prometheus text page. */
+  private static Map<String, Set<String>> exportedLabels(String page) {
+    Map<String, Set<String>> labels = new TreeMap<>();
+    for (String line : page.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList()) {
+      String name = line.split("[{ ]")[0];
+      Set<String> names = labels.computeIfAbsent(name, n -> new TreeSet<>());
+      int brace = name.length();
+      if (line.charAt(brace) == '{') {
+        Matcher label = LABEL.matcher(line.substring(brace, line.lastIndexOf('}')));
+        while (label.find()) {
+          names.add(label.group(1));
+        }
+      }
+    }
+    return labels;
   }
 
   /** Sample names and metric family names ({@code # TYPE} lines) of a Prometheus text page. */
