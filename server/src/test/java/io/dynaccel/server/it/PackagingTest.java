@@ -160,6 +160,22 @@ class PackagingTest {
     assertThat(DeployFiles.dockerfile("EXPOSE")).containsExactly(DEFAULTS.server().port() + " " + DEFAULTS.admin().port());
   }
 
+  @Test
+  void readmeQuickStart_holdsTwoCommands_andCiRunsExactlyTheSecond() throws Exception {
+    String readme = Files.readString(DeployFiles.ROOT.resolve("README.md"));
+    Matcher block = Pattern.compile("## Quick start\n\n```\n(.*?)```\n", Pattern.DOTALL).matcher(readme);
+    assertThat(block.find()).as("README's Quick start opens with a code block").isTrue();
+    List<String> commands = block.group(1).lines().filter(line -> !line.isBlank()).toList();
+    assertThat(commands).hasSize(2);
+    assertThat(commands.get(0)).isEqualTo("bin/dynaccel-local");
+    assertThat(DeployFiles.ROOT.resolve(commands.get(0))).isExecutable();
+
+    List<String> ciCommands = Files.readAllLines(DeployFiles.ROOT.resolve(".ci/run")).stream()
+        .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    // Strict mode and moving to the repository root, then the README's command and nothing else.
+    assertThat(ciCommands).containsExactly("set -euo pipefail", "cd \"$(dirname \"$0\")/..\"", commands.get(1));
+  }
+
   /** The node configuration a container of the compose stack gets: the image's ENV, then the service's environment. */
   @SuppressWarnings("unchecked")
   private static DynaccelConfig composedNode() throws Exception {
