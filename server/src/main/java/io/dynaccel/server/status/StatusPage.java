@@ -1,5 +1,6 @@
 package io.dynaccel.server.status;
 
+import io.dynaccel.server.admin.WorkerRead;
 import io.dynaccel.server.cluster.ClusterAdmin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -51,13 +52,8 @@ public final class StatusPage {
    * every second, and the admin listener shares its event loops with the API.
    */
   public void mountData(Router router) {
-    router.get("/status.json").handler(context -> context.vertx().executeBlocking(() -> snapshot().encode(), false).onComplete(read -> {
-      if (read.succeeded()) {
-        context.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(read.result());
-      } else {
-        context.fail(read.cause());
-      }
-    }));
+    router.get("/status.json").handler(new WorkerRead(() -> snapshot().encode(),
+        Map.of("Content-Type", "application/json", "Cache-Control", "no-store")));
   }
 
   /** What {@code /status.json} answers. */
