@@ -8,9 +8,8 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.dynaccel.server.it.FreePorts;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,16 +32,10 @@ class ClusterNodeIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   private List<ClusterNode> start(int count) throws Exception {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ports.add(freePort());
+      ports.add(FreePorts.loopback());
     }
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
     String name = "it-" + System.nanoTime();

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynaccel.config.TlsConfig;
+import io.dynaccel.server.it.FreePorts;
 import io.dynaccel.server.protocol.ApiResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,10 +59,7 @@ class ForwarderTest {
 
   @Test
   void forward_whenNothingListens_failsAsUnreachableAndCertainlyNotArrived() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     NodeInfo gone = new NodeInfo("gone", URI.create("http://127.0.0.1:" + port));
 
     assertThatThrownBy(() -> forwarder.forward(gone, "PutItem", Buffer.buffer("{}")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))

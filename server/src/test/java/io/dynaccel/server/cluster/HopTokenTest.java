@@ -8,9 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.dynaccel.server.it.FreePorts;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,8 +44,8 @@ class HopTokenTest {
 
   @Test
   void join_whenSecondMemberJoins_bothUseTheFirstMembersTokenAndFollowItsChanges() throws Exception {
-    int first = freePort();
-    int second = freePort();
+    int first = FreePorts.loopback();
+    int second = FreePorts.loopback();
     List<String> members = List.of("127.0.0.1:" + first, "127.0.0.1:" + second);
     HazelcastInstance a = Hazelcast.newHazelcastInstance(HazelcastSetup.of(new ClusterConfig("hop-" + first, ClusterJoin.TCP_IP, members, "127.0.0.1", first, 1)));
     try {
@@ -71,9 +69,4 @@ class HopTokenTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

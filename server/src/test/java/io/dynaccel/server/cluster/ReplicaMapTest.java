@@ -11,13 +11,12 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cache.ItemKey;
+import io.dynaccel.server.it.FreePorts;
 import io.dynaccel.server.write.back.Replication.Copy;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -45,8 +44,8 @@ class ReplicaMapTest {
 
   @BeforeAll
   static void startMembers() throws IOException {
-    int firstPort = freePort();
-    int secondPort = freePort();
+    int firstPort = FreePorts.loopback();
+    int secondPort = FreePorts.loopback();
     clusterName = "replicas-" + firstPort;
     members = List.of("127.0.0.1:" + firstPort, "127.0.0.1:" + secondPort);
     first = member(firstPort);
@@ -259,7 +258,7 @@ class ReplicaMapTest {
 
   @Test
   void of_afterTheMemberThatPutTheReplicasIsLost_readsThemThroughAnother() throws Exception {
-    HazelcastInstance third = member(freePort());
+    HazelcastInstance third = member(FreePorts.loopback());
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> third.getPartitionService().isClusterSafe());
       ReplicaMap doomed = ReplicaMap.of(vertx, third);
@@ -354,9 +353,4 @@ class ReplicaMapTest {
     return Hazelcast.newHazelcastInstance(HazelcastSetup.of(new ClusterConfig(clusterName, ClusterJoin.TCP_IP, members, "127.0.0.1", port, 1)));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -8,10 +8,9 @@ import com.hazelcast.core.Hazelcast;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
+import io.dynaccel.server.it.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +47,6 @@ class SplitBrainIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   private long holders(int partition) {
     return nodes.stream().filter(n -> n.ownership().route(partition).kind() == Route.Kind.SERVE).count();
   }
@@ -72,7 +65,7 @@ class SplitBrainIT {
     int base = 20_000 + ThreadLocalRandom.current().nextInt(90) * 100;
     List<Integer> real = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      int port = freePort();
+      int port = FreePorts.loopback();
       real.add(port);
       proxies.add(new PartitionableProxy(port, source -> {
         int offset = source - base;

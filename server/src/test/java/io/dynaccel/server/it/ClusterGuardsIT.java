@@ -11,9 +11,6 @@ import io.dynaccel.server.it.RawHttp.Answer;
 import io.dynaccel.server.table.KeySchema;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +55,7 @@ class ClusterGuardsIT {
   static void startCluster() throws Exception {
     table = DirectTable.create(upstream.emulator(), TABLE);
     proxy = TransactingProxy.start(upstream.emulator().endpoint());
-    int[] hazelcastPorts = {freePort(), freePort()};
+    int[] hazelcastPorts = {FreePorts.loopback(), FreePorts.loopback()};
     String members = "127.0.0.1:" + hazelcastPorts[0] + ",127.0.0.1:" + hazelcastPorts[1];
     for (int i = 0; i < hazelcastPorts.length; i++) {
       NodeProcess node = NodeProcess.start(NodeProcess.Launch.of("guards-" + i, upstream.emulator()).via(proxy.endpoint())
@@ -296,9 +293,4 @@ class ClusterGuardsIT {
     return sum;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

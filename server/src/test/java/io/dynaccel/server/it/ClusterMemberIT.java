@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
-import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,10 +22,7 @@ class ClusterMemberIT {
 
   @BeforeAll
   static void start() throws Exception {
-    int hazelcastPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      hazelcastPort = socket.getLocalPort();
-    }
+    int hazelcastPort = FreePorts.loopback();
     fixture = AcceleratorFixture.start(upstream.emulator(), "cluster.members=127.0.0.1:" + hazelcastPort,
         "cluster.port=" + hazelcastPort, "cluster.name=member-it-" + hazelcastPort);
     Differential.createTable(fixture, upstream.endpoint(), Differential.hashTable("Solo", "pk", "S"));

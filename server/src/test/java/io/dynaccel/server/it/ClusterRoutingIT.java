@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +58,7 @@ class ClusterRoutingIT {
     tables.add(DirectTable.create(upstream.emulator(), CLUSTERED));
     List<Integer> hazelcastPorts = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
-      hazelcastPorts.add(freePort());
+      hazelcastPorts.add(FreePorts.loopback());
     }
     String members = hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     ExecutorService starting = Executors.newFixedThreadPool(NODES);
@@ -93,12 +91,6 @@ class ClusterRoutingIT {
   static void stopCluster() {
     nodes.forEach(NodeProcess::close);
     tables.forEach(DirectTable::close);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Sends the call directly (on {@link #DIRECT}) and through {@code node} (on {@link #CLUSTERED}); records a difference. */

@@ -7,8 +7,6 @@ import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import io.dynaccel.server.it.RawHttp.Answer;
 import io.dynaccel.server.tls.TestCa;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,7 +116,7 @@ class DeployFilesIT {
         "tls.keyFile=" + keyFile)) {
       assertThat(runHealthCheck(node.server().adminPort())).as("TLS on the admin listener").isZero();
     }
-    assertThat(runHealthCheck(closedPort())).as("nothing listening").isNotZero();
+    assertThat(runHealthCheck(FreePorts.loopback())).as("nothing listening").isNotZero();
   }
 
   @Test
@@ -137,12 +135,6 @@ class DeployFilesIT {
     process.getInputStream().transferTo(OutputStream.nullOutputStream());
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the check ends").isTrue();
     return process.exitValue();
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String prometheusMetricsPath() throws Exception {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import io.dynaccel.server.it.RawHttp.Answer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,10 +137,7 @@ class MetricsIT {
 
   @Test
   void metrics_ofAClusteredMember_haveVertxEventBusMetersWithoutAddresses() throws Exception {
-    int hazelcastPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      hazelcastPort = socket.getLocalPort();
-    }
+    int hazelcastPort = FreePorts.loopback();
     try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator(), "cluster.members=127.0.0.1:" + hazelcastPort,
         "cluster.port=" + hazelcastPort, "cluster.name=metrics-it-" + hazelcastPort)) {
       // A clustered member's event bus carries the cluster's purges and guards; its meters must name no member.

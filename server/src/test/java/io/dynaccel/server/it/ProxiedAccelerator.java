@@ -50,7 +50,9 @@ final class ProxiedAccelerator implements AutoCloseable {
   static ProxiedAccelerator start(DynamoDbEmulator emulator, String... settings) throws Exception {
     DelayingProxy proxy = DelayingProxy.start(emulator.endpoint(), Duration.ZERO, Duration.ZERO);
     try {
-      List<String> args = new ArrayList<>(List.of("--port", Integer.toString(freePort()), "--instances", "2", "--host", "127.0.0.1",
+      // Not --port 0: with --instances 2 the second HTTP front then fails with "Address already in use" (it asks for
+      // the first front's actual port, which Vert.x does not share under the port-0 key).
+      List<String> args = new ArrayList<>(List.of("--port", Integer.toString(FreePorts.loopback()), "--instances", "2", "--host", "127.0.0.1",
           "--upstream", proxy.endpoint().toString(), "--region", emulator.region(), "--set", "admin.port=0"));
       for (String setting : settings) {
         args.add("--set");
@@ -64,17 +66,6 @@ final class ProxiedAccelerator implements AutoCloseable {
     } catch (Exception e) {
       proxy.close();
       throw e;
-    }
-  }
-
-  /**
-   * A free loopback port. With {@code --port 0 --instances 2} the second HTTP front fails with
-   * "Address already in use" (it asks for the first front's actual port, which Vert.x does not
-   * share under the port-0 key), so the node is given a concrete port.
-   */
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

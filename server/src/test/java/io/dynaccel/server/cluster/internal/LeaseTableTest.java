@@ -6,9 +6,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
+import io.dynaccel.server.it.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -41,7 +40,7 @@ class LeaseTableTest {
 
   @BeforeAll
   static void startMember() throws IOException {
-    int port = freePort();
+    int port = FreePorts.loopback();
     hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.of(
         new ClusterConfig("leases-" + port, ClusterJoin.TCP_IP, List.of("127.0.0.1:" + port), "127.0.0.1", port, 1)));
   }
@@ -103,9 +102,4 @@ class LeaseTableTest {
     assertThat(leases.get(9).holder()).isEqualTo("a");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -6,9 +6,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
+import io.dynaccel.server.it.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -23,10 +22,7 @@ class MajorityConfirmationTest {
 
   @BeforeAll
   static void startMember() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     member = Hazelcast.newHazelcastInstance(HazelcastSetup.of(
         new ClusterConfig("confirm-" + port, ClusterJoin.TCP_IP, List.of("127.0.0.1:" + port), "127.0.0.1", port, 1)));
   }
