@@ -102,7 +102,7 @@ class MetricsIT {
   }
 
   @Test
-  void metrics_afterTrafficOverSeveralOperationsAndTables_scrapeStaysUnderTwoMegabytes() throws Exception {
+  void metrics_afterTrafficOverSeveralOperationsAndTables_scrapeStaysUnderHalfAMegabyte() throws Exception {
     List<DirectTable> tables = new ArrayList<>();
     try (AcceleratorFixture node = AcceleratorFixture.start(upstream.emulator())) {
       for (int t = 0; t < 5; t++) {
@@ -127,9 +127,10 @@ class MetricsIT {
       int bytes = text.getBytes(StandardCharsets.UTF_8).length;
       assertThat(value(text, "dynaccel_table_item_cache_hits_total{table=\"" + tables.get(4).name() + "\"}")).isPositive();
 
-      // The figure architecture.md quotes for a scrape (975,763 bytes when measured); the bound leaves room to grow.
+      // The figure architecture.md quotes for a scrape (258,805 bytes when measured; 975,763 with Micrometer's percentile
+      // histograms); the bound leaves room to grow and fails if a timer goes back to 88 buckets.
       System.out.printf("MetricsIT: /metrics after traffic over 8 operations and %d tables: %,d bytes%n", tables.size(), bytes);
-      assertThat(bytes).isLessThan(2 << 20);
+      assertThat(bytes).isLessThan(512 << 10);
     } finally {
       tables.forEach(DirectTable::close);
     }
