@@ -16,7 +16,8 @@ import java.util.Objects;
  *             shutdownTimeout: 30s, maxConnections: 10000, maxConnectionsPerClient: 1000,
  *             maxHeaderBytes: 16KiB, requestReadTimeout: 30s }
  * upstream: { endpoint: http://127.0.0.1:4567, region: us-east-1, connectTimeout: 2s, requestTimeout: 10s,
- *             maxConnections: 256, maxRetries: 0, trustCaFile: /etc/dynaccel/upstream-ca.pem }
+ *             maxConnections: 256, maxRetries: 0, trustCaFile: /etc/dynaccel/upstream-ca.pem,
+ *             streamsEndpoint: https://streams.dynamodb.us-east-1.amazonaws.com }   # default: derived, see UpstreamConfig
  * cache:    { maxBytes: 256MiB, itemTtl: 5m, negativeTtl: 1m, queryTtl: 5m, queryMaxBytes: 64MiB, schemaRefresh: 30s,
  *             serveStaleOnError: 0s }
  * writeBack: { logDir: dynaccel-wal, fsync: always, fsyncInterval: 1s, groupCommitWait: 0ms, segmentBytes: 64MiB,
@@ -56,7 +57,9 @@ import java.util.Objects;
  *       {@code g}/{@code GiB} (case-insensitive). {@code KB}/{@code MB}/{@code GB} are rejected as ambiguous.</li>
  *   <li>Write strategies: {@code write-through}, {@code invalidate}, {@code write-back}; fsync policies:
  *       {@code always}, {@code interval}.</li>
- *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region".</li>
+ *   <li>An empty {@code upstream.endpoint} means "the AWS endpoint of the region"; an empty
+ *       {@code upstream.streamsEndpoint} means "the DynamoDB Streams endpoint that goes with upstream.endpoint"
+ *       ({@link UpstreamConfig#effectiveStreamsEndpoint()}).</li>
  *   <li>Booleans ({@code breaker.enabled}): {@code true} or {@code false} only.</li>
  *   <li>Files ({@code tls.*File}, {@code upstream.trustCaFile}) are paths; an empty value means "no file".
  *       {@code tls.certFile} and {@code tls.keyFile} are set together or not at all, and {@code tls.clientCaFile}
@@ -68,8 +71,8 @@ import java.util.Objects;
  * <h2>Environment</h2>
  * One variable per setting, named after its YAML path: {@code DYNACCEL_SERVER_HOST}, {@code DYNACCEL_SERVER_PORT},
  * {@code DYNACCEL_SERVER_INSTANCES}, {@code DYNACCEL_SERVER_MAX_REQUEST_BYTES}, {@code DYNACCEL_SERVER_IDLE_TIMEOUT},
- * {@code DYNACCEL_UPSTREAM_ENDPOINT}, {@code DYNACCEL_UPSTREAM_REGION}, {@code DYNACCEL_UPSTREAM_CONNECT_TIMEOUT},
- * {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
+ * {@code DYNACCEL_UPSTREAM_ENDPOINT}, {@code DYNACCEL_UPSTREAM_STREAMS_ENDPOINT}, {@code DYNACCEL_UPSTREAM_REGION},
+ * {@code DYNACCEL_UPSTREAM_CONNECT_TIMEOUT}, {@code DYNACCEL_UPSTREAM_REQUEST_TIMEOUT}, {@code DYNACCEL_UPSTREAM_MAX_CONNECTIONS},
  * {@code DYNACCEL_UPSTREAM_MAX_RETRIES}, {@code DYNACCEL_CACHE_MAX_BYTES}, {@code DYNACCEL_CACHE_ITEM_TTL},
  * {@code DYNACCEL_CACHE_NEGATIVE_TTL}, {@code DYNACCEL_CACHE_QUERY_TTL}, {@code DYNACCEL_CACHE_QUERY_MAX_BYTES},
  * {@code DYNACCEL_CACHE_SCHEMA_REFRESH}, {@code DYNACCEL_CACHE_SERVE_STALE_ON_ERROR}, {@code DYNACCEL_WRITE_BACK_LOG_DIR},

@@ -127,7 +127,8 @@ final class ConfigValues {
         get(Settings.SERVER_MAX_HEADER_BYTES), get(Settings.SERVER_REQUEST_READ_TIMEOUT));
     UpstreamConfig upstream = new UpstreamConfig(get(Settings.UPSTREAM_ENDPOINT), get(Settings.UPSTREAM_REGION),
         get(Settings.UPSTREAM_CONNECT_TIMEOUT), get(Settings.UPSTREAM_REQUEST_TIMEOUT),
-        get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES), get(Settings.UPSTREAM_TRUST_CA_FILE));
+        get(Settings.UPSTREAM_MAX_CONNECTIONS), get(Settings.UPSTREAM_MAX_RETRIES), get(Settings.UPSTREAM_TRUST_CA_FILE),
+        get(Settings.UPSTREAM_STREAMS_ENDPOINT));
     CacheConfig cache = new CacheConfig(get(Settings.CACHE_MAX_BYTES), get(Settings.CACHE_ITEM_TTL),
         get(Settings.CACHE_NEGATIVE_TTL), get(Settings.CACHE_QUERY_TTL), get(Settings.CACHE_QUERY_MAX_BYTES),
         get(Settings.CACHE_SCHEMA_REFRESH), get(Settings.CACHE_SERVE_STALE_ON_ERROR));

@@ -56,6 +56,10 @@ final class Settings {
   static final Setting<Optional<URI>> UPSTREAM_ENDPOINT = Setting.of("upstream.endpoint", ValueType.OPTIONAL_URI,
       Optional.<URI>empty(), e -> e.isEmpty() || isHttpUri(e.get()),
       "an absolute http or https URI with a host, like http://127.0.0.1:4567").withFlag("upstream");
+  // Streams has hosts of its own (PrivateLink, FIPS) that cannot be told from the DynamoDB endpoint: see UpstreamConfig.
+  static final Setting<Optional<URI>> UPSTREAM_STREAMS_ENDPOINT = Setting.of("upstream.streamsEndpoint", ValueType.OPTIONAL_URI,
+      Optional.<URI>empty(), e -> e.isEmpty() || isHttpUri(e.get()),
+      "an absolute http or https URI with a host, like http://127.0.0.1:4567");
   static final Setting<String> UPSTREAM_REGION = Setting.of("upstream.region", ValueType.STRING, "us-east-1",
       r -> REGION.matcher(r).matches(), "an AWS region name like us-east-1").withFlag("region");
   static final Setting<Duration> UPSTREAM_CONNECT_TIMEOUT = Setting.of("upstream.connectTimeout", ValueType.DURATION,
@@ -149,7 +153,7 @@ final class Settings {
   /** Every top-level setting, in documentation order. */
   static final List<Setting<?>> GLOBAL = List.of(
       SERVER_HOST, SERVER_PORT, SERVER_INSTANCES, SERVER_MAX_REQUEST_BYTES, SERVER_IDLE_TIMEOUT,
-      UPSTREAM_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
+      UPSTREAM_ENDPOINT, UPSTREAM_STREAMS_ENDPOINT, UPSTREAM_REGION, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_REQUEST_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_RETRIES,
       CACHE_MAX_BYTES, CACHE_ITEM_TTL, CACHE_NEGATIVE_TTL, CACHE_QUERY_TTL, CACHE_QUERY_MAX_BYTES,
       CACHE_SCHEMA_REFRESH, CACHE_SERVE_STALE_ON_ERROR,

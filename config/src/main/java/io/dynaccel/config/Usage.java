@@ -68,6 +68,9 @@ public final class Usage {
     if (setting == Settings.UPSTREAM_ENDPOINT) {
       return "(none: the AWS endpoint of upstream.region)";
     }
+    if (setting == Settings.UPSTREAM_STREAMS_ENDPOINT) {
+      return "(none: derived from the DynamoDB endpoint, see README)";
+    }
     Object value = setting.defaultValue();
     if (setting.type() == ValueType.SIZE || setting.type() == ValueType.INT_SIZE) {
       return size(((Number) value).longValue());

@@ -484,6 +484,10 @@ class ConfigLoaderTest {
         "upstream.endpoint: must be an absolute http or https URI with a host, like http://127.0.0.1:4567");
     assertEnvError("DYNACCEL_UPSTREAM_ENDPOINT", "http://bad host",
         "upstream.endpoint: expected a URI like http://127.0.0.1:4567");
+    assertEnvError("DYNACCEL_UPSTREAM_STREAMS_ENDPOINT", "streams.local:4566",
+        "upstream.streamsEndpoint: must be an absolute http or https URI with a host, like http://127.0.0.1:4567");
+    assertEnvError("DYNACCEL_UPSTREAM_STREAMS_ENDPOINT", "http://bad host",
+        "upstream.streamsEndpoint: expected a URI like http://127.0.0.1:4567");
     assertEnvError("DYNACCEL_UPSTREAM_REGION", "US_EAST_1", "upstream.region: must be an AWS region name like us-east-1");
     assertEnvError("DYNACCEL_UPSTREAM_CONNECT_TIMEOUT", "0s", "upstream.connectTimeout: must be greater than 0");
     assertEnvError("DYNACCEL_UPSTREAM_REQUEST_TIMEOUT", "0ms", "upstream.requestTimeout: must be greater than 0");

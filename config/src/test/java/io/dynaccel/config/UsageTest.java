@@ -34,6 +34,8 @@ class UsageTest {
         .contains("  cache.maxBytes = 256MiB   DYNACCEL_CACHE_MAX_BYTES\n")
         .contains("  cache.itemTtl = 5m   DYNACCEL_CACHE_ITEM_TTL\n")
         .contains("  upstream.endpoint = (none: the AWS endpoint of upstream.region)   DYNACCEL_UPSTREAM_ENDPOINT   --upstream\n")
+        .contains("  upstream.streamsEndpoint = (none: derived from the DynamoDB endpoint, see README)   DYNACCEL_UPSTREAM_STREAMS_ENDPOINT\n"
+            + "      an absolute http or https URI with a host, like http://127.0.0.1:4567\n")
         // The region the node takes without a setting follows the AWS variables, as the SDKs' does.
         .contains("  upstream.region = us-east-1, or AWS_REGION / AWS_DEFAULT_REGION when set   DYNACCEL_UPSTREAM_REGION   --region\n")
         .contains("  admin.tokenFile = (none)   DYNACCEL_ADMIN_TOKEN_FILE\n")
