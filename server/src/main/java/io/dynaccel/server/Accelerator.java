@@ -97,7 +97,7 @@ final class Accelerator {
    *
    * @param writesBack whether the write-back path runs: some table is written back, or the write-back
    *     log holds records from an earlier run that must be replayed and flushed
-   * @param upstreamTrust the CAs accepted for DynamoDB's certificate
+   * @param upstreamTrust the CAs accepted for the certificates of DynamoDB and of DynamoDB Streams
    * @param cluster this node's membership of its cluster, or null if it runs alone
    * @param registry the node's registry, which Vert.x reports to as well
    */
@@ -141,7 +141,7 @@ final class Accelerator {
     // In a cluster only the owner of a key (or of the table-wide results) holds anything a stream record makes stale.
     CacheInvalidator bypassedWrites = new CacheInvalidator(itemCache, queryCache, tableWrites::drop,
         ownership == null ? partition -> true : partition -> ownership.epoch(partition) != 0);
-    this.streams = StreamInvalidation.create(vertx, config, credentials::get, schemas, bypassedWrites,
+    this.streams = StreamInvalidation.create(vertx, config, credentials::get, upstreamTrust, schemas, bypassedWrites,
         ownership == null ? () -> 1 : () -> ownership.view().members().size(), metrics.registry());
     ProjectionShapes shapes = new ProjectionShapes();
     Function<String, WriteStrategy> strategies = table -> config.table(table).writeStrategy();

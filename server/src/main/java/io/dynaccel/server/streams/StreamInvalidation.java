@@ -6,6 +6,7 @@ import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.server.streams.internal.SdkStreamsApi;
 import io.dynaccel.server.table.KeySchema;
 import io.dynaccel.server.table.TableSchemas;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -88,14 +89,16 @@ public final class StreamInvalidation {
 
   /**
    * The stream invalidation a configuration asks for, or null if no table has {@code streamInvalidation}.
-   * Calls go to the streams endpoint of the upstream, with its region and the node's credentials. The
+   * Calls go to the upstream's streams endpoint ({@link UpstreamConfig#effectiveStreamsEndpoint()}, logged once
+   * here), with its region, the node's credentials and the trust of the DynamoDB connection. The
    * AWS SDK client blocks while it is built (it reads its configuration and endpoint rules), so it is
    * built on a worker; the future completes, on the caller's context, once it is.
    *
+   * @param upstreamTrust the certificates accepted for DynamoDB, accepted for DynamoDB Streams too
    * @param readers how many nodes read every shard now (the cluster's members, 1 alone), which share its read limit
    */
-  public static Future<StreamInvalidation> create(Vertx vertx, DynaccelConfig config, AwsCredentialsProvider credentials, TableSchemas schemas,
-      CacheInvalidator invalidator, IntSupplier readers, MeterRegistry registry) {
+  public static Future<StreamInvalidation> create(Vertx vertx, DynaccelConfig config, AwsCredentialsProvider credentials,
+      UpstreamTrust upstreamTrust, TableSchemas schemas, CacheInvalidator invalidator, IntSupplier readers, MeterRegistry registry) {
     Set<String> named = new LinkedHashSet<>();
     config.tables().forEach((table, settings) -> {
       if (settings.streamInvalidation() && !EVERY_TABLE.equals(table)) {
@@ -116,10 +119,21 @@ public final class StreamInvalidation {
         .toCompletionStage();
     StreamMeters meters = StreamMeters.register(registry, named);
     UpstreamConfig upstream = config.upstream();
-    return vertx.executeBlocking(() -> new SdkStreamsApi(SdkStreamsApi.endpointFor(upstream.effectiveEndpoint()), upstream.region(), credentials,
-            upstream.connectTimeout(), upstream.requestTimeout(), API_THREADS))
+    LOG.info("Stream invalidation calls DynamoDB Streams at {} ({})", upstream.effectiveStreamsEndpoint(), streamsEndpointSource(upstream));
+    return vertx.executeBlocking(() -> new SdkStreamsApi(upstream, upstreamTrust, credentials, API_THREADS))
         .map(api -> new StreamInvalidation(api, named, followsEveryTable, table -> config.table(table).streamInvalidation(), keySchemas,
             invalidator, meters, scheduling));
+  }
+
+  /** Why the streams endpoint is the one it is, for the start-up line: a derived one may be wrong for a VPC or FIPS endpoint. */
+  private static String streamsEndpointSource(UpstreamConfig upstream) {
+    if (upstream.streamsEndpoint().isPresent()) {
+      return "upstream.streamsEndpoint";
+    }
+    if (upstream.effectiveStreamsEndpoint().equals(upstream.effectiveEndpoint())) {
+      return "the DynamoDB endpoint itself; set upstream.streamsEndpoint if it serves no Streams, as VPC and FIPS endpoints do not";
+    }
+    return "derived from the DynamoDB endpoint " + upstream.effectiveEndpoint();
   }
 
   /** Begins following; the first lookup runs at once. */

@@ -18,10 +18,11 @@ import java.util.Optional;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
- * Which certificates the upstream connection accepts from DynamoDB: the JVM's default CAs, plus the
- * CAs of {@code upstream.trustCaFile} if it is set. The host name is verified either way.
+ * Which certificates the upstream connections accept from DynamoDB and from DynamoDB Streams: the JVM's
+ * default CAs, plus the CAs of {@code upstream.trustCaFile} if it is set. The host name is verified either way.
  *
  * <p>Vert.x trust options replace the JVM's trust rather than add to it, so the extra CAs go into one
  * trust store together with the JVM's own anchors: a node that trusts a private CA for its VPC
@@ -103,5 +104,13 @@ public final class UpstreamTrust {
   public HttpClientOptions applyTo(HttpClientOptions options) {
     options.setTrustAll(false).setVerifyHost(true);
     return trust == null ? options : options.setTrustOptions(TrustOptions.wrap(trust));
+  }
+
+  /**
+   * Sets the trust on the HTTP client of the DynamoDB Streams client (stream invalidation), so a private CA in front
+   * of the endpoints is trusted there too. That client never trusts all and always checks the host name.
+   */
+  public UrlConnectionHttpClient.Builder applyTo(UrlConnectionHttpClient.Builder builder) {
+    return trust == null ? builder : builder.tlsTrustManagersProvider(trust::getTrustManagers);
   }
 }

@@ -19,6 +19,7 @@ import io.dynaccel.server.query.CachedResult;
 import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryScope;
 import io.dynaccel.server.table.KeySchema;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import io.dynaccel.server.write.TableWrites;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -659,7 +660,7 @@ class StreamInvalidationTest {
       CompletableFuture<StreamInvalidation> created = new CompletableFuture<>();
       vertx.runOnContext(v -> {
         // No record is read, so the schemas are never asked for.
-        Future<StreamInvalidation> streams = StreamInvalidation.create(vertx, config, AnonymousCredentialsProvider.create(), null, invalidator,
+        Future<StreamInvalidation> streams = StreamInvalidation.create(vertx, config, AnonymousCredentialsProvider.create(), UpstreamTrust.jvmDefault(), null, invalidator,
             () -> 1, registry);
         doneOnReturn.complete(streams.isComplete());
         streams.onComplete(created::complete, created::completeExceptionally);
@@ -673,6 +674,39 @@ class StreamInvalidationTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void create_whenStreamsEndpointSetOrNot_logsTheEndpointUsedOnceAtInfo() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(StreamInvalidation.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    Vertx vertx = Vertx.vertx();
+    try {
+      String vpcEndpoint = "https://vpce-0abc.dynamodb.us-east-1.vpce.amazonaws.com";
+      String follows = "tables." + TABLE + ".streamInvalidation=true";
+      createAndStop(vertx, "--upstream", vpcEndpoint, "--set", follows);
+      createAndStop(vertx, "--upstream", vpcEndpoint, "--set", follows,
+          "--set", "upstream.streamsEndpoint=https://vpce-0def.streams.dynamodb.us-east-1.vpce.amazonaws.com");
+
+      assertThat(log.list).filteredOn(event -> event.getLevel() == Level.INFO).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+          "Stream invalidation calls DynamoDB Streams at https://vpce-0abc.dynamodb.us-east-1.vpce.amazonaws.com (the DynamoDB endpoint "
+              + "itself; set upstream.streamsEndpoint if it serves no Streams, as VPC and FIPS endpoints do not)",
+          "Stream invalidation calls DynamoDB Streams at https://vpce-0def.streams.dynamodb.us-east-1.vpce.amazonaws.com "
+              + "(upstream.streamsEndpoint)");
+    } finally {
+      logger.detachAppender(log);
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void createAndStop(Vertx vertx, String... args) throws Exception {
+    DynaccelConfig config = ConfigLoader.load(args, Map.of());
+    CacheInvalidator invalidator = new CacheInvalidator(items, queries, new TableWrites(items, queries, null)::drop, partition -> true);
+    StreamInvalidation streams = StreamInvalidation.create(vertx, config, AnonymousCredentialsProvider.create(), UpstreamTrust.jvmDefault(),
+        null, invalidator, () -> 1, new SimpleMeterRegistry()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    streams.stop();
   }
 
   @Test

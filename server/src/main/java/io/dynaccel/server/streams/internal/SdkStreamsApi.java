@@ -1,8 +1,8 @@
 package io.dynaccel.server.streams.internal;
 
+import io.dynaccel.config.UpstreamConfig;
 import io.dynaccel.server.streams.StreamsApi;
-import java.net.URI;
-import java.time.Duration;
+import io.dynaccel.server.upstream.UpstreamTrust;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -34,19 +34,22 @@ public final class SdkStreamsApi implements StreamsApi {
   private final ExecutorService calls;
 
   /**
-   * Creates the client.
+   * Creates the client; it blocks while it reads the SDK's configuration and endpoint rules.
    *
-   * @param endpoint the streams endpoint, see {@link #endpointFor}
+   * @param upstream where the calls go ({@link UpstreamConfig#effectiveStreamsEndpoint()}), the region they are
+   *     signed for and their timeouts
+   * @param trust the certificates accepted for the streams endpoint: the same as for DynamoDB
    * @param threads how many calls may run at once: every followed shard has at most one in flight
    */
-  public SdkStreamsApi(URI endpoint, String region, AwsCredentialsProvider credentials, Duration connectTimeout,
-      Duration requestTimeout, int threads) {
+  public SdkStreamsApi(UpstreamConfig upstream, UpstreamTrust trust, AwsCredentialsProvider credentials, int threads) {
     this.client = DynamoDbStreamsClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.of(region))
+        .endpointOverride(upstream.effectiveStreamsEndpoint())
+        .region(Region.of(upstream.region()))
         .credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(connectTimeout).socketTimeout(requestTimeout))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(requestTimeout).retryStrategy(b -> b.maxAttempts(1)).build())
+        .httpClientBuilder(trust.applyTo(UrlConnectionHttpClient.builder().connectionTimeout(upstream.connectTimeout())
+            .socketTimeout(upstream.requestTimeout())))
+        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(upstream.requestTimeout())
+            .retryStrategy(b -> b.maxAttempts(1)).build())
         .build();
     AtomicInteger counter = new AtomicInteger();
     this.calls = Executors.newFixedThreadPool(threads, task -> {
@@ -54,19 +57,6 @@ public final class SdkStreamsApi implements StreamsApi {
       thread.setDaemon(true);
       return thread;
     });
-  }
-
-  /**
-   * The DynamoDB Streams endpoint that goes with a DynamoDB endpoint: AWS serves streams on a host
-   * of its own ({@code streams.dynamodb.<region>.amazonaws.com}); emulators and proxies (LocalStack,
-   * a VPC endpoint given as {@code upstream.endpoint}) serve both on one endpoint.
-   */
-  public static URI endpointFor(URI dynamoDb) {
-    String host = dynamoDb.getHost();
-    if (host != null && host.startsWith("dynamodb.") && (host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn"))) {
-      return URI.create(dynamoDb.getScheme() + "://streams." + host);
-    }
-    return dynamoDb;
   }
 
   @Override
