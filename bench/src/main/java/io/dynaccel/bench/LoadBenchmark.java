@@ -1,9 +1,8 @@
 package io.dynaccel.bench;
 
-import io.dynaccel.config.ConfigLoader;
 import io.dynaccel.localstack.Dynalite;
-import io.dynaccel.server.DynaccelServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,34 +13,45 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The load benchmark: starts dynalite (the upstream), the accelerator and a baseline server on this
- * machine, drives each with the same closed-loop load, and prints every figure beside the baseline
- * measured in the same run. Absolute numbers drift on shared machines; the ratios are the result.
+ * The load benchmark: starts dynalite (the upstream), a proxy in front of it that holds each request and
+ * each answer for a fixed delay, the accelerator and a baseline server on this machine, drives each with
+ * the same closed-loop load, and prints every figure beside the baseline measured in the same run, with
+ * the CPU time the answering process spent per request. Absolute numbers drift on shared machines; the
+ * ratios and the CPU per request are the result.
+ *
+ * <p>The accelerator and the baseline run in JVMs of their own with the same fixed heap ({@link #SERVER_JVM}),
+ * so that neither pays for the load generator's allocation and GC; {@code --in-process} runs both in the
+ * generator's JVM instead, as the benchmark did before, and then has no CPU figure for them.
  *
  * <p>Run with {@code bench/run.sh} from the repository root (it builds first). Options:
- * {@code --seconds N} measured seconds per scenario (default 5), {@code --connections N} (32).
+ * {@code --seconds N} measured seconds per scenario (default 5), {@code --connections N} (32),
+ * {@code --upstream-delay-ms N} the proxy's hold each way (1), {@code --delayed-connections N} connections
+ * of the rows through the proxy (4), {@code --in-process}.
  */
 public final class LoadBenchmark {
+
+  /** Heap and GC of the accelerator's and the baseline's JVMs: fixed, the same for both, printed with the results. */
+  static final List<String> SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
 
   private static final String TABLE = "Bench";
   private static final int HOT_KEYS = 1_000;
   private static final int ALL_KEYS = 10_000;
   private static final String PAYLOAD = "x".repeat(900);
+  private static final String HITS = "GetItem hits (median of 3)";
 
-  private final List<String[]> rows = new ArrayList<>();
+  private final List<ResultRow> rows = new ArrayList<>();
   private final LoadGenerator load;
+  private final LoadGenerator light;
   private final Duration warmUp;
   private final Duration measured;
 
-  private LoadBenchmark(LoadGenerator load, Duration warmUp, Duration measured) {
+  private LoadBenchmark(LoadGenerator load, LoadGenerator light, Duration warmUp, Duration measured) {
     this.load = load;
+    this.light = light;
     this.warmUp = warmUp;
     this.measured = measured;
   }
@@ -50,125 +60,212 @@ public final class LoadBenchmark {
   public static void main(String[] args) throws Exception {
     double seconds = 5;
     int connections = 32;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    int delayedConnections = 4;
+    long delayMillis = 1;
+    boolean inProcess = false;
+    for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-        case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+        case "--connections" -> connections = Integer.parseInt(args[++i]);
+        case "--delayed-connections" -> delayedConnections = Integer.parseInt(args[++i]);
+        case "--upstream-delay-ms" -> delayMillis = Long.parseLong(args[++i]);
+        case "--in-process" -> inProcess = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    try (Dynalite upstream = Dynalite.onFreePort(); LoadGenerator load = new LoadGenerator(connections)) {
+    Duration delay = Duration.ofMillis(delayMillis);
+    Path work = Files.createTempDirectory(Files.createDirectories(Path.of("bench", "target")), "load-");
+    try (Dynalite upstream = Dynalite.onFreePort(); LoadGenerator load = new LoadGenerator(connections);
+        LoadGenerator light = new LoadGenerator(delayedConnections)) {
       upstream.start();
-      new LoadBenchmark(load, LoadGenerator.seconds(Math.max(2, seconds / 2)), LoadGenerator.seconds(seconds)).run(upstream, connections);
-    }
-  }
-
-  private void run(Dynalite upstream, int connections) throws Exception {
-    int instances = Runtime.getRuntime().availableProcessors();
-    DynaccelServer node = LoadGenerator.await(DynaccelServer.start(
-        ConfigLoader.load(new String[] {"--port", "0", "--host", "127.0.0.1", "--instances", Integer.toString(instances),
-            "--upstream", upstream.endpoint().toString(), "--region", upstream.region(), "--set", "admin.port=0"}, Map.of()),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))));
-    URI accelerator = URI.create("http://127.0.0.1:" + node.port());
-    URI direct = upstream.endpoint();
-    System.out.printf(Locale.ROOT, "Dynaccel load benchmark: %d connections, %s warm-up + %s measured per run, %d cores%n",
-        connections, warmUp, measured, instances);
-    setUp(accelerator);
-    String hotItem = getItem(accelerator, key(0));
-    try (BaselineServer baseline = BaselineServer.start(hotItem.getBytes(), instances)) {
-      URI base = URI.create("http://127.0.0.1:" + baseline.port());
-      System.out.printf("GetItem answer used by the baseline: %d bytes%n%n", hotItem.length());
-
-      Workload hits = () -> ApiCall.of("GetItem", getItemBody(key(ThreadLocalRandom.current().nextInt(HOT_KEYS))));
-      // Warm the JIT of the load generator and both servers before the first measured run.
-      load.run(base, hits, warmUp, warmUp);
-      load.run(accelerator, hits, warmUp, warmUp);
-      // Three interleaved rounds; the round with the median throughput stands for each server, so
-      // one noisy moment on a shared machine does not decide a ratio.
-      List<LoadResult> baselineRounds = new ArrayList<>();
-      List<LoadResult> acceleratedRounds = new ArrayList<>();
-      List<LoadResult> directRounds = new ArrayList<>();
-      for (int round = 0; round < 3; round++) {
-        baselineRounds.add(load.run(base, hits, warmUp, measured));
-        acceleratedRounds.add(load.run(accelerator, hits, warmUp, measured));
-        directRounds.add(load.run(direct, hits, warmUp, measured));
+      try (UpstreamProxy proxy = UpstreamProxy.start(upstream.endpoint(), delay, delay)) {
+        new LoadBenchmark(load, light, LoadGenerator.seconds(Math.max(2, seconds / 2)), LoadGenerator.seconds(seconds))
+            .run(upstream, proxy, work, inProcess, connections, delayedConnections);
       }
-      LoadResult baselineHits = LoadResult.median(baselineRounds);
-      LoadResult acceleratedHits = LoadResult.median(acceleratedRounds);
-      LoadResult directHits = LoadResult.median(directRounds);
-      System.out.printf(Locale.ROOT, "GetItem hits, req/s per round: baseline %s, accelerator %s, upstream %s%n%n",
-          LoadResult.throughputs(baselineRounds), LoadResult.throughputs(acceleratedRounds), LoadResult.throughputs(directRounds));
-      row("GetItem hits (median of 3)", "baseline server", baselineHits, null);
-      row("GetItem hits (median of 3)", "accelerator", acceleratedHits, baselineHits);
-      row("GetItem hits (median of 3)", "upstream direct", directHits, baselineHits);
-      row("GetItem hits vs upstream", "accelerator", acceleratedHits, directHits);
-
-      AtomicLong misses = new AtomicLong();
-      Workload missing = () -> ApiCall.of("GetItem", getItemBody("miss-" + misses.incrementAndGet()));
-      compare("GetItem misses", accelerator, direct, missing);
-
-      AtomicLong puts = new AtomicLong();
-      Workload putItems = () -> ApiCall.of("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":" + item("put-" + puts.incrementAndGet()) + "}");
-      compare("PutItem write-through", accelerator, direct, putItems);
-
-      Workload updates = () -> ApiCall.of("UpdateItem", "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"pk\":{\"S\":\""
-          + key(ThreadLocalRandom.current().nextInt(ALL_KEYS)) + "\"}},\"UpdateExpression\":\"SET n = :n\",\"ExpressionAttributeValues\":{\":n\":{\"N\":\""
-          + ThreadLocalRandom.current().nextInt() + "\"}}}");
-      compare("UpdateItem write-through", accelerator, direct, updates);
-
-      Workload batches = () -> ApiCall.of("BatchGetItem", batchGetBody());
-      compare("BatchGetItem 25 hits", accelerator, direct, batches);
-
-      Zipf zipf = new Zipf(ALL_KEYS, 0.99);
-      Workload mixed = () -> {
-        String key = key(zipf.next());
-        if (ThreadLocalRandom.current().nextInt(10) == 0) {
-          return ApiCall.of("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":" + item(key) + "}");
-        }
-        return ApiCall.of("GetItem", getItemBody(key));
-      };
-      double hitsBefore = counter(node, "dynaccel_item_cache_hits_total");
-      double missesBefore = counter(node, "dynaccel_item_cache_misses_total");
-      LoadResult mixedAccelerated = load.run(accelerator, mixed, warmUp, measured);
-      double hitsDelta = counter(node, "dynaccel_item_cache_hits_total") - hitsBefore;
-      double missesDelta = counter(node, "dynaccel_item_cache_misses_total") - missesBefore;
-      LoadResult mixedDirect = load.run(direct, mixed, warmUp, measured);
-      row("Mixed 90/10 Zipf", "upstream direct", mixedDirect, null);
-      row("Mixed 90/10 Zipf", "accelerator", mixedAccelerated, mixedDirect);
-      print();
-      System.out.printf(Locale.ROOT, "%nMixed 90/10 Zipf (10,000 keys, s=0.99): item cache hit ratio %.3f (%.0f hits, %.0f misses, warm-up included)%n",
-          hitsDelta / Math.max(1, hitsDelta + missesDelta), hitsDelta, missesDelta);
-      System.out.printf(Locale.ROOT, "Targets: hit throughput >= 0.80x baseline: %.2fx; hit p99 <= 1.5x baseline: %.2fx; PutItem >= 0.85x direct: see row above%n",
-          acceleratedHits.throughput() / baselineHits.throughput(), acceleratedHits.millis(99) / baselineHits.millis(99));
-    } finally {
-      LoadGenerator.await(node.close());
     }
-    readiness(upstream.endpoint());
   }
 
-  private void compare(String scenario, URI accelerator, URI direct, Workload workload) {
-    LoadResult straight = load.run(direct, workload, warmUp, measured);
-    LoadResult accelerated = load.run(accelerator, workload, warmUp, measured);
-    row(scenario, "upstream direct", straight, null);
-    row(scenario, "accelerator", accelerated, straight);
+  private void run(Dynalite upstream, UpstreamProxy proxy, Path work, boolean inProcess, int connections, int delayedConnections)
+      throws Exception {
+    int instances = Runtime.getRuntime().availableProcessors();
+    ProcessCpuClock dynaliteCpu = dynaliteCpu(upstream.port());
+    ServerUnderTest direct = new ServerUnderTest("upstream direct", upstream.endpoint(), dynaliteCpu);
+    ServerUnderTest delayedDirect = new ServerUnderTest("upstream direct", proxy.endpoint(), dynaliteCpu);
+    List<String> settings = List.of("server.instances=" + instances);
+    List<Duration> launches = new ArrayList<>();
+    // Two nodes: one straight on dynalite, one behind the delaying proxy; the second idles until its rows.
+    try (AcceleratorNode node = inProcess ? InProcessNode.start(upstream.endpoint(), upstream.region(), instances)
+            : launched(NodeProcess.start(SERVER_JVM, upstream.endpoint(), settings, work.resolve("accelerator.log")), launches);
+        AcceleratorNode delayedNode = inProcess ? InProcessNode.start(proxy.endpoint(), upstream.region(), instances)
+            : launched(NodeProcess.start(SERVER_JVM, proxy.endpoint(), settings, work.resolve("accelerator-delayed.log")), launches)) {
+      ServerUnderTest accelerator = new ServerUnderTest("accelerator", node.endpoint(), node.cpu());
+      ServerUnderTest delayedAccelerator = new ServerUnderTest("accelerator", delayedNode.endpoint(), delayedNode.cpu());
+      setUp(accelerator.endpoint());
+      String hotItem = getItem(accelerator.endpoint(), key(0));
+      Path answer = Files.writeString(work.resolve("baseline-answer.json"), hotItem);
+      try (Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), instances) : Baseline.ownJvm(answer, instances, work)) {
+        printSetUp(inProcess, connections, delayedConnections, instances, proxy, dynaliteCpu, node, delayedNode, baseline, new Readiness(launches), hotItem);
+        measure(accelerator, baseline.server(), direct, delayedAccelerator, delayedDirect, node, new Readiness(launches), proxy.delay());
+      }
+    }
   }
 
-  private void row(String scenario, String target, LoadResult result, LoadResult against) {
-    String ratio = against == null ? "" : String.format(Locale.ROOT, "%.2fx / %.2fx / %.2fx",
-        result.throughput() / against.throughput(), result.millis(50) / against.millis(50), result.millis(99) / against.millis(99));
-    rows.add(new String[] {scenario, target,
-        String.format(Locale.ROOT, "%,.0f", result.throughput()),
-        String.format(Locale.ROOT, "%.3f", result.millis(50)),
-        String.format(Locale.ROOT, "%.3f", result.millis(99)),
-        String.format(Locale.ROOT, "%.3f", result.millis(99.9)),
-        Long.toString(result.failures()),
-        ratio});
+  private void measure(ServerUnderTest accelerator, ServerUnderTest base, ServerUnderTest direct, ServerUnderTest delayedAccelerator,
+      ServerUnderTest delayedDirect, AcceleratorNode node, Readiness readiness, Duration delay) throws Exception {
+    Workload hits = () -> ApiCall.of("GetItem", getItemBody(key(ThreadLocalRandom.current().nextInt(HOT_KEYS))));
+    // Warm the JIT of the load generator and both servers before the first measured run.
+    load.run(base.endpoint(), hits, warmUp, warmUp);
+    load.run(accelerator.endpoint(), hits, warmUp, warmUp);
+    // Three interleaved rounds; the round with the median throughput stands for each server, so
+    // one noisy moment on a shared machine does not decide a ratio.
+    List<LoadResult> baselineRounds = new ArrayList<>();
+    List<LoadResult> acceleratedRounds = new ArrayList<>();
+    List<LoadResult> directRounds = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      baselineRounds.add(run(load, base, hits));
+      acceleratedRounds.add(run(load, accelerator, hits));
+      directRounds.add(run(load, direct, hits));
+    }
+    LoadResult baselineHits = LoadResult.median(baselineRounds);
+    LoadResult hit = LoadResult.median(acceleratedRounds);
+    LoadResult directHits = LoadResult.median(directRounds);
+    System.out.printf(Locale.ROOT, "GetItem hits, req/s per round: baseline %s, accelerator %s, upstream %s%n%n",
+        LoadResult.throughputs(baselineRounds), LoadResult.throughputs(acceleratedRounds), LoadResult.throughputs(directRounds));
+    rows.add(new ResultRow(HITS, base.name(), baselineHits, null, null));
+    rows.add(new ResultRow(HITS, accelerator.name(), hit, baselineHits, hit));
+    rows.add(new ResultRow(HITS, direct.name(), directHits, baselineHits, null));
+    rows.add(new ResultRow("GetItem hits vs upstream", accelerator.name(), hit, directHits, hit));
+
+    AtomicLong misses = new AtomicLong();
+    Workload missing = () -> ApiCall.of("GetItem", getItemBody("miss-" + misses.incrementAndGet()));
+    AtomicLong puts = new AtomicLong();
+    Workload putItems = () -> ApiCall.of("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":" + item("put-" + puts.incrementAndGet()) + "}");
+    Workload updates = () -> ApiCall.of("UpdateItem", "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"pk\":{\"S\":\""
+        + key(ThreadLocalRandom.current().nextInt(ALL_KEYS)) + "\"}},\"UpdateExpression\":\"SET n = :n\",\"ExpressionAttributeValues\":{\":n\":{\"N\":\""
+        + ThreadLocalRandom.current().nextInt() + "\"}}}");
+    Workload batches = () -> ApiCall.of("BatchGetItem", batchGetBody());
+    ResultRow miss = compare(load, "GetItem misses", accelerator, direct, missing, hit);
+    ResultRow put = compare(load, "PutItem write-through", accelerator, direct, putItems, hit);
+    compare(load, "UpdateItem write-through", accelerator, direct, updates, hit);
+    compare(load, "BatchGetItem 25 hits", accelerator, direct, batches, hit);
+
+    Zipf zipf = new Zipf(ALL_KEYS, 0.99);
+    Workload mixed = () -> {
+      String key = key(zipf.next());
+      if (ThreadLocalRandom.current().nextInt(10) == 0) {
+        return ApiCall.of("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":" + item(key) + "}");
+      }
+      return ApiCall.of("GetItem", getItemBody(key));
+    };
+    double hitsBefore = node.metric("dynaccel_item_cache_hits_total");
+    double missesBefore = node.metric("dynaccel_item_cache_misses_total");
+    LoadResult mixedAccelerated = run(load, accelerator, mixed);
+    double hitsDelta = node.metric("dynaccel_item_cache_hits_total") - hitsBefore;
+    double missesDelta = node.metric("dynaccel_item_cache_misses_total") - missesBefore;
+    LoadResult mixedDirect = run(load, direct, mixed);
+    rows.add(new ResultRow("Mixed 90/10 Zipf", direct.name(), mixedDirect, null, null));
+    rows.add(new ResultRow("Mixed 90/10 Zipf", accelerator.name(), mixedAccelerated, mixedDirect, hit));
+
+    // The same misses and writes with the upstream a network away and light load, so the added p50 is
+    // the accelerator's own latency rather than queueing for two shared cores.
+    // No CPU ratio against the hit row here: a lightly loaded server spends more CPU per request
+    // (wake-ups, timers) than the saturated one of the hit row, so only rows under the same load compare.
+    String delayed = ", +" + delay.toMillis() + " ms upstream";
+    light.run(delayedAccelerator.endpoint(), missing, warmUp, warmUp);
+    ResultRow delayedMiss = compare(light, "GetItem misses" + delayed, delayedAccelerator, delayedDirect, missing, null);
+    ResultRow delayedPut = compare(light, "PutItem" + delayed, delayedAccelerator, delayedDirect, putItems, null);
+    ResultRow delayedUpdate = compare(light, "UpdateItem" + delayed, delayedAccelerator, delayedDirect, updates, null);
+
+    System.out.print(ResultRow.headerLine());
+    rows.forEach(row -> System.out.print(row.line()));
+    System.out.printf(Locale.ROOT, "%nMixed 90/10 Zipf (10,000 keys, s=0.99): item cache hit ratio %.3f (%.0f hits, %.0f misses, warm-up included)%n",
+        hitsDelta / Math.max(1, hitsDelta + missesDelta), hitsDelta, missesDelta);
+    System.out.printf(Locale.ROOT, "%nTargets (issue 14):%n"
+            + "  GetItem hit throughput vs baseline  %.2fx   (target >= 0.95x)%n"
+            + "  GetItem hit p99 vs baseline p99     %.2fx   (target <= 1.5x)%n"
+            + "  GetItem miss%-22s %+.3f ms (target <= 0.2 ms added p50)%n"
+            + "  PutItem%-27s %+.3f ms (target <= 0.2 ms added p50)%n"
+            + "  UpdateItem%-24s %+.3f ms (target <= 0.2 ms added p50)%n"
+            + "  CPU per miss vs per hit             %s   (target <= 2x)%n"
+            + "  CPU per PutItem vs per hit          %s   (target <= 2x)%n"
+            + "  readiness, median                   %d ms   (target <= 1500 ms)%n",
+        hit.throughput() / baselineHits.throughput(), hit.millis(99) / baselineHits.millis(99),
+        delayed, delayedMiss.addedP50Millis(), delayed, delayedPut.addedP50Millis(), delayed, delayedUpdate.addedP50Millis(),
+        ratio(miss.cpuRatio()), ratio(put.cpuRatio()), readiness.median().toMillis());
   }
 
-  private void print() {
-    String format = "%-28s %-16s %12s %9s %9s %9s %7s  %s%n";
-    System.out.printf(format, "scenario", "target", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "vs row above it: req/s / p50 / p99");
-    rows.forEach(r -> System.out.printf(format, (Object[]) r));
+  private LoadResult run(LoadGenerator generator, ServerUnderTest server, Workload workload) {
+    return generator.run(server.endpoint(), workload, warmUp, measured, server.cpu());
+  }
+
+  /** Direct first, then through the accelerator; adds both rows and returns the accelerator's. */
+  private ResultRow compare(LoadGenerator generator, String scenario, ServerUnderTest accelerator, ServerUnderTest direct, Workload workload,
+      LoadResult hit) {
+    LoadResult straight = run(generator, direct, workload);
+    LoadResult accelerated = run(generator, accelerator, workload);
+    ResultRow row = new ResultRow(scenario, accelerator.name(), accelerated, straight, hit);
+    rows.add(new ResultRow(scenario, direct.name(), straight, null, null));
+    rows.add(row);
+    return row;
+  }
+
+  private static void printSetUp(boolean inProcess, int connections, int delayedConnections, int instances, UpstreamProxy proxy,
+      ProcessCpuClock dynalite, AcceleratorNode node, AcceleratorNode delayedNode, Baseline baseline, Readiness readiness, String hotItem) {
+    Runtime.Version version = Runtime.version();
+    System.out.printf(Locale.ROOT, "Dynaccel load benchmark: %d connections (%d for the rows through the proxy), %d cores, java %s (%s)%n",
+        connections, delayedConnections, instances, version, System.getProperty("java.vm.name"));
+    System.out.printf("load generator: pid %d, JVM %s%n", ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+    System.out.printf("accelerator: %s, server.instances=%d; the one in front of the proxy: %s%n", node.process(), instances, delayedNode.process());
+    System.out.printf("baseline server: %s, %d fronts%n", baseline.process(), instances);
+    System.out.println(inProcess ? "readiness: not measured in-process"
+        : "readiness (node JVM launch until GET /health/ready answers 200): " + readiness.describe());
+    System.out.printf("upstream: dynalite (node.js), pid %d; the proxy in front of it runs in the generator's JVM and holds %s%n",
+        dynalite.pid(), proxy.delays());
+    System.out.println("CPU us/req: user+system CPU of the answering process (accelerator, baseline or dynalite) over the measured"
+        + " period, per successful request; 10 ms clock ticks");
+    System.out.printf("GetItem answer used by the baseline: %d bytes%n%n", hotItem.length());
+  }
+
+  private static AcceleratorNode launched(NodeProcess node, List<Duration> launches) {
+    launches.add(node.readiness());
+    return node;
+  }
+
+  /** The CPU clock of our dynalite: the child process started with {@code --port <port>}. */
+  private static ProcessCpuClock dynaliteCpu(int port) {
+    ProcessHandle process = ProcessHandle.current().children()
+        .filter(child -> child.info().arguments().map(arguments -> List.of(arguments).contains(Integer.toString(port))).orElse(false))
+        .filter(child -> child.info().commandLine().orElse("").contains("dynalite"))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no dynalite child process on port " + port));
+    return ProcessCpuClock.of(process.pid());
+  }
+
+  private static String ratio(double ratio) {
+    return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio);
+  }
+
+  /** The baseline server, in a JVM of its own or in the load generator's. */
+  private record Baseline(ServerUnderTest server, AutoCloseable running, String process) implements AutoCloseable {
+
+    static Baseline inProcess(byte[] answer, int instances) {
+      BaselineServer server = BaselineServer.start(answer, instances);
+      return new Baseline(new ServerUnderTest("baseline server", URI.create("http://127.0.0.1:" + server.port()), null), server,
+          InProcessNode.PROCESS);
+    }
+
+    static Baseline ownJvm(Path answer, int instances, Path work) {
+      int port = NodeProcess.freePort();
+      URI endpoint = URI.create("http://127.0.0.1:" + port);
+      JvmProcess process = JvmProcess.start(SERVER_JVM, BaselineServer.class.getName(),
+          List.of(Integer.toString(port), Integer.toString(instances), answer.toString()), endpoint.resolve("/health/ready"), work.resolve("baseline.log"));
+      return new Baseline(new ServerUnderTest("baseline server", endpoint, ProcessCpuClock.of(process.pid())), process,
+          "own JVM, pid " + process.pid() + ", " + process.jvmOptions());
+    }
+
+    @Override
+    public void close() throws Exception {
+      running.close();
+    }
   }
 
   private static void setUp(URI accelerator) throws Exception {
@@ -226,48 +323,5 @@ public final class LoadBenchmark {
         .header("X-Amz-Date", "20260101T000000Z")
         .header("Authorization", "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static double counter(DynaccelServer node, String name) {
-    return node.metrics().scrape().lines().filter(line -> line.startsWith(name + " "))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-  }
-
-  /** Starts the server jar as its own process, three times, and reports the time until /health answers. */
-  private static void readiness(URI upstream) throws Exception {
-    Path jar = Path.of("server/target/dynaccel-server.jar");
-    if (!Files.exists(jar)) {
-      System.out.println("\nReadiness: server/target/dynaccel-server.jar not found; run from the repository root after packaging");
-      return;
-    }
-    List<Long> millis = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      int port;
-      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      long began = System.nanoTime();
-      Process process = new ProcessBuilder("java", "-jar", jar.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
-          "--upstream", upstream.toString(), "--set", "admin.port=0").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      try {
-        URI health = URI.create("http://127.0.0.1:" + port + "/health");
-        while (true) {
-          try {
-            if (HTTP.send(HttpRequest.newBuilder(health).timeout(Duration.ofMillis(200)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-              break;
-            }
-          } catch (IOException notYet) {
-            if (!process.isAlive()) {
-              throw new IllegalStateException("server process exited with " + process.exitValue());
-            }
-          }
-        }
-        millis.add((System.nanoTime() - began) / 1_000_000);
-      } finally {
-        process.destroy();
-        process.waitFor();
-      }
-    }
-    System.out.printf("%nReadiness (java -jar until GET /health answers 200, 3 starts): %s ms (target 1500 ms)%n", millis);
   }
 }

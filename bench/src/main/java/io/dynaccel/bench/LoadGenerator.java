@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -31,6 +32,16 @@ public final class LoadGenerator implements AutoCloseable {
 
   /** Drives one server with a workload and returns what the measured period saw. */
   public LoadResult run(URI target, Workload workload, Duration warmUp, Duration measured) {
+    return run(target, workload, warmUp, measured, null);
+  }
+
+  /**
+   * Drives one server with a workload and returns what the measured period saw, with the CPU time the
+   * server used in it.
+   *
+   * @param cpu the server's CPU clock, read when the measured period begins and when it ends; null for none
+   */
+  public LoadResult run(URI target, Workload workload, Duration warmUp, Duration measured, CpuClock cpu) {
     HttpClientAgent client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setDefaultHost(target.getHost()).setDefaultPort(target.getPort()).setKeepAlive(true).setTcpNoDelay(true))
         .with(new PoolOptions().setHttp1MaxSize(connections))
@@ -48,8 +59,15 @@ public final class LoadGenerator implements AutoCloseable {
         vertx.runOnContext(v -> loop(client, workload, measureFrom, end, latency, ok, failed, done));
         loops.add(done.future());
       }
+      Duration used = null;
+      if (cpu != null) {
+        parkUntil(measureFrom);
+        Duration before = cpu.total();
+        parkUntil(end);
+        used = cpu.total().minus(before);
+      }
       Future.all(loops).toCompletionStage().toCompletableFuture().join();
-      return new LoadResult(ok.get(), failed.get(), measured.toNanos() / 1e9, latency);
+      return new LoadResult(ok.get(), failed.get(), measured.toNanos() / 1e9, latency, used);
     } finally {
       client.close().toCompletionStage().toCompletableFuture().join();
     }
@@ -80,6 +98,13 @@ public final class LoadGenerator implements AutoCloseable {
           }
           loop(client, workload, measureFrom, end, latency, ok, failed, done);
         });
+  }
+
+  // The calling thread waits out the period on its own, off the event loop that sends the load.
+  private static void parkUntil(long nanoTime) {
+    for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.dynaccel.bench;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -12,8 +14,15 @@ import org.HdrHistogram.Histogram;
  * @param failures calls answered otherwise, or not answered
  * @param seconds length of the measured period
  * @param latency latencies of the successful calls, in microseconds
+ * @param cpu CPU time the server used during the measured period, or null where it was not measured
+ *     (a server in the load generator's own JVM)
  */
-public record LoadResult(long requests, long failures, double seconds, Histogram latency) {
+public record LoadResult(long requests, long failures, double seconds, Histogram latency, Duration cpu) {
+
+  /** A result without the server's CPU time. */
+  public LoadResult(long requests, long failures, double seconds, Histogram latency) {
+    this(requests, failures, seconds, latency, null);
+  }
 
   /** Successful calls per second. */
   public double throughput() {
@@ -23,6 +32,11 @@ public record LoadResult(long requests, long failures, double seconds, Histogram
   /** A latency percentile in milliseconds. */
   public double millis(double percentile) {
     return latency.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  /** The server's CPU time per successful call in microseconds; empty if it was not measured or nothing succeeded. */
+  public OptionalDouble cpuMicrosPerRequest() {
+    return cpu == null || requests == 0 ? OptionalDouble.empty() : OptionalDouble.of(cpu.toNanos() / 1e3 / requests);
   }
 
   /** The round of median throughput: the figure a run reports, robust to one noisy round either way. */

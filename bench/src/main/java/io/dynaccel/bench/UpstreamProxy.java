@@ -85,6 +85,11 @@ final class UpstreamProxy implements AutoCloseable {
     return String.format(Locale.ROOT, "%.1f-%.1f ms (uniform) each way", minDelayNanos / 1e6, maxDelayNanos / 1e6);
   }
 
+  /** The shortest hold each way. */
+  Duration delay() {
+    return Duration.ofNanos(minDelayNanos);
+  }
+
   /** Writes that reached DynamoDB for a table so far: single-item calls plus items in BatchWriteItem calls. */
   long writeItems(String table) {
     LongAdder count = writeItems.get(table);
