@@ -160,6 +160,15 @@ public final class ItemCache {
     return installed;
   }
 
+  /**
+   * Whether a read of the fill's key that arrives now may take the fill's answer as its own: the key
+   * is still served under the fill's epoch, and nothing wrote it or its table since the fill began, so
+   * no write acknowledged before the read can be missing from what the fill reads.
+   */
+  public boolean unwrittenSince(FillTicket ticket) {
+    return owned(ticket.key(), ticket.epoch()) && guards.unwrittenSince(ticket);
+  }
+
   /** Starts a write of a key: call before the write is sent upstream. */
   public WriteTicket beginWrite(ItemKey key) {
     return guards.beginWrite(key, fence.epoch(key.table(), key.partition()));

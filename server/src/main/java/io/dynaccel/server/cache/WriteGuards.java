@@ -87,6 +87,18 @@ final class WriteGuards {
     return installed[0];
   }
 
+  /**
+   * Whether nothing has written the fill's key or its table since the fill began: no write started or
+   * ended. A read that arrives now may then take the fill's answer as its own; one that a write ended
+   * before may not, since the fill may have read the value that write replaced.
+   */
+  boolean unwrittenSince(FillTicket ticket) {
+    KeyGuard guard = keyGuards.getIfPresent(ticket.key());
+    return (guard == null || guard.lastActivity < ticket.sequence())
+        && tableGuard(ticket.key().table()).lastActivity < ticket.sequence()
+        && tableGuard(ItemCache.ALL_TABLES).lastActivity < ticket.sequence();
+  }
+
   WriteTicket beginWrite(ItemKey key, long epoch) {
     long[] seq = new long[1];
     keyGuards.asMap().compute(
@@ -157,7 +169,8 @@ final class WriteGuards {
   /** Write activity of one key. Mutated only inside the guard map's per-key compute. */
   private static final class KeyGuard {
     int inFlight;
-    long lastActivity;
+    /** Volatile: {@link #unwrittenSince} reads it outside the compute. */
+    volatile long lastActivity;
     boolean quarantined;
     long quarantineUntil;
 

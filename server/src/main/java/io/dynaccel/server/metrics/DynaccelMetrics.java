@@ -55,6 +55,7 @@ public final class DynaccelMetrics {
   private final Counter scanHits;
   private final Counter scanMisses;
   private final Counter staleServed;
+  private final Counter itemFillsMerged;
   private final TableCacheCounters tables;
   private final ConcurrentMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
@@ -76,6 +77,9 @@ public final class DynaccelMetrics {
     queryMisses = Counter.builder("dynaccel.query.cache.misses").description("Query calls sent to DynamoDB").register(registry);
     scanHits = Counter.builder("dynaccel.scan.cache.hits").description("Scan calls answered from the query cache").register(registry);
     scanMisses = Counter.builder("dynaccel.scan.cache.misses").description("Scan calls sent to DynamoDB").register(registry);
+    itemFillsMerged = Counter.builder("dynaccel.item.cache.fill.merged")
+        .description("GetItem misses answered by a fill of the same key already in flight, instead of a read of their own")
+        .register(registry);
     staleServed = Counter.builder("dynaccel.stale.served")
         .description("GetItem/BatchGetItem keys answered with an item past its TTL because DynamoDB failed (cache.serveStaleOnError)")
         .register(registry);
@@ -164,6 +168,11 @@ public final class DynaccelMetrics {
   public void itemMisses(String table, int count) {
     itemMisses.increment(count);
     tables.of(table).itemMisses().increment(count);
+  }
+
+  /** Counts a GetItem miss that took the answer of a fill of its key already in flight. */
+  public void itemFillMerged() {
+    itemFillsMerged.increment();
   }
 
   /** Counts item keys answered past their TTL because DynamoDB failed. */

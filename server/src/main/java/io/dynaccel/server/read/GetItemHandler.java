@@ -44,6 +44,7 @@ public final class GetItemHandler implements OperationHandler {
   private final OperationHandler passThrough;
   private final ProjectionShapes shapes;
   private final DynaccelMetrics metrics;
+  private final FillFlights<Filled> flights;
 
   /** Creates the handler. */
   public GetItemHandler(ItemCache cache, DirtyItems dirty, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
@@ -54,6 +55,7 @@ public final class GetItemHandler implements OperationHandler {
     this.passThrough = new DirtyFirst(new PassThrough(upstream), dirty);
     this.shapes = shapes;
     this.metrics = metrics;
+    this.flights = new FillFlights<>(cache, metrics::itemFillMerged);
   }
 
   @Override
@@ -107,31 +109,44 @@ public final class GetItemHandler implements OperationHandler {
   }
 
   private Future<ApiResponse> fill(ObjectNode json, ItemKey key, ReadOptions options) {
-    FillTicket ticket = cache.beginFill(key);
-    ObjectNode fetch = JsonCodec.object();
-    fetch.set("TableName", json.get("TableName"));
-    fetch.set("Key", json.get("Key"));
-    fetch.put("ConsistentRead", ticket.consistentRead());
-    return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).transform(result -> {
-      if (result.succeeded() && result.result().statusCode() < 500) {
-        return Future.succeededFuture(filled(result.result(), ticket, options));
+    return flights.fill(key, ticket -> read(json, ticket)).transform(result -> {
+      if (result.succeeded() && result.result().response().statusCode() < 500) {
+        Filled filled = result.result();
+        if (filled.entry() == null) {
+          // Misses that took one fill's answer each write it out: each gets bytes of its own.
+          UpstreamResponse response = filled.response();
+          return Future.succeededFuture(ApiResponse.relay(
+              new UpstreamResponse(response.statusCode(), response.body().copy(), response.requestId()), CacheOutcome.MISS));
+        }
+        return Future.succeededFuture(CachedAnswers.getItem(filled.entry(), options, CacheOutcome.MISS));
       }
       CachedItem stale = cache.staleOnError(key);
       if (stale == null) {
-        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result(), CacheOutcome.MISS)) : Future.failedFuture(result.cause());
+        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result().response(), CacheOutcome.MISS))
+            : Future.failedFuture(result.cause());
       }
       metrics.staleServed(1);
       return Future.succeededFuture(CachedAnswers.getItem(stale, options, CacheOutcome.HIT));
     });
   }
 
-  private ApiResponse filled(UpstreamResponse response, FillTicket ticket, ReadOptions options) {
-    if (!response.ok()) {
-      return ApiResponse.relay(response, CacheOutcome.MISS);
-    }
-    JsonNode item = JsonCodec.read(response.body().getBytes()).get("Item");
-    CachedItem entry = CachedAnswers.entryOf(item);
-    cache.completeFill(ticket, entry);
-    return CachedAnswers.getItem(entry, options, CacheOutcome.MISS);
+  /** Sends a fill's GetItem, of the whole item, and offers what DynamoDB found to the cache. */
+  private Future<Filled> read(ObjectNode json, FillTicket ticket) {
+    ObjectNode fetch = JsonCodec.object();
+    fetch.set("TableName", json.get("TableName"));
+    fetch.set("Key", json.get("Key"));
+    fetch.put("ConsistentRead", ticket.consistentRead());
+    return upstream.send("GetItem", Buffer.buffer(JsonCodec.write(fetch))).map(response -> {
+      if (!response.ok()) {
+        return new Filled(response, null);
+      }
+      CachedItem entry = CachedAnswers.entryOf(JsonCodec.read(response.body().getBytes()).get("Item"));
+      cache.completeFill(ticket, entry);
+      return new Filled(response, entry);
+    });
+  }
+
+  /** What a fill read: DynamoDB's answer, and the entry made of it if DynamoDB accepted the read. */
+  private record Filled(UpstreamResponse response, CachedItem entry) {
   }
 }
