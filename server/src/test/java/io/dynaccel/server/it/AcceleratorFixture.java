@@ -117,10 +117,7 @@ final class AcceleratorFixture implements AutoCloseable {
 
   /** The value of a counter in the node's Prometheus text, 0 if absent. */
   double metric(String name) {
-    return server.metrics().scrape().lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+    return PrometheusText.sum(server.metrics().scrape(), name);
   }
 
   @Override

@@ -11,7 +11,6 @@ import io.dynaccel.server.it.RawHttp.Answer;
 import io.dynaccel.server.table.KeySchema;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,7 +99,7 @@ class ClusterGuardsIT {
         .key(DirectTable.key(id)).updateExpression("SET v = :v").expressionAttributeValues(Map.of(":v", AttributeValue.fromS("v2")))).build()));
 
     assertThat(value(owner, id)).isEqualTo("v2");
-    assertThat(metric(nodes.get(owner), "dynaccel_cluster_guards_opened_total")).isPositive();
+    assertThat(nodes.get(owner).metric("dynaccel_cluster_guards_opened_total")).isPositive();
   }
 
   @Test
@@ -120,10 +119,10 @@ class ClusterGuardsIT {
     int tableOwner = servingNode(Partitions.ofTable(TABLE));
     int writer = 1 - tableOwner;
     String id = keyServedBy(writer, "scan-");
-    double scanHits = metric(nodes.get(tableOwner), "dynaccel_scan_cache_hits_total");
+    double scanHits = nodes.get(tableOwner).metric("dynaccel_scan_cache_hits_total");
     assertThat(scannedIds(tableOwner)).doesNotContain(id);
     assertThat(scannedIds(tableOwner)).doesNotContain(id);
-    assertThat(metric(nodes.get(tableOwner), "dynaccel_scan_cache_hits_total")).isGreaterThan(scanHits);
+    assertThat(nodes.get(tableOwner).metric("dynaccel_scan_cache_hits_total")).isGreaterThan(scanHits);
 
     put(writer, id, "new");
 
@@ -137,15 +136,15 @@ class ClusterGuardsIT {
     int writes = 100;
     List<String> local = keysServedBy(tableOwner, "cost-local-", writes);
     List<String> remote = keysServedBy(other, "cost-remote-", writes);
-    double openedAtOwner = metric(nodes.get(tableOwner), "dynaccel_cluster_guards_opened_total");
-    double openedAtOther = metric(nodes.get(other), "dynaccel_cluster_guards_opened_total");
+    double openedAtOwner = nodes.get(tableOwner).metric("dynaccel_cluster_guards_opened_total");
+    double openedAtOther = nodes.get(other).metric("dynaccel_cluster_guards_opened_total");
 
     long[] localNanos = timedPuts(tableOwner, local);
     long[] remoteNanos = timedPuts(other, remote);
 
     // Each write through its owner guards the table owner's Scans, which is a remote call only from the other node.
-    assertThat(metric(nodes.get(tableOwner), "dynaccel_cluster_guards_opened_total") - openedAtOwner).isEqualTo(writes);
-    assertThat(metric(nodes.get(other), "dynaccel_cluster_guards_opened_total") - openedAtOther).isZero();
+    assertThat(nodes.get(tableOwner).metric("dynaccel_cluster_guards_opened_total") - openedAtOwner).isEqualTo(writes);
+    assertThat(nodes.get(other).metric("dynaccel_cluster_guards_opened_total") - openedAtOther).isZero();
     assertThat(value(other, remote.get(writes - 1))).isEqualTo("cost");
     System.out.printf("PutItem through its owner, %d calls each: table owner local p50 %.2f ms p99 %.2f ms;"
         + " table owner remote (guard opened and closed there) p50 %.2f ms p99 %.2f ms%n",
@@ -162,9 +161,9 @@ class ClusterGuardsIT {
     int tableOwner = servingNode(Partitions.ofTable(TABLE));
     scannedIds(tableOwner);
     for (NodeProcess node : nodes) {
-      assertThat(metric(node, "dynaccel_item_cache_entries")).isPositive();
+      assertThat(node.metric("dynaccel_item_cache_entries")).isPositive();
     }
-    assertThat(metric(nodes.get(tableOwner), "dynaccel_query_cache_entries")).isPositive();
+    assertThat(nodes.get(tableOwner).metric("dynaccel_query_cache_entries")).isPositive();
     int purger = 1 - tableOwner;
 
     Answer items = RawHttp.send(nodes.get(purger).adminEndpoint(), "DELETE", "/admin/item-cache", null);
@@ -173,8 +172,8 @@ class ClusterGuardsIT {
     assertThat(items.text()).isEqualTo("{\"cache\":\"item\",\"dropped\":\"*\",\"members\":2,\"answered\":2}");
     assertThat(queries.text()).isEqualTo("{\"cache\":\"query\",\"dropped\":\"" + TABLE + "\",\"members\":2,\"answered\":2}");
     for (NodeProcess node : nodes) {
-      assertThat(metric(node, "dynaccel_item_cache_entries")).isZero();
-      assertThat(metric(node, "dynaccel_query_cache_entries")).isZero();
+      assertThat(node.metric("dynaccel_item_cache_entries")).isZero();
+      assertThat(node.metric("dynaccel_query_cache_entries")).isZero();
     }
   }
 
@@ -273,24 +272,12 @@ class ClusterGuardsIT {
   /** Reads {@code id} through the node twice and checks that the second read was a cache hit. */
   private static void assertCachedAt(int node, String id, String expected) throws Exception {
     assertThat(value(node, id)).isEqualTo(expected);
-    double hits = metric(nodes.get(node), "dynaccel_item_cache_hits_total");
+    double hits = nodes.get(node).metric("dynaccel_item_cache_hits_total");
     assertThat(value(node, id)).isEqualTo(expected);
-    assertThat(metric(nodes.get(node), "dynaccel_item_cache_hits_total")).isGreaterThan(hits);
+    assertThat(nodes.get(node).metric("dynaccel_item_cache_hits_total")).isGreaterThan(hits);
   }
 
   private static List<String> scannedIds(int node) {
     return clients.get(node).scan(b -> b.tableName(TABLE)).items().stream().map(item -> item.get("id").s()).toList();
   }
-
-  private static double metric(NodeProcess node, String name) throws Exception {
-    String text = new String(RawHttp.send(node.adminEndpoint(), "GET", "/metrics", null).body(), StandardCharsets.UTF_8);
-    double sum = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
-  }
-
 }

@@ -184,7 +184,7 @@ class GracefulShutdownIT {
         NodeProcess node = NodeProcess.start(launch("shutdown-burst").via(proxy.endpoint()));
         DynamoDbClient client = DirectTable.noRetryClient(node.endpoint(), Duration.ofSeconds(60))) {
       warmUp(client);
-      double missesBefore = metric(node, "dynaccel_item_cache_misses_total");
+      double missesBefore = node.metric("dynaccel_item_cache_misses_total");
       proxy.holdResponses();
       ExecutorService pool = Executors.newFixedThreadPool(BURST);
       try {
@@ -197,7 +197,7 @@ class GracefulShutdownIT {
         try (Socket keepAlive = new Socket(InetAddress.getLoopbackAddress(), node.endpoint().getPort())) {
           keepAlive.getOutputStream().write(rawGetItem("slow" + (BURST - 1)));
           // Every request of the burst has been read and sent upstream: each one is a cache miss.
-          await().atMost(Duration.ofSeconds(30)).until(() -> metric(node, "dynaccel_item_cache_misses_total") - missesBefore >= BURST);
+          await().atMost(Duration.ofSeconds(30)).until(() -> node.metric("dynaccel_item_cache_misses_total") - missesBefore >= BURST);
 
           long signalled = System.nanoTime();
           node.signal("TERM");
@@ -249,12 +249,12 @@ class GracefulShutdownIT {
         NodeProcess node = NodeProcess.start(launch("shutdown-second-signal", "server.shutdownTimeout=60s").via(proxy.endpoint()));
         DynamoDbClient client = DirectTable.noRetryClient(node.endpoint(), Duration.ofSeconds(90))) {
       warmUp(client);
-      double missesBefore = metric(node, "dynaccel_item_cache_misses_total");
+      double missesBefore = node.metric("dynaccel_item_cache_misses_total");
       proxy.holdResponses();
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
         pool.submit(() -> client.getItem(b -> b.tableName(TABLE).key(DirectTable.key("stuck0"))));
-        await().atMost(Duration.ofSeconds(30)).until(() -> metric(node, "dynaccel_item_cache_misses_total") - missesBefore >= 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.metric("dynaccel_item_cache_misses_total") - missesBefore >= 1);
         long first = System.nanoTime();
         node.signal("TERM");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.printed("Dynaccel stopping on SIGTERM"));
@@ -306,14 +306,6 @@ class GracefulShutdownIT {
   }
 
   /** A meter of the node, from its admin listener's Prometheus text (summed over tags). */
-  private static double metric(NodeProcess node, String name) throws Exception {
-    String text = RawHttp.send(node.adminEndpoint(), "GET", "/metrics", null).text();
-    return text.lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
-  }
-
   /** Starts the next node on the same log: it must answer every item at once, and flush them all. */
   private static void assertReplayedServedAndFlushed(Launch next, String prefix) throws Exception {
     try (NodeProcess node = NodeProcess.start(next);

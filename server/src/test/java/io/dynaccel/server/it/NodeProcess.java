@@ -279,10 +279,7 @@ final class NodeProcess implements AutoCloseable {
     if (answer.statusCode() != 200) {
       throw new AssertionError("GET /metrics of node " + launch.name() + " answered " + answer.statusCode());
     }
-    return answer.body().lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+    return PrometheusText.sum(answer.body(), name);
   }
 
   /** SIGKILL: the node gets no chance to flush, close files or answer anything in flight. */

@@ -139,10 +139,7 @@ final class ProxiedAccelerator implements AutoCloseable {
 
   /** The value of a meter in the node's Prometheus text (summed over tags), 0 if absent. */
   double metric(String name) {
-    return server.metrics().scrape().lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+    return PrometheusText.sum(server.metrics().scrape(), name);
   }
 
   @Override

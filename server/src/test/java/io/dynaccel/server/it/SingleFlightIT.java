@@ -39,8 +39,8 @@ class SingleFlightIT {
       DynamoDbAsyncClient client = node.asyncClient(node.endpoint(), READERS, Duration.ofSeconds(60));
       // The node learns the table's key schema first, so that the held answers are GetItems only.
       client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("warm")))).get(30, TimeUnit.SECONDS);
-      double sentBefore = metric(node, "dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}");
-      double missesBefore = metric(node, "dynaccel_item_cache_misses_total");
+      double sentBefore = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}");
+      double missesBefore = node.metric("dynaccel_item_cache_misses_total");
 
       node.proxy().holdResponses();
       List<CompletableFuture<GetItemResponse>> answers = new ArrayList<>();
@@ -48,7 +48,7 @@ class SingleFlightIT {
         for (int i = 0; i < READERS; i++) {
           answers.add(client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("hot")))));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> metric(node, "dynaccel_item_cache_misses_total") - missesBefore >= READERS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.metric("dynaccel_item_cache_misses_total") - missesBefore >= READERS);
       } finally {
         node.proxy().releaseResponses();
       }
@@ -56,18 +56,11 @@ class SingleFlightIT {
         assertThat(answer.get(30, TimeUnit.SECONDS).item()).isEqualTo(item);
       }
 
-      double sent = metric(node, "dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}") - sentBefore;
-      double merged = metric(node, "dynaccel_item_cache_fill_merged_total");
+      double sent = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}") - sentBefore;
+      double merged = node.metric("dynaccel_item_cache_fill_merged_total");
       System.out.printf("SingleFlightIT: %d concurrent cold reads of one key: %.0f upstream GetItem, %.0f merged%n", READERS, sent, merged);
       assertThat(sent).isEqualTo(1);
       assertThat(merged).isEqualTo(READERS - 1);
     }
-  }
-
-  private static double metric(ProxiedAccelerator node, String series) {
-    return node.server().metrics().scrape().lines()
-        .filter(line -> line.startsWith(series + " "))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
   }
 }
