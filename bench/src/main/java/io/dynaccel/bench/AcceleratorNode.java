@@ -16,4 +16,10 @@ interface AcceleratorNode extends AutoCloseable {
 
   /** The sum of a meter's samples on the node's metrics, e.g. {@code dynaccel_item_cache_hits_total}. */
   double metric(String name) throws Exception;
+
+  /** The sum of a meter's samples, over all its tags, in a node's Prometheus text; 0 if absent. */
+  static double sum(String prometheusText, String name) {
+    return prometheusText.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
 }

@@ -48,8 +48,7 @@ final class InProcessNode implements AcceleratorNode {
 
   @Override
   public double metric(String name) {
-    return server.metrics().scrape().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    return AcceleratorNode.sum(server.metrics().scrape(), name);
   }
 
   @Override

@@ -61,9 +61,9 @@ final class JvmProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** The JVM options it was started with, for the printed set-up. */
-  List<String> jvmOptions() {
-    return jvmOptions;
+  /** Where it runs, for the printed set-up: {@code own JVM, pid 1234, [-Xms1g, -Xmx1g]}. */
+  String describe() {
+    return "own JVM, pid " + pid() + ", " + jvmOptions;
   }
 
   /** From starting the process until the health URL answered 200, for the latest launch. */

@@ -104,8 +104,9 @@ public final class LoadBenchmark {
       String hotItem = getItem(accelerator.endpoint(), key(0));
       Path answer = Files.writeString(work.resolve("baseline-answer.json"), hotItem);
       try (Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), instances) : Baseline.ownJvm(answer, instances, work)) {
-        printSetUp(inProcess, connections, delayedConnections, instances, proxy, dynaliteCpu, node, delayedNode, baseline, new Readiness(launches), hotItem);
-        measure(accelerator, baseline.server(), direct, delayedAccelerator, delayedDirect, node, new Readiness(launches), proxy.delay());
+        Readiness readiness = new Readiness(launches);
+        printSetUp(inProcess, connections, delayedConnections, instances, proxy, dynaliteCpu, node, delayedNode, baseline, readiness, hotItem);
+        measure(accelerator, baseline.server(), direct, delayedAccelerator, delayedDirect, node, readiness, proxy.delay());
       }
     }
   }
@@ -258,8 +259,7 @@ public final class LoadBenchmark {
       URI endpoint = URI.create("http://127.0.0.1:" + port);
       JvmProcess process = JvmProcess.start(SERVER_JVM, BaselineServer.class.getName(),
           List.of(Integer.toString(port), Integer.toString(instances), answer.toString()), endpoint.resolve("/health/ready"), work.resolve("baseline.log"));
-      return new Baseline(new ServerUnderTest("baseline server", endpoint, ProcessCpuClock.of(process.pid())), process,
-          "own JVM, pid " + process.pid() + ", " + process.jvmOptions());
+      return new Baseline(new ServerUnderTest("baseline server", endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
     }
 
     @Override

@@ -69,11 +69,6 @@ final class NodeProcess implements AcceleratorNode {
     return process.pid();
   }
 
-  /** The JVM options the node was started with, for the printed set-up. */
-  List<String> jvmOptions() {
-    return process.jvmOptions();
-  }
-
   /** From starting the node's JVM until {@code GET /health/ready} answered 200, for the latest launch. */
   Duration readiness() {
     return process.readiness();
@@ -91,7 +86,7 @@ final class NodeProcess implements AcceleratorNode {
 
   @Override
   public String process() {
-    return "own JVM, pid " + pid() + ", " + jvmOptions();
+    return process.describe();
   }
 
   @Override
@@ -104,8 +99,7 @@ final class NodeProcess implements AcceleratorNode {
   public double metric(String name) throws IOException, InterruptedException {
     String text = HTTP.send(HttpRequest.newBuilder(adminEndpoint().resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-    return text.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    return AcceleratorNode.sum(text, name);
   }
 
   /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook runs, nothing is flushed, in-flight requests get no answer. */
