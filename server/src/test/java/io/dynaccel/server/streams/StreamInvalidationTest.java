@@ -417,15 +417,21 @@ class StreamInvalidationTest {
     assertThat(items.get(key("child", 1))).isNull();
   }
 
-  @Test
-  void shardEnd_whenNoChildIsListedYet_describesAtEveryDiscoveryUntilOneIs() {
-    FakeTime time = new FakeTime(NOW);
+  /** A stream of one shard, followed for a second in virtual time, whose shard then ended with no child listed yet. */
+  private FakeStreams followedUntilShardOneEnded(FakeTime time) {
     FakeStreams stream = new FakeStreams(time);
     stream.shard("shard-1", null);
     follow(stream, time.scheduling());
     time.advance(Duration.ofSeconds(1));
     stream.close("shard-1");
     time.advance(ShardReader.POLL_PAUSE);
+    return stream;
+  }
+
+  @Test
+  void shardEnd_whenNoChildIsListedYet_describesAtEveryDiscoveryUntilOneIs() {
+    FakeTime time = new FakeTime(NOW);
+    FakeStreams stream = followedUntilShardOneEnded(time);
     assertThat(stream.describes()).as("at the end of shard-1").isEqualTo(2);
 
     time.advance(Duration.ofMillis(8_500));
@@ -555,12 +561,7 @@ class StreamInvalidationTest {
   @Test
   void listStreams_whenFailing_anEndedShardsChildIsStillFound() {
     FakeTime time = new FakeTime(NOW);
-    FakeStreams stream = new FakeStreams(time);
-    stream.shard("shard-1", null);
-    follow(stream, time.scheduling());
-    time.advance(Duration.ofSeconds(1));
-    stream.close("shard-1");
-    time.advance(ShardReader.POLL_PAUSE);
+    FakeStreams stream = followedUntilShardOneEnded(time);
     for (int i = 0; i < 3; i++) {
       stream.failNextListStreams(LimitExceededException.builder().message("slow down").build());
     }
