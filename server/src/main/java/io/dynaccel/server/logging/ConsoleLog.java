@@ -79,13 +79,7 @@ public final class ConsoleLog extends ContextAwareBase implements Configurator {
       System.setProperty(HAZELCAST_LOGGING, "slf4j");
     }
     context.reset();
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("console");
-    // Standard error, as the node logged before: standard output stays for what --help and --version print.
-    console.setTarget("System.err");
-    console.setEncoder(encoder(context, format));
-    console.start();
+    ConsoleAppender<ILoggingEvent> console = standardError(context, format, "console");
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(console);
@@ -101,12 +95,7 @@ public final class ConsoleLog extends ContextAwareBase implements Configurator {
    * before this one, which must still be able to write out what it holds.
    */
   private static AsyncAppender accessQueue(LoggerContext context, LogFormat format) {
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("access-console");
-    console.setTarget("System.err");
-    console.setEncoder(encoder(context, format));
-    console.start();
+    ConsoleAppender<ILoggingEvent> console = standardError(context, format, "access-console");
     AsyncAppender queue = new AsyncAppender();
     queue.setContext(context);
     queue.setName("access");
@@ -119,6 +108,18 @@ public final class ConsoleLog extends ContextAwareBase implements Configurator {
     queue.addAppender(console);
     queue.start();
     return queue;
+  }
+
+  /** A started appender writing lines of {@code format} to standard error. */
+  private static ConsoleAppender<ILoggingEvent> standardError(LoggerContext context, LogFormat format, String name) {
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setName(name);
+    // Standard error, as the node logged before: standard output stays for what --help and --version print.
+    console.setTarget("System.err");
+    console.setEncoder(encoder(context, format));
+    console.start();
+    return console;
   }
 
   static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format) {
