@@ -24,6 +24,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -293,9 +294,10 @@ public final class DynaccelServer {
     long began = System.nanoTime();
     start(config, credentialsFor(upstream))
         .onSuccess(server -> {
-          LOG.info("Dynaccel listening on {}:{} (admin on {}:{}) in front of {} (ready in {} ms)",
+          // The JVM's own start counts too: an operator's "how long until it serves" starts at the launch.
+          LOG.info("Dynaccel listening on {}:{} (admin on {}:{}) in front of {} (ready in {} ms, {} ms after the JVM's launch)",
               config.server().host(), server.port(), config.admin().host(), server.adminPort(), upstream,
-              (System.nanoTime() - began) / 1_000_000);
+              (System.nanoTime() - began) / 1_000_000, ManagementFactory.getRuntimeMXBean().getUptime());
           LOG.info("Dynaccel {}: {}; auth {}; {}; access log {}", Version.current(), strategies(config),
               config.auth().mode().configName(), clusterLine(config), config.log().access() ? "on" : "off");
           ExposureWarning.log(config.server().host(), config.auth().mode() != AuthMode.NONE);

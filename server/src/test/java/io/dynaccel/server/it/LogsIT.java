@@ -99,7 +99,8 @@ class LogsIT {
     List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).matches(TEXT_LINE));
     assertThat(lines).anySatisfy(line -> assertThat(line)
-        .contains(" INFO  [").contains("] io.dynaccel.server.DynaccelServer - Dynaccel listening on 127.0.0.1:"));
+        .contains(" INFO  [").contains("] io.dynaccel.server.DynaccelServer - Dynaccel listening on 127.0.0.1:")
+        .containsPattern("\\(ready in \\d+ ms, \\d+ ms after the JVM's launch\\)$"));
     assertThat(lines).anySatisfy(line -> assertThat(line).contains("auth none; alone (no cluster); access log off"));
     assertThat(output).doesNotContain("dynaccel.access");
   }
