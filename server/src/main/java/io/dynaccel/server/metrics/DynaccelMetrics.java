@@ -56,6 +56,7 @@ public final class DynaccelMetrics {
   private final Counter scanMisses;
   private final Counter staleServed;
   private final Counter itemFillsMerged;
+  private final Counter queryFillsMerged;
   private final TableCacheCounters tables;
   private final ConcurrentMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
@@ -79,6 +80,9 @@ public final class DynaccelMetrics {
     scanMisses = Counter.builder("dynaccel.scan.cache.misses").description("Scan calls sent to DynamoDB").register(registry);
     itemFillsMerged = Counter.builder("dynaccel.item.cache.fill.merged")
         .description("GetItem misses answered by a fill of the same key already in flight, instead of a read of their own")
+        .register(registry);
+    queryFillsMerged = Counter.builder("dynaccel.query.cache.fill.merged")
+        .description("Query and Scan misses answered by a fill of the same request already in flight, instead of a call of their own")
         .register(registry);
     staleServed = Counter.builder("dynaccel.stale.served")
         .description("GetItem/BatchGetItem keys answered with an item past its TTL because DynamoDB failed (cache.serveStaleOnError)")
@@ -173,6 +177,11 @@ public final class DynaccelMetrics {
   /** Counts a GetItem miss that took the answer of a fill of its key already in flight. */
   public void itemFillMerged() {
     itemFillsMerged.increment();
+  }
+
+  /** Counts a Query or Scan miss that took the answer of a fill of the same request already in flight. */
+  public void queryFillMerged() {
+    queryFillsMerged.increment();
   }
 
   /** Counts item keys answered past their TTL because DynamoDB failed. */

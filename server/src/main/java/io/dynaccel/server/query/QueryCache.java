@@ -30,7 +30,9 @@ import java.util.function.ToLongFunction;
  *
  * <p>A fill installs only if no write touching its scope was in flight when it began and the
  * generations are unchanged when it ends: the fill/write race of the item cache, answered the same
- * way. All state of a table changes under one lock, writes that may touch every table under another
+ * way. A miss may take the answer of a fill of the same request still in flight on the same terms
+ * ({@link #unwrittenSince}): only while the generations that fill began with are all current.
+ * All state of a table changes under one lock, writes that may touch every table under another
  * (taken first, never together with a table's); no lock is held across network I/O.
  */
 public final class QueryCache {
@@ -138,6 +140,29 @@ public final class QueryCache {
   }
 
   /**
+   * Whether a miss of the fill's request that arrives now may take the fill's answer as its own: the
+   * scope is still served under the fill's epoch, and no write that could change the answer started
+   * or ended since the fill's key was taken (its generations are all still current). A write
+   * acknowledged before the miss arrived then cannot be missing from what the fill reads. A write in
+   * flight since before the fill does not prevent joining: the miss is concurrent with it.
+   */
+  public boolean unwrittenSince(QueryFillTicket ticket) {
+    Key key = ticket.key();
+    if (key.epoch() == 0 || key.epoch() != epochOf(key)) {
+      return false;
+    }
+    synchronized (everyTable) {
+      if (everyTable.value != key.everyGeneration()) {
+        return false;
+      }
+    }
+    TableState table = table(key.table());
+    synchronized (table) {
+      return table.current(key);
+    }
+  }
+
+  /**
    * Offers DynamoDB's answer to a fill; it is installed only if no write touched the scope since
    * the fill began.
    *
@@ -148,8 +173,7 @@ public final class QueryCache {
       return false;
     }
     Key key = ticket.key();
-    long epochNow = key.partition() == null ? fence.tableEpoch(key.table()) : fence.epoch(key.table(), key.partition());
-    if (epochNow != key.epoch()) {
+    if (epochOf(key) != key.epoch()) {
       return false;
     }
     long now = ticker.read();
@@ -239,6 +263,10 @@ public final class QueryCache {
   /** Number of cached results. */
   public long size() {
     return results.estimatedSize();
+  }
+
+  private long epochOf(Key key) {
+    return key.partition() == null ? fence.tableEpoch(key.table()) : fence.epoch(key.table(), key.partition());
   }
 
   private TableState table(String name) {

@@ -11,17 +11,20 @@ import io.dynaccel.server.protocol.ApiResponse;
 import io.dynaccel.server.protocol.CacheOutcome;
 import io.dynaccel.server.protocol.JsonCodec;
 import io.dynaccel.server.protocol.TableNames;
+import io.dynaccel.server.read.FillFlights;
 import io.dynaccel.server.read.ReadOptions;
 import io.dynaccel.server.table.TableLookup;
 import io.dynaccel.server.table.TableSchemas;
 import io.dynaccel.server.upstream.UpstreamClient;
+import io.dynaccel.server.upstream.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * Query and Scan, read-through: eventually consistent calls are answered from the query cache and
  * sent upstream on a miss; consistent reads and calls that report consumed capacity always go to
- * DynamoDB. The answer is cached exactly as DynamoDB sent it.
+ * DynamoDB. The answer is cached exactly as DynamoDB sent it. Concurrent misses of one request
+ * share one upstream call while no write could have changed its answer ({@link FillFlights}).
  */
 public final class QueryHandler implements OperationHandler {
 
@@ -31,6 +34,7 @@ public final class QueryHandler implements OperationHandler {
   private final UpstreamClient upstream;
   private final OperationHandler passThrough;
   private final DynaccelMetrics metrics;
+  private final FillFlights<String, QueryFillTicket, Filled> flights;
 
   /** Creates the handler. */
   public QueryHandler(QueryCache cache, DirtyItems dirty, TableSchemas schemas, UpstreamClient upstream, DynaccelMetrics metrics) {
@@ -40,6 +44,7 @@ public final class QueryHandler implements OperationHandler {
     this.upstream = upstream;
     this.passThrough = new DirtyFirst(new PassThrough(upstream), dirty);
     this.metrics = metrics;
+    this.flights = new FillFlights<>(cache::unwrittenSince, metrics::queryFillMerged);
   }
 
   @Override
@@ -77,23 +82,41 @@ public final class QueryHandler implements OperationHandler {
   }
 
   private Future<ApiResponse> fill(ApiRequest request, QueryCache.Key key) {
-    QueryFillTicket ticket = cache.beginFill(key);
-    Buffer body = request.body();
-    if (ticket.consistentRead()) {
-      if (request.json().has("IndexName")) {
-        // A moment after a write, only a consistent read is sure to show it, and global secondary
-        // indexes have none: answer this one from DynamoDB without caching it.
-        ticket = new QueryFillTicket(key, false, true);
-      } else {
-        body = Buffer.buffer(JsonCodec.write(request.json().deepCopy().put("ConsistentRead", true)));
-      }
-    }
-    QueryFillTicket fill = ticket;
+    // Keyed by the request alone: whether a fill in flight still answers it is the cache's call.
+    return flights.fill(key.request(), () -> cache.beginFill(key), ticket -> send(request, ticket)).map(Filled::answer);
+  }
+
+  /** Sends a fill's Query or Scan and offers DynamoDB's answer to the cache. */
+  private Future<Filled> send(ApiRequest request, QueryFillTicket ticket) {
+    boolean index = request.json().has("IndexName");
+    // A moment after a write, only a consistent read is sure to show it, and global secondary indexes
+    // have none: an index query is then answered from DynamoDB without caching it.
+    QueryFillTicket fill = ticket.consistentRead() && index ? new QueryFillTicket(ticket.key(), false, true) : ticket;
+    Buffer body = ticket.consistentRead() && !index
+        ? Buffer.buffer(JsonCodec.write(request.json().deepCopy().put("ConsistentRead", true)))
+        : request.body();
     return upstream.send(request.operation(), body).map(response -> {
-      if (response.ok()) {
-        cache.completeFill(fill, new CachedResult(response.body().getBytes()));
+      if (!response.ok()) {
+        return new Filled(response, null);
       }
-      return ApiResponse.relay(response, CacheOutcome.MISS);
+      CachedResult result = new CachedResult(response.body().getBytes());
+      cache.completeFill(fill, result);
+      return new Filled(response, result);
     });
+  }
+
+  /** What a fill read: DynamoDB's answer, and the result made of it if DynamoDB accepted the call. */
+  private record Filled(UpstreamResponse response, CachedResult result) {
+
+    /**
+     * One caller's answer; misses that took one fill's answer each get a buffer of their own. An
+     * accepted call's bytes are the result's, which never change, and are shared as a hit shares them.
+     */
+    ApiResponse answer() {
+      if (result != null) {
+        return ApiResponse.ok(result.body(), result.crc32(), CacheOutcome.MISS);
+      }
+      return ApiResponse.relay(new UpstreamResponse(response.statusCode(), response.body().copy(), response.requestId()), CacheOutcome.MISS);
+    }
   }
 }

@@ -44,7 +44,7 @@ public final class GetItemHandler implements OperationHandler {
   private final OperationHandler passThrough;
   private final ProjectionShapes shapes;
   private final DynaccelMetrics metrics;
-  private final FillFlights<Filled> flights;
+  private final FillFlights<ItemKey, FillTicket, Filled> flights;
 
   /** Creates the handler. */
   public GetItemHandler(ItemCache cache, DirtyItems dirty, TableSchemas schemas, UpstreamClient upstream, ProjectionShapes shapes, DynaccelMetrics metrics) {
@@ -55,7 +55,7 @@ public final class GetItemHandler implements OperationHandler {
     this.passThrough = new DirtyFirst(new PassThrough(upstream), dirty);
     this.shapes = shapes;
     this.metrics = metrics;
-    this.flights = new FillFlights<>(cache, metrics::itemFillMerged);
+    this.flights = new FillFlights<>(cache::unwrittenSince, metrics::itemFillMerged);
   }
 
   @Override
@@ -109,7 +109,7 @@ public final class GetItemHandler implements OperationHandler {
   }
 
   private Future<ApiResponse> fill(ObjectNode json, ItemKey key, ReadOptions options) {
-    return flights.fill(key, ticket -> read(json, ticket)).transform(result -> {
+    return flights.fill(key, () -> cache.beginFill(key), ticket -> read(json, ticket)).transform(result -> {
       if (result.succeeded() && result.result().response().statusCode() < 500) {
         Filled filled = result.result();
         if (filled.entry() == null) {

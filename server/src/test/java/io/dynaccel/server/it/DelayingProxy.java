@@ -9,6 +9,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Set;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * before it). Each direction holds at most {@link #MAX_PENDING_BYTES} per connection; beyond that the
  * source is paused until the backlog drains. {@link #holdResponses()} stops every answer from
  * reaching the accelerator until {@link #releaseResponses()}, so that upstream requests time out
- * after DynamoDB applied them.
+ * after DynamoDB applied them. {@link #holdResponsesTo(String)} holds only the answers to calls of one
+ * operation, so that writes are acknowledged while a read's answer waits.
  */
 final class DelayingProxy implements AutoCloseable {
 
@@ -42,6 +44,8 @@ final class DelayingProxy implements AutoCloseable {
   private volatile int maxResponseDelayMillis;
   private volatile int maxRequestDelayMillis;
   private volatile boolean holding;
+  /** The {@code X-Amz-Target} line of the calls whose answers are held, or null. */
+  private volatile String heldTarget;
 
   private DelayingProxy(Vertx vertx, NetServer server, NetClient client) {
     this.vertx = vertx;
@@ -103,11 +107,23 @@ final class DelayingProxy implements AutoCloseable {
     holding = true;
   }
 
+  /**
+   * Keeps the answers to calls of {@code operation} (by their {@code X-Amz-Target}) in the proxy until
+   * {@link #releaseResponses()}; answers to other calls pass.
+   */
+  void holdResponsesTo(String operation) {
+    heldTarget = "DynamoDB_20120810." + operation + "\r\n";
+  }
+
   /** Lets held answers go (to connections that are still open) and stops holding. */
   void releaseResponses() {
     holding = false;
+    heldTarget = null;
     for (Connection connection : connections) {
-      connection.context.runOnContext(v -> connection.toClient.pump());
+      connection.context.runOnContext(v -> {
+        connection.toClient.heldCall = false;
+        connection.toClient.pump();
+      });
     }
   }
 
@@ -143,6 +159,7 @@ final class DelayingProxy implements AutoCloseable {
       this.context = context;
       this.toUpstream = new Lane(context, front, back, false);
       this.toClient = new Lane(context, back, front, true);
+      toUpstream.answers = toClient;
       Runnable closeBoth = () -> {
         connections.remove(this);
         front.close();
@@ -174,6 +191,10 @@ final class DelayingProxy implements AutoCloseable {
     boolean timerSet;
     boolean sourcePaused;
     Runnable closeWhenDrained;
+    /** Of a response lane: the call being answered is one whose answer is held. */
+    boolean heldCall;
+    /** Of a request lane: the other direction, whose answer it may hold. */
+    Lane answers;
 
     Lane(Context context, NetSocket source, NetSocket sink, boolean response) {
       this.context = context;
@@ -186,6 +207,11 @@ final class DelayingProxy implements AutoCloseable {
     void offer(Buffer data) {
       if (response) {
         responseChunks.incrementAndGet();
+      }
+      String target = heldTarget;
+      if (!response && target != null && data.toString(StandardCharsets.ISO_8859_1).contains(target)) {
+        // The accelerator sends no call on a connection before the answer to the last one: this one's is next.
+        answers.heldCall = true;
       }
       int max = response ? maxResponseDelayMillis : maxRequestDelayMillis;
       long now = System.nanoTime();
@@ -202,7 +228,7 @@ final class DelayingProxy implements AutoCloseable {
     }
 
     void pump() {
-      if (response && holding) {
+      if (response && (holding || heldCall)) {
         return;
       }
       long now = System.nanoTime();

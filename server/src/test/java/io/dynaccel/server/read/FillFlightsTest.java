@@ -23,13 +23,13 @@ class FillFlightsTest {
   private final AtomicLong now = new AtomicLong();
   private final ItemCache cache = new ItemCache(1 << 20, (table, exists) -> Duration.ofMinutes(5), Duration.ofSeconds(11), now::get);
   private final AtomicInteger merged = new AtomicInteger();
-  private final FillFlights<String> flights = new FillFlights<>(cache, merged::incrementAndGet);
+  private final FillFlights<ItemKey, FillTicket, String> flights = new FillFlights<>(cache::unwrittenSince, merged::incrementAndGet);
   /** The fills sent, in order: each is an upstream read the test answers when it likes. */
   private final List<Promise<String>> reads = new ArrayList<>();
   private final List<FillTicket> tickets = new ArrayList<>();
 
   private Future<String> miss() {
-    return flights.fill(KEY, ticket -> {
+    return flights.fill(KEY, () -> cache.beginFill(KEY), ticket -> {
       tickets.add(ticket);
       Promise<String> read = Promise.promise();
       reads.add(read);
@@ -129,7 +129,7 @@ class FillFlightsTest {
 
   @Test
   void fill_whenSendingThrows_theMissFailsAndTheKeyIsNotLeftInFlight() {
-    Future<String> thrown = flights.fill(KEY, ticket -> {
+    Future<String> thrown = flights.fill(KEY, () -> cache.beginFill(KEY), ticket -> {
       throw new IllegalArgumentException("cannot encode");
     });
 
