@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load benchmark: builds the project, then runs dynalite (also behind a proxy adding 1 ms each way), the
+# The load benchmark: builds the project, then runs dynalite (also behind a TCP proxy adding 1 ms each way), the
 # accelerator and a baseline server, each in its own JVM, on this machine and prints every figure beside the
 # baseline measured in the same run, with the CPU time per request of the process that answered.
 # Usage: bench/run.sh [--seconds N] [--connections N] [--upstream-delay-ms N] [--delayed-connections N] [--in-process]

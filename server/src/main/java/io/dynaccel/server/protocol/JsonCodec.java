@@ -1,7 +1,9 @@
 package io.dynaccel.server.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -65,6 +68,39 @@ public final class JsonCodec {
         throw DynamoDbException.serialization(null);
       }
       return node;
+    } catch (IOException e) {
+      throw DynamoDbException.serialization(null);
+    }
+  }
+
+  /**
+   * The bytes of one member's value in a JSON object, exactly as they are written there, without
+   * building a tree: DynamoDB's answers are kept as DynamoDB encoded them (its escapes are not
+   * Jackson's: {@code \u001f}, not {@code \u001F}). Only members of the outermost object count.
+   *
+   * @return the value's bytes, or null if the object has no such member or it is {@code null}
+   * @throws DynamoDbException (serialization) if {@code json} is not one JSON object
+   */
+  public static byte[] memberBytes(byte[] json, String name) {
+    try (JsonParser parser = MAPPER.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw DynamoDbException.serialization(null);
+      }
+      byte[] value = null;
+      // The whole object is read, as a tree would be, so that a malformed answer is refused all the same.
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = name.equals(parser.currentName());
+        JsonToken token = parser.nextToken();
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
+        if (wanted && token != JsonToken.VALUE_NULL) {
+          value = Arrays.copyOfRange(json, start, (int) parser.currentLocation().getByteOffset());
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        throw DynamoDbException.serialization(null);
+      }
+      return value;
     } catch (IOException e) {
       throw DynamoDbException.serialization(null);
     }

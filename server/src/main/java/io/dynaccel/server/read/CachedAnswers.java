@@ -29,6 +29,11 @@ final class CachedAnswers {
     return item == null || item.isNull() ? CachedItem.absent() : CachedItem.present(JsonCodec.write(item));
   }
 
+  /** The cache entry for the bytes of a GetItem answer's {@code Item} member, or for its absence (null). */
+  static CachedItem entryOfItem(byte[] itemJson) {
+    return itemJson == null ? CachedItem.absent() : CachedItem.present(itemJson);
+  }
+
   /** The whole item of an existing entry. */
   static ObjectNode item(CachedItem entry) {
     return (ObjectNode) JsonCodec.read(entry.getItemResponse(), entry.itemOffset(), entry.itemLength());

@@ -140,7 +140,8 @@ public final class GetItemHandler implements OperationHandler {
       if (!response.ok()) {
         return new Filled(response, null);
       }
-      CachedItem entry = CachedAnswers.entryOf(JsonCodec.read(response.body().getBytes()).get("Item"));
+      // The item's bytes are taken from the answer as they are: no tree, no re-encoding.
+      CachedItem entry = CachedAnswers.entryOfItem(JsonCodec.memberBytes(response.body().getBytes(), "Item"));
       cache.completeFill(ticket, entry);
       return new Filled(response, entry);
     });

@@ -41,6 +41,8 @@ public final class UpstreamClient implements AutoCloseable {
   private final Vertx vertx;
   private final HttpClientAgent http;
   private final URI endpoint;
+  // What every call is signed for: resolved once rather than parsed again per call.
+  private final URI signedUri;
   private final String region;
   private final long requestTimeoutMillis;
   private final int maxRetries;
@@ -99,6 +101,7 @@ public final class UpstreamClient implements AutoCloseable {
     this.latency = latency;
     this.vertx = vertx;
     this.endpoint = endpoint;
+    this.signedUri = endpoint.resolve("/");
     this.region = region;
     this.requestTimeoutMillis = requestTimeout.toMillis();
     this.maxRetries = maxRetries;
@@ -232,7 +235,7 @@ public final class UpstreamClient implements AutoCloseable {
     SdkHttpRequest request =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.POST)
-            .uri(endpoint.resolve("/"))
+            .uri(signedUri)
             .putHeader("Content-Type", CONTENT_TYPE)
             .putHeader("X-Amz-Target", Operations.TARGET_PREFIX + operation)
             .build();

@@ -95,6 +95,22 @@ class AcceleratorIT {
   }
 
   @Test
+  void getItem_whenMissedItemHoldsAnEscapedCharacter_missAndHitAnswerDynamoDbsOwnBytes() throws Exception {
+    // Written past the accelerator, with a character that must be escaped: dynalite writes \u001f, Jackson \u001F.
+    fixture.call(upstream.endpoint(), "DynamoDB_20120810.PutItem",
+        "{\"TableName\":\"Items\",\"Item\":{\"pk\":{\"S\":\"escaped\"},\"sk\":{\"N\":\"1\"},\"s\":{\"S\":\"a\\u001fb\"}}}");
+    String get = "{\"TableName\":\"Items\",\"Key\":{\"pk\":{\"S\":\"escaped\"},\"sk\":{\"N\":\"1\"}}}";
+    String straight = fixture.call(upstream.endpoint(), "DynamoDB_20120810.GetItem", get).body();
+
+    String miss = fixture.call(fixture.endpoint(), "DynamoDB_20120810.GetItem", get).body();
+    String hit = fixture.call(fixture.endpoint(), "DynamoDB_20120810.GetItem", get).body();
+
+    assertThat(straight).contains("a\\u001fb");
+    assertThat(miss).isEqualTo(straight);
+    assertThat(hit).isEqualTo(straight);
+  }
+
+  @Test
   void updateItem_whenReturnValuesNone_clientGetsNoAttributesAndCacheHoldsNewItem() {
     client.putItem(b -> b.tableName("Items").item(Map.of("pk", AttributeValue.fromS("upd"), "sk", AttributeValue.fromN("1"), "n", AttributeValue.fromN("1"))));
     client.getItem(b -> b.tableName("Items").key(key("upd", 1)));

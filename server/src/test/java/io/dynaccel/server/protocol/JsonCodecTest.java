@@ -1,6 +1,7 @@
 package io.dynaccel.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -31,5 +32,32 @@ class JsonCodecTest {
     }
 
     assertThat(read("{\"Item\":{\"d\":" + value + "}}").path("Item").path("d").has("M")).isTrue();
+  }
+
+  @Test
+  void memberBytes_whenMemberIsAnObject_returnsItsBytesAsWritten() {
+    String item = "{\"s\":{\"S\":\"a\\u001fb\\/\u00e9\"},\"m\":{\"M\":{\"Item\":{\"N\":\"1\"}}}}";
+
+    byte[] bytes = JsonCodec.memberBytes(utf8("{\"ConsumedCapacity\":{\"TableName\":\"T\"},\"Item\":" + item + ",\"x\":[1]}"), "Item");
+
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(item);
+  }
+
+  @Test
+  void memberBytes_whenMemberAbsentNullOrOnlyNested_returnsNull() {
+    assertThat(JsonCodec.memberBytes(utf8("{}"), "Item")).isNull();
+    assertThat(JsonCodec.memberBytes(utf8("{\"Item\":null}"), "Item")).isNull();
+    assertThat(JsonCodec.memberBytes(utf8("{\"Other\":{\"Item\":{\"N\":\"1\"}}}"), "Item")).isNull();
+  }
+
+  @Test
+  void memberBytes_whenNotOneJsonObject_throwsSerializationException() {
+    for (String body : new String[] {"{\"Item\":{\"a\":1}", "{\"Item\":{}} {}", "[]", "", "{\"Item\":{\"a\":1},\"b\":}"}) {
+      assertThatThrownBy(() -> JsonCodec.memberBytes(utf8(body), "Item")).as(body).isInstanceOf(DynamoDbException.class);
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -15,7 +15,6 @@ import io.dynaccel.server.query.QueryCache;
 import io.dynaccel.server.query.QueryWriteTicket;
 import io.dynaccel.server.table.TableMetadata;
 import io.dynaccel.server.upstream.UpstreamClient;
-import io.dynaccel.server.upstream.UpstreamResponse;
 import io.dynaccel.server.write.BatchWrite;
 import io.dynaccel.server.write.PeerGuards;
 import io.dynaccel.server.write.WriteContext;
@@ -77,16 +76,19 @@ public final class WriteThroughPath implements WritePath {
       return held.closeAfter(upstream.send(request.operation(), sent))
           .onFailure(failure -> WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, failure))
           .map(response -> {
+            JsonNode updated;
             CachedItem value;
             try {
-              value = response.ok() ? newValue(request, key, response) : null;
+              // An UpdateItem's answer is read once, for the new item and for the client's answer.
+              updated = response.ok() && request.operation().equals("UpdateItem") ? JsonCodec.read(response.body().getBytes()) : null;
+              value = response.ok() ? newValue(request, key, updated) : null;
             } catch (RuntimeException e) {
               WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, e);
               throw e;
             }
             WriteOutcomes.settle(cache, List.of(ticket), queries, queryTickets, response, tickets -> cache.completeWrite(ticket, value));
-            if (learnNewItem && response.ok()) {
-              ObjectNode answer = (ObjectNode) JsonCodec.read(response.body().getBytes());
+            if (learnNewItem && updated != null) {
+              ObjectNode answer = (ObjectNode) updated;
               answer.remove("Attributes");
               return ApiResponse.ok(answer);
             }
@@ -163,8 +165,12 @@ public final class WriteThroughPath implements WritePath {
     }
   }
 
-  /** The key's value after an applied write, or null where the key must be invalidated instead. */
-  private CachedItem newValue(ApiRequest request, ItemKey key, UpstreamResponse response) {
+  /**
+   * The key's value after an applied write, or null where the key must be invalidated instead.
+   *
+   * @param updated an UpdateItem's answer, read
+   */
+  private CachedItem newValue(ApiRequest request, ItemKey key, JsonNode updated) {
     if (!keepsNewItem(key.table())) {
       return null;
     }
@@ -172,10 +178,9 @@ public final class WriteThroughPath implements WritePath {
       case "PutItem" -> normalizedPut((ObjectNode) request.json().get("Item"));
       case "DeleteItem" -> CachedItem.absent();
       default -> {
-        JsonNode answer = JsonCodec.read(response.body().getBytes());
         String returnValues = request.json().path("ReturnValues").asText("NONE");
         boolean wholeItem = returnValues.equals("NONE") || returnValues.equals("ALL_NEW");
-        JsonNode attributes = answer.get("Attributes");
+        JsonNode attributes = updated.get("Attributes");
         yield wholeItem && attributes != null ? CachedItem.present(JsonCodec.write(attributes)) : null;
       }
     };
