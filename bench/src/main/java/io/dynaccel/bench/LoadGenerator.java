@@ -60,14 +60,18 @@ public final class LoadGenerator implements AutoCloseable {
         loops.add(done.future());
       }
       Duration used = null;
+      Duration compiling = null;
       if (cpu != null) {
         parkUntil(measureFrom);
         Duration before = cpu.total();
+        Duration compiledBefore = cpu.compilation();
         parkUntil(end);
         used = cpu.total().minus(before);
+        Duration compiledAfter = cpu.compilation();
+        compiling = compiledBefore == null || compiledAfter == null ? null : compiledAfter.minus(compiledBefore);
       }
       Future.all(loops).toCompletionStage().toCompletableFuture().join();
-      return new LoadResult(ok.get(), failed.get(), measured.toNanos() / 1e9, latency, used);
+      return new LoadResult(ok.get(), failed.get(), measured.toNanos() / 1e9, latency, used, compiling);
     } finally {
       client.close().toCompletionStage().toCompletableFuture().join();
     }

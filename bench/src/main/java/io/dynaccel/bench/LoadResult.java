@@ -16,12 +16,18 @@ import org.HdrHistogram.Histogram;
  * @param latency latencies of the successful calls, in microseconds
  * @param cpu CPU time the server used during the measured period, or null where it was not measured
  *     (a server in the load generator's own JVM)
+ * @param compilation the part of {@code cpu} its JIT compiler threads used, or null where it was not measured
  */
-public record LoadResult(long requests, long failures, double seconds, Histogram latency, Duration cpu) {
+public record LoadResult(long requests, long failures, double seconds, Histogram latency, Duration cpu, Duration compilation) {
 
   /** A result without the server's CPU time. */
   public LoadResult(long requests, long failures, double seconds, Histogram latency) {
-    this(requests, failures, seconds, latency, null);
+    this(requests, failures, seconds, latency, null, null);
+  }
+
+  /** A result with the server's CPU time but not its compilers' share. */
+  public LoadResult(long requests, long failures, double seconds, Histogram latency, Duration cpu) {
+    this(requests, failures, seconds, latency, cpu, null);
   }
 
   /** Successful calls per second. */
@@ -36,7 +42,24 @@ public record LoadResult(long requests, long failures, double seconds, Histogram
 
   /** The server's CPU time per successful call in microseconds; empty if it was not measured or nothing succeeded. */
   public OptionalDouble cpuMicrosPerRequest() {
-    return cpu == null || requests == 0 ? OptionalDouble.empty() : OptionalDouble.of(cpu.toNanos() / 1e3 / requests);
+    return perRequest(cpu);
+  }
+
+  /** The JIT compilers' CPU time per successful call in microseconds; empty if it was not measured. */
+  public OptionalDouble compilationMicrosPerRequest() {
+    return perRequest(compilation);
+  }
+
+  /**
+   * The CPU time per successful call without the JIT compilers' share, in microseconds: what serving
+   * costs once the code is compiled. It is the whole figure where the share was not measured.
+   */
+  public OptionalDouble compiledCpuMicrosPerRequest() {
+    return compilation == null ? cpuMicrosPerRequest() : perRequest(cpu == null ? null : cpu.minus(compilation));
+  }
+
+  private OptionalDouble perRequest(Duration time) {
+    return time == null || requests == 0 ? OptionalDouble.empty() : OptionalDouble.of(time.toNanos() / 1e3 / requests);
   }
 
   /** The round of median throughput: the figure a run reports, robust to one noisy round either way. */

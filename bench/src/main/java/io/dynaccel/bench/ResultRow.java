@@ -2,6 +2,7 @@ package io.dynaccel.bench;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * One row of the load benchmark's table: a scenario against one server, beside the row it is judged
@@ -17,9 +18,9 @@ record ResultRow(String scenario, String target, LoadResult result, LoadResult a
 
   /** The columns of {@link #cells()}, in order. */
   static final List<String> HEADER = List.of("scenario", "target", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
-      "CPU us/req", "CPU vs hit", "added p50 ms", "vs baseline: req/s / p50 / p99");
+      "CPU us/req", "JIT us/req", "CPU vs hit", "added p50 ms", "vs baseline: req/s / p50 / p99");
 
-  private static final String FORMAT = "%-30s %-16s %9s %8s %8s %8s %6s %10s %10s %12s  %s%n";
+  private static final String FORMAT = "%-30s %-16s %9s %8s %8s %8s %6s %10s %10s %10s %12s  %s%n";
 
   /** The printed line of this row. */
   String line() {
@@ -39,7 +40,8 @@ record ResultRow(String scenario, String target, LoadResult result, LoadResult a
         millis(result.millis(99)),
         millis(result.millis(99.9)),
         Long.toString(result.failures()),
-        result.cpuMicrosPerRequest().isPresent() ? String.format(Locale.ROOT, "%.1f", result.cpuMicrosPerRequest().getAsDouble()) : "n/a",
+        micros(result.cpuMicrosPerRequest()),
+        micros(result.compilationMicrosPerRequest()),
         hit == null ? "" : ratio(cpuRatio()),
         against == null ? "" : String.format(Locale.ROOT, "%+.3f", addedP50Millis()),
         against == null ? "" : ratio(result.throughput() / against.throughput()) + " / " + ratio(result.millis(50) / against.millis(50))
@@ -51,12 +53,21 @@ record ResultRow(String scenario, String target, LoadResult result, LoadResult a
     return result.millis(50) - against.millis(50);
   }
 
-  /** CPU per request over that of a cache hit; NaN if either was not measured. */
+  /**
+   * CPU per request over that of a cache hit, each without its JIT compilers' share where that was
+   * measured (compiling is a warm-up cost, not a cost per request); NaN if either was not measured.
+   */
   double cpuRatio() {
-    if (result.cpuMicrosPerRequest().isEmpty() || hit.cpuMicrosPerRequest().isEmpty()) {
+    OptionalDouble row = result.compiledCpuMicrosPerRequest();
+    OptionalDouble hits = hit.compiledCpuMicrosPerRequest();
+    if (row.isEmpty() || hits.isEmpty()) {
       return Double.NaN;
     }
-    return result.cpuMicrosPerRequest().getAsDouble() / hit.cpuMicrosPerRequest().getAsDouble();
+    return row.getAsDouble() / hits.getAsDouble();
+  }
+
+  private static String micros(OptionalDouble micros) {
+    return micros.isPresent() ? String.format(Locale.ROOT, "%.1f", micros.getAsDouble()) : "n/a";
   }
 
   private static String millis(double millis) {
