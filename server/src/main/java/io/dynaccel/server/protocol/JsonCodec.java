@@ -1,6 +1,7 @@
 package io.dynaccel.server.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -68,6 +69,11 @@ public final class JsonCodec {
     } catch (IOException e) {
       throw DynamoDbException.serialization(null);
     }
+  }
+
+  /** A streaming parser over a slice of bytes, with the tree reader's limits. */
+  static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
+    return MAPPER.getFactory().createParser(bytes, offset, length);
   }
 
   /** Encodes a tree as compact UTF-8 JSON. */
