@@ -85,6 +85,82 @@ class StreamedGetItemTest {
     assertThat(StreamedGetItem.read(Buffer.buffer(body))).isNull();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}},\"ConsistentRead\":falsey}",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}},\"ConsistentRead\":false",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}}}\u000b",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\u0001\"}}}",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}}}}",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}},}",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"},}}",
+    "{\"TableName\":\"Users\" \"Key\":{\"pk\":{\"S\":\"a\"}}}",
+    "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"SS\":\"a\"}}}",
+  })
+  void read_whenAlmostJson_leavesItToTheTree(String body) {
+    assertThat(read(body)).isNull();
+  }
+
+  @Test
+  void read_whenWhitespaceAndEscapesVary_readsWhatTheTreeReads() {
+    StreamedGetItem call = read("\r\n\t{ \"ConsistentRead\" : false ,\"TableName\":\"Us\\u0065rs\", \"Key\" :{\"sk\":{\"N\":\"1\"},"
+        + "\"pk\":{ \"S\" : \"\\\"x\\\"\" } } } \n");
+
+    assertThat(call).isNotNull();
+    assertThat(List.of(call.table(), call.firstName(), call.firstValue(), call.secondName(), call.secondType(), call.secondValue()))
+        .containsExactly("Users", "sk", "1", "pk", "S", "\"x\"");
+  }
+
+  /** Bytes a mutation puts in: JSON's structure, whitespace, escapes, and bytes outside ASCII. */
+  private static final byte[] MUTATIONS = {' ', '\t', '\n', 0x0B, 0, '"', '\\', ',', ':', '{', '}', '[', 'e', 'l', '0', 'S', 'N', (byte) 0xC3,
+      (byte) 0xA9, (byte) 0xFF, (byte) 0xEF};
+
+  @Test
+  void read_whenBytesOfAPlainBodyAreMutated_neverDisagreesWithTheTree() {
+    Random random = new Random(15);
+    byte[] plain = (" {\"TableName\":\"Users\", \"Key\":{\"pk\":{\"S\":\"ab\"},\"sk\":{\"N\":\"1\"}},\"ConsistentRead\":false,"
+        + "\"ReturnConsumedCapacity\":\"NONE\"}").getBytes(StandardCharsets.UTF_8);
+    int streamed = 0;
+    for (int i = 0; i < 50_000; i++) {
+      byte[] body = plain.clone();
+      for (int m = random.nextInt(2) + 1; m > 0; m--) {
+        int at = random.nextInt(body.length);
+        byte with = MUTATIONS[random.nextInt(MUTATIONS.length)];
+        body = switch (random.nextInt(3)) {
+          case 0 -> { body[at] = with; yield body; }
+          case 1 -> concat(body, at, new byte[] {with}, at);
+          default -> concat(body, at, new byte[0], at + 1);
+        };
+      }
+      StreamedGetItem call = StreamedGetItem.read(Buffer.buffer(body));
+      if (call == null) {
+        continue;
+      }
+      streamed++;
+      String text = new String(body, StandardCharsets.ISO_8859_1);
+      ObjectNode tree = (ObjectNode) JsonCodec.read(body);
+      assertThat(PlainGetItem.matches("GetItem", tree)).as(text).isTrue();
+      assertThat(tree.path("ConsistentRead").asBoolean(false)).as(text).isFalse();
+      assertThat(tree.path("ReturnConsumedCapacity").asText("NONE")).as(text).isEqualTo("NONE");
+      assertThat(tree.get("TableName").textValue()).as(text).isEqualTo(call.table());
+      JsonNode key = tree.get("Key");
+      assertThat(key.size()).as(text).isEqualTo(call.keySize());
+      assertThat(key.path(call.firstName()).path(call.firstType()).textValue()).as(text).isEqualTo(call.firstValue());
+      if (call.keySize() == 2) {
+        assertThat(key.path(call.secondName()).path(call.secondType()).textValue()).as(text).isEqualTo(call.secondValue());
+      }
+    }
+    assertThat(streamed).isGreaterThan(1_000);
+  }
+
+  private static byte[] concat(byte[] body, int to, byte[] middle, int from) {
+    byte[] out = new byte[to + middle.length + body.length - from];
+    System.arraycopy(body, 0, out, 0, to);
+    System.arraycopy(middle, 0, out, to, middle.length);
+    System.arraycopy(body, from, out, to + middle.length, body.length - from);
+    return out;
+  }
+
   /** Near-plain GetItem bodies in text, members in random order, some duplicated, some of the wrong type. */
   private static String nearPlain(Random random) {
     List<String> members = new ArrayList<>();
