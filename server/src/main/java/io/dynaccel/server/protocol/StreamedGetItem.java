@@ -14,11 +14,11 @@ import java.io.IOException;
  * the request of nearly every cache hit, and the tree of it cost more than the rest of the hit.
  *
  * <p>{@link #read} tries {@link GetItemByteScanner} first, then a Jackson streaming parser for the
- * texts it leaves (escapes, text beyond ASCII). It accepts a subset of what {@link PlainGetItem} accepts of the tree, so DynamoDB's
- * full type check has nothing to refuse in it, and the tree of the same bytes says the same. Any
- * other body (another member, a duplicate member, another type, a byte-order mark, anything after
- * the object) reads as null and takes the tree path, which stays the reference.
- *
+ * texts it leaves (escapes, text beyond ASCII). Both accept a subset of what {@link PlainGetItem}
+ * accepts of the tree, so DynamoDB's full type check has nothing to refuse in it, and the tree of
+ * the same bytes says the same. Any other body (another member, a duplicate member, another type, a
+ * byte-order mark, anything after the object) reads as null and takes the tree path, which stays
+ * the reference.
  */
 public final class StreamedGetItem {
 
@@ -181,6 +181,7 @@ public final class StreamedGetItem {
     return keySize > 0;
   }
 
+  /** Sets the table name, for the scanner. */
   void table(String spelling) {
     table = spelling;
   }
