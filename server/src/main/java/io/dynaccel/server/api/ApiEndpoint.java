@@ -11,6 +11,7 @@ import io.dynaccel.server.protocol.RequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.AsciiString;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -260,35 +261,41 @@ public final class ApiEndpoint implements Handler<HttpServerRequest> {
   }
 
   private void call(HttpServerRequest http, Buffer body, CharSequence mediaType, boolean cors, long start) {
-    ApiRequest[] decoded = new ApiRequest[1];
+    ApiRequest request = null;
     Future<ApiResponse> answer;
     try {
-      ApiRequest request;
       if (hop.accepts(http.headers().get(HopToken.HEADER))) {
         // The member that forwarded it checked the client's signature and rights already.
         request = RequestDecoder.decodeForwarded(http.headers(), body);
-        decoded[0] = request;
       } else {
         request = RequestDecoder.decode(http.headers(), http.query(), body);
-        decoded[0] = request;
         authenticator.authenticate(http.path(), http.query(), http.headers(), request);
       }
       answer = router.handle(request);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
-    answer
-        .recover(failure -> Future.succeededFuture(ErrorResponses.of(failure)))
-        .onSuccess(response -> {
-          write(http.response(), response, mediaType, cors);
-          String operation = decoded[0] == null ? "Unknown" : decoded[0].operation();
-          String errorType = errorType(response);
-          long nanos = System.nanoTime() - start;
-          metrics.request(operation, response.statusCode(), errorType, nanos);
-          if (accessLog.enabled()) {
-            accessLog.record(operation, decoded[0], response.statusCode(), errorType, response.cache(), nanos);
-          }
-        });
+    if (answer.isComplete()) {
+      // A cache hit is answered by now: no listener to allocate.
+      respond(http, request, answer, mediaType, cors, start);
+    } else {
+      ApiRequest decoded = request;
+      answer.onComplete(done -> respond(http, decoded, done, mediaType, cors, start));
+    }
+  }
+
+  /** Writes the answer, or the DynamoDB-shaped answer to its failure, and records the call. */
+  private void respond(HttpServerRequest http, ApiRequest request, AsyncResult<ApiResponse> answer, CharSequence mediaType, boolean cors,
+      long start) {
+    ApiResponse response = answer.succeeded() ? answer.result() : ErrorResponses.of(answer.cause());
+    write(http.response(), response, mediaType, cors);
+    String operation = request == null ? "Unknown" : request.operation();
+    String errorType = errorType(response);
+    long nanos = System.nanoTime() - start;
+    metrics.request(operation, response.statusCode(), errorType, nanos);
+    if (accessLog.enabled()) {
+      accessLog.record(operation, request, response.statusCode(), errorType, response.cache(), nanos);
+    }
   }
 
   /** The cluster map, for the client SDK's routing: JSON with the headers of every answer. */

@@ -106,6 +106,11 @@ public final class JsonCodec {
     }
   }
 
+  /** A streaming parser over a slice of bytes, with the tree reader's limits. */
+  static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
+    return MAPPER.getFactory().createParser(bytes, offset, length);
+  }
+
   /** Encodes a tree as compact UTF-8 JSON. */
   public static byte[] write(JsonNode node) {
     try {

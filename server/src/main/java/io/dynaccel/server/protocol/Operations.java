@@ -1,6 +1,8 @@
 package io.dynaccel.server.protocol;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The operations of the DynamoDB API version 2012-08-10, which is what the accelerator speaks. */
 public final class Operations {
@@ -28,6 +30,10 @@ public final class Operations {
           "UpdateItem", "UpdateKinesisStreamingDestination", "UpdateTable",
           "UpdateTableReplicaAutoScaling", "UpdateTimeToLive");
 
+  /** Each operation by its whole {@code X-Amz-Target} value, so that a call's target is looked up without a substring. */
+  private static final Map<String, String> BY_TARGET =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(operation -> TARGET_PREFIX + operation, operation -> operation));
+
   private Operations() {}
 
   /** Every operation of the API, by name. */
@@ -40,10 +46,6 @@ public final class Operations {
    * operations.
    */
   public static String fromTarget(String target) {
-    if (target == null || !target.startsWith(TARGET_PREFIX)) {
-      return null;
-    }
-    String operation = target.substring(TARGET_PREFIX.length());
-    return ALL.contains(operation) ? operation : null;
+    return target == null ? null : BY_TARGET.get(target);
   }
 }

@@ -24,6 +24,11 @@ public final class RequestDecoder {
 
   private RequestDecoder() {}
 
+  /** The tree of a body the streaming read accepted, parsed when a consumer of the tree first asks. */
+  static ObjectNode tree(Buffer body) {
+    return (ObjectNode) parse(body);
+  }
+
   /** Parses the body in place when it is backed by an array, rather than copying it first. */
   private static JsonNode parse(Buffer body) {
     ByteBuf bytes = ((BufferInternal) body).getByteBuf();
@@ -60,8 +65,16 @@ public final class RequestDecoder {
   }
 
   private static ApiRequest decode(MultiMap headers, String query, Buffer body, boolean forwarded) {
-    JsonNode json = body.length() == 0 ? null : parse(body);
     String operation = Operations.fromTarget(headers.get(TARGET));
+    StreamedGetItem getItem = "GetItem".equals(operation) ? StreamedGetItem.read(body) : null;
+    if (getItem != null) {
+      // JSON, a known operation, and members the full type check has nothing against: only the signature is left.
+      if (!forwarded) {
+        SignatureCheck.check(headers, query);
+      }
+      return new ApiRequest(operation, body, getItem, forwarded);
+    }
+    JsonNode json = body.length() == 0 ? null : parse(body);
     if (operation == null) {
       throw DynamoDbException.unknownOperation();
     }

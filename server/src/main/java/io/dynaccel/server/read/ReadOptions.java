@@ -24,7 +24,8 @@ import java.util.TreeMap;
  */
 public record ReadOptions(Projection projection, String shape) {
 
-  private static final ReadOptions WHOLE_ITEM = new ReadOptions(null, null);
+  /** The options of a read of the whole item. */
+  static final ReadOptions WHOLE_ITEM = new ReadOptions(null, null);
 
   /**
    * Whether the cache may answer these options for a table: DynamoDB rejects projections that look

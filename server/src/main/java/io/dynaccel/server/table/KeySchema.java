@@ -3,6 +3,7 @@ package io.dynaccel.server.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynaccel.server.cache.ItemKey;
 import io.dynaccel.server.item.DynamoDbNumber;
+import io.dynaccel.server.protocol.StreamedGetItem;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
@@ -40,6 +41,30 @@ public record KeySchema(String hashName, String hashType, String rangeName, Stri
   }
 
   /**
+   * The cache key of a plain GetItem's key, read without a tree: the same key {@link #keyOf(String, JsonNode)}
+   * gives for the tree of the same body.
+   *
+   * @return the canonical key, or null if DynamoDB would reject this key
+   */
+  public ItemKey keyOf(String table, StreamedGetItem call) {
+    if (call.keySize() != size()) {
+      return null;
+    }
+    boolean inOrder = call.firstName().equals(hashName);
+    String partition = inOrder ? canonical(call.firstType(), call.firstValue(), hashType)
+        : size() == 2 && call.secondName().equals(hashName) ? canonical(call.secondType(), call.secondValue(), hashType) : null;
+    if (partition == null) {
+      return null;
+    }
+    if (rangeName == null) {
+      return new ItemKey(table, partition, "");
+    }
+    String sort = inOrder ? (call.secondName().equals(rangeName) ? canonical(call.secondType(), call.secondValue(), rangeType) : null)
+        : call.firstName().equals(rangeName) ? canonical(call.firstType(), call.firstValue(), rangeType) : null;
+    return sort == null ? null : new ItemKey(table, partition, sort);
+  }
+
+  /**
    * The cache key of an item, which must hold the key attributes (and may hold others).
    *
    * @return the canonical key, or null if the item lacks a valid key
@@ -72,22 +97,18 @@ public record KeySchema(String hashName, String hashType, String rangeName, Stri
   }
 
   private static String canonical(JsonNode value, String type) {
-    StringBuilder out = new StringBuilder();
-    return appendCanonical(out, value, type) ? out.toString() : null;
-  }
-
-  private static boolean appendCanonical(StringBuilder out, JsonNode value, String type) {
     if (value == null || !value.isObject() || value.size() != 1) {
-      return false;
+      return null;
     }
     Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
     Map.Entry<String, JsonNode> only = fields.next();
-    if (!only.getKey().equals(type) || !only.getValue().isTextual()) {
-      return false;
-    }
-    String text = only.getValue().textValue();
-    if (text.isEmpty()) {
-      return false;
+    return only.getValue().isTextual() ? canonical(only.getKey(), only.getValue().textValue(), type) : null;
+  }
+
+  /** The canonical form of a value given as its type and text, or null if it is not a valid value of {@code type}. */
+  private static String canonical(String givenType, String text, String type) {
+    if (!givenType.equals(type) || text.isEmpty()) {
+      return null;
     }
     String canonical;
     try {
@@ -100,12 +121,9 @@ public record KeySchema(String hashName, String hashType, String rangeName, Stri
           };
     } catch (IllegalArgumentException e) {
       // Outside DynamoDB's number grammar, or not base64: never a cache key; DynamoDB answers.
-      return false;
+      return null;
     }
-    if (canonical == null) {
-      return false;
-    }
-    out.append(type).append(canonical.length()).append(':').append(canonical);
-    return true;
+    // One concatenation, one string: the key of every hit is built here.
+    return canonical == null ? null : type + canonical.length() + ':' + canonical;
   }
 }

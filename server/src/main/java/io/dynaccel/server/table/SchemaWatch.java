@@ -33,7 +33,12 @@ public final class SchemaWatch implements OperationHandler {
 
   @Override
   public Future<ApiResponse> handle(ApiRequest request) {
-    return handlers.handle(request).compose(response -> {
+    Future<ApiResponse> answer = handlers.handle(request);
+    if (answer.succeeded() && answer.result().statusCode() != 400) {
+      // Answered already, and not with an error: nothing to watch, and no composition to allocate.
+      return answer;
+    }
+    return answer.compose(response -> {
       if (response.statusCode() != 400 || !schemaError(response)) {
         return Future.succeededFuture(response);
       }

@@ -89,6 +89,17 @@ public final class TableSchemas {
     return described(table).map(described -> classify(spelling, table, described));
   }
 
+  /**
+   * The lookup of a table already described, by the plain name it was described under, without a
+   * future: what {@link #lookup} would complete with at once.
+   *
+   * @return the lookup, or null if the spelling is not the plain name of a described table (then ask {@link #lookup})
+   */
+  public TableLookup knownLookup(String spelling) {
+    Future<Described> known = tables.get(spelling);
+    return known != null && known.succeeded() && known.result().byName() != null ? known.result().byName().result() : null;
+  }
+
   private TableLookup classify(String spelling, String table, Described described) {
     TableMetadata metadata = described.metadata();
     if (metadata == null) {
