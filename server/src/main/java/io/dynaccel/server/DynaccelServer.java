@@ -280,6 +280,7 @@ public final class DynaccelServer {
       System.out.println("dynaccel " + Version.current());
       return;
     }
+    ClassPreload.start();
     DynaccelConfig config;
     try {
       config = ConfigLoader.load(args, System.getenv());
