@@ -3,7 +3,7 @@
 # accelerator and a baseline server, each in its own JVM, on this machine and prints every figure beside the
 # baseline measured in the same run, with the CPU time per request of the process that answered.
 # Usage: bench/run.sh [--seconds N] [--connections N] [--upstream-delay-ms N] [--delayed-connections N] [--in-process]
-#   (from anywhere; takes about 3 minutes with --seconds 3)
+#   (from anywhere; takes about 4 minutes with --seconds 3)
 # Microbenchmarks:   bench/run.sh jmh [JMH options]        e.g. bench/run.sh jmh -f 1 -wi 3 -i 5
 # Auth cost:         bench/run.sh auth [--seconds N]   cache-hit GetItem, auth sigv4 against none, same run (about a minute)
 # Memory footprint:  bench/run.sh memory

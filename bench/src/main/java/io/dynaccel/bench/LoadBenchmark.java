@@ -41,6 +41,10 @@ public final class LoadBenchmark {
    */
   static final List<String> SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", ProcessCpuClock.KEEP_COMPILER_THREADS);
 
+  /** JIT compilers' CPU per second of load under which a node counts as warm: 5% of a core. */
+  private static final Duration QUIET_COMPILATION = Duration.ofMillis(50);
+  /** The longest a node is warmed for; a node still compiling after it shows so in its JIT us/req. */
+  private static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
   private static final String TABLE = "Bench";
   private static final int HOT_KEYS = 1_000;
   private static final int ALL_KEYS = 10_000;
@@ -118,9 +122,23 @@ public final class LoadBenchmark {
   private void measure(ServerUnderTest accelerator, ServerUnderTest base, ServerUnderTest direct, ServerUnderTest delayedAccelerator,
       ServerUnderTest delayedDirect, AcceleratorNode node, Readiness readiness, Duration delay) throws Exception {
     Workload hits = () -> ApiCall.of("GetItem", getItemBody(key(ThreadLocalRandom.current().nextInt(HOT_KEYS))));
-    // Warm the JIT of the load generator and both servers before the first measured run.
+    AtomicLong misses = new AtomicLong();
+    Workload missing = () -> ApiCall.of("GetItem", getItemBody("miss-" + misses.incrementAndGet()));
+    AtomicLong puts = new AtomicLong();
+    Workload putItems = () -> ApiCall.of("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":" + item("put-" + puts.incrementAndGet()) + "}");
+    Workload updates = () -> ApiCall.of("UpdateItem", "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"pk\":{\"S\":\""
+        + key(ThreadLocalRandom.current().nextInt(ALL_KEYS)) + "\"}},\"UpdateExpression\":\"SET n = :n\",\"ExpressionAttributeValues\":{\":n\":{\"N\":\""
+        + ThreadLocalRandom.current().nextInt() + "\"}}}");
+    Workload batches = () -> ApiCall.of("BatchGetItem", batchGetBody());
+    // Warm the JIT of the load generator and the servers before the first measured run; the nodes until
+    // their compilers go quiet, so that no row charges them a warm-up cost (JIT us/req shows what is left).
     load.run(base.endpoint(), hits, warmUp, warmUp);
-    load.run(accelerator.endpoint(), hits, warmUp, warmUp);
+    load.run(direct.endpoint(), hits, warmUp, warmUp);
+    Duration nodeWarmUp = warmUntilCompiled(accelerator, List.of(hits, missing, putItems, updates, batches));
+    Duration delayedWarmUp = warmUntilCompiled(delayedAccelerator, List.of(hits, missing, putItems, updates));
+    System.out.printf(Locale.ROOT, "warm-up until the JIT compilers used under %d ms of CPU per second of load: accelerator %.1f s,"
+        + " the one behind the proxy %.1f s (at most %d s each)%n%n", QUIET_COMPILATION.toMillis(), nodeWarmUp.toMillis() / 1e3,
+        delayedWarmUp.toMillis() / 1e3, MAX_WARM_UP.toSeconds());
     // Three interleaved rounds; the round with the median throughput stands for each server, so
     // one noisy moment on a shared machine does not decide a ratio.
     List<LoadResult> baselineRounds = new ArrayList<>();
@@ -141,14 +159,6 @@ public final class LoadBenchmark {
     rows.add(new ResultRow(HITS, direct.name(), directHits, baselineHits, null));
     rows.add(new ResultRow("GetItem hits vs upstream", accelerator.name(), hit, directHits, hit));
 
-    AtomicLong misses = new AtomicLong();
-    Workload missing = () -> ApiCall.of("GetItem", getItemBody("miss-" + misses.incrementAndGet()));
-    AtomicLong puts = new AtomicLong();
-    Workload putItems = () -> ApiCall.of("PutItem", "{\"TableName\":\"" + TABLE + "\",\"Item\":" + item("put-" + puts.incrementAndGet()) + "}");
-    Workload updates = () -> ApiCall.of("UpdateItem", "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"pk\":{\"S\":\""
-        + key(ThreadLocalRandom.current().nextInt(ALL_KEYS)) + "\"}},\"UpdateExpression\":\"SET n = :n\",\"ExpressionAttributeValues\":{\":n\":{\"N\":\""
-        + ThreadLocalRandom.current().nextInt() + "\"}}}");
-    Workload batches = () -> ApiCall.of("BatchGetItem", batchGetBody());
     ResultRow miss = compare(load, "GetItem misses", accelerator, direct, missing, hit);
     ResultRow put = compare(load, "PutItem write-through", accelerator, direct, putItems, hit);
     compare(load, "UpdateItem write-through", accelerator, direct, updates, hit);
@@ -176,12 +186,6 @@ public final class LoadBenchmark {
     // No CPU ratio against the hit row here: a lightly loaded server spends more CPU per request
     // (wake-ups, timers) than the saturated one of the hit row, so only rows under the same load compare.
     String delayed = ", +" + delay.toMillis() + " ms upstream";
-    // The node behind the proxy has served nothing yet, and its JIT compilers' CPU lands on the few hundred
-    // requests a second of these rows: warm it at full load with each workload. On two busy shared cores
-    // the compilers can still be running after this (measured per thread: half the node's CPU in these rows).
-    for (Workload workload : List.of(missing, putItems, updates)) {
-      load.run(delayedAccelerator.endpoint(), workload, warmUp, warmUp);
-    }
     ResultRow delayedMiss = compare(light, "GetItem misses" + delayed, delayedAccelerator, delayedDirect, missing, null);
     ResultRow delayedPut = compare(light, "PutItem" + delayed, delayedAccelerator, delayedDirect, putItems, null);
     ResultRow delayedUpdate = compare(light, "UpdateItem" + delayed, delayedAccelerator, delayedDirect, updates, null);
@@ -202,6 +206,27 @@ public final class LoadBenchmark {
         hit.throughput() / baselineHits.throughput(), hit.millis(99) / baselineHits.millis(99),
         delayed, delayedMiss.addedP50Millis(), delayed, delayedPut.addedP50Millis(), delayed, delayedUpdate.addedP50Millis(),
         ratio(miss.cpuRatio()), ratio(put.cpuRatio()), readiness.median().toMillis());
+  }
+
+  /**
+   * Drives a node at full load with each workload in turn, a second each, until a whole pass costs its
+   * JIT compilers under {@link #QUIET_COMPILATION} per second, or {@link #MAX_WARM_UP} has passed; at
+   * once where the compilers' share cannot be measured. Returns how long it took.
+   */
+  private Duration warmUntilCompiled(ServerUnderTest node, List<Workload> workloads) {
+    long began = System.nanoTime();
+    Duration elapsed;
+    boolean quiet;
+    do {
+      Duration compiling = Duration.ZERO;
+      for (Workload workload : workloads) {
+        Duration used = load.run(node.endpoint(), workload, Duration.ZERO, Duration.ofSeconds(1), node.cpu()).compilation();
+        compiling = used == null ? null : compiling == null ? null : compiling.plus(used);
+      }
+      elapsed = Duration.ofNanos(System.nanoTime() - began);
+      quiet = compiling == null || compiling.compareTo(QUIET_COMPILATION.multipliedBy(workloads.size())) < 0;
+    } while (!quiet && elapsed.compareTo(MAX_WARM_UP) < 0);
+    return elapsed;
   }
 
   private LoadResult run(LoadGenerator generator, ServerUnderTest server, Workload workload) {
