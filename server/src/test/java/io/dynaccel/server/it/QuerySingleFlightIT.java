@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,21 +59,8 @@ class QuerySingleFlightIT {
     try (ProxiedAccelerator node = nodeWithHotItem()) {
       DynamoDbAsyncClient client = readers(node);
       double sentBefore = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"Query\"}");
-      double missesBefore = node.metric("dynaccel_query_cache_misses_total");
-
-      node.proxy().holdResponses();
-      List<CompletableFuture<QueryResponse>> answers = new ArrayList<>();
-      try {
-        for (int i = 0; i < READERS; i++) {
-          answers.add(client.query(HOT));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> node.metric("dynaccel_query_cache_misses_total") - missesBefore >= READERS);
-      } finally {
-        node.proxy().releaseResponses();
-      }
-      for (CompletableFuture<QueryResponse> answer : answers) {
-        assertThat(answer.get(30, TimeUnit.SECONDS).items()).containsExactly(HOT_V1);
-      }
+      List<QueryResponse> answers = HeldMisses.send(node, "dynaccel_query_cache_misses_total", READERS, () -> client.query(HOT));
+      assertThat(answers).allSatisfy(answer -> assertThat(answer.items()).containsExactly(HOT_V1));
 
       double sent = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"Query\"}") - sentBefore;
       double merged = node.metric("dynaccel_query_cache_fill_merged_total");
@@ -89,22 +75,10 @@ class QuerySingleFlightIT {
     try (ProxiedAccelerator node = nodeWithHotItem()) {
       DynamoDbAsyncClient client = readers(node);
       double sentBefore = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"Scan\"}");
-      double missesBefore = node.metric("dynaccel_scan_cache_misses_total");
       Map<String, AttributeValue> filter = Map.of(":pk", AttributeValue.fromS("hot"));
-
-      node.proxy().holdResponses();
-      List<CompletableFuture<ScanResponse>> answers = new ArrayList<>();
-      try {
-        for (int i = 0; i < READERS; i++) {
-          answers.add(client.scan(b -> b.tableName(TABLE).filterExpression("pk = :pk").expressionAttributeValues(filter)));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> node.metric("dynaccel_scan_cache_misses_total") - missesBefore >= READERS);
-      } finally {
-        node.proxy().releaseResponses();
-      }
-      for (CompletableFuture<ScanResponse> answer : answers) {
-        assertThat(answer.get(30, TimeUnit.SECONDS).items()).containsExactly(HOT_V1);
-      }
+      List<ScanResponse> answers = HeldMisses.send(node, "dynaccel_scan_cache_misses_total", READERS,
+          () -> client.scan(b -> b.tableName(TABLE).filterExpression("pk = :pk").expressionAttributeValues(filter)));
+      assertThat(answers).allSatisfy(answer -> assertThat(answer.items()).containsExactly(HOT_V1));
 
       double sent = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"Scan\"}") - sentBefore;
       System.out.printf("QuerySingleFlightIT: %d concurrent cold Scans: %.0f upstream Scan%n", READERS, sent);

@@ -1,14 +1,11 @@
 package io.dynaccel.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,21 +37,9 @@ class SingleFlightIT {
       // The node learns the table's key schema first, so that the held answers are GetItems only.
       client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("warm")))).get(30, TimeUnit.SECONDS);
       double sentBefore = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}");
-      double missesBefore = node.metric("dynaccel_item_cache_misses_total");
-
-      node.proxy().holdResponses();
-      List<CompletableFuture<GetItemResponse>> answers = new ArrayList<>();
-      try {
-        for (int i = 0; i < READERS; i++) {
-          answers.add(client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("hot")))));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> node.metric("dynaccel_item_cache_misses_total") - missesBefore >= READERS);
-      } finally {
-        node.proxy().releaseResponses();
-      }
-      for (CompletableFuture<GetItemResponse> answer : answers) {
-        assertThat(answer.get(30, TimeUnit.SECONDS).item()).isEqualTo(item);
-      }
+      List<GetItemResponse> answers = HeldMisses.send(node, "dynaccel_item_cache_misses_total", READERS,
+          () -> client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("hot")))));
+      assertThat(answers).allSatisfy(answer -> assertThat(answer.item()).isEqualTo(item));
 
       double sent = node.metric("dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"}") - sentBefore;
       double merged = node.metric("dynaccel_item_cache_fill_merged_total");
