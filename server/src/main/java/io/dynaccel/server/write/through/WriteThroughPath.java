@@ -79,8 +79,10 @@ public final class WriteThroughPath implements WritePath {
             JsonNode updated;
             CachedItem value;
             try {
-              // An UpdateItem's answer is read once, for the new item and for the client's answer.
-              updated = response.ok() && request.operation().equals("UpdateItem") ? JsonCodec.read(response.body().getBytes()) : null;
+              // An UpdateItem's answer is read once, for the new item and for the client's answer, and only
+              // when one of them needs it.
+              boolean read = response.ok() && request.operation().equals("UpdateItem") && (learnNewItem || keepsNewItem(key.table()));
+              updated = read ? JsonCodec.read(response.body().getBytes()) : null;
               value = response.ok() ? newValue(request, key, updated) : null;
             } catch (RuntimeException e) {
               WriteOutcomes.settleFailure(cache, List.of(ticket), queries, queryTickets, e);
