@@ -116,7 +116,7 @@ public final class QueryHandler implements OperationHandler {
       if (result != null) {
         return ApiResponse.ok(result.body(), result.crc32(), CacheOutcome.MISS);
       }
-      return ApiResponse.relay(new UpstreamResponse(response.statusCode(), response.body().copy(), response.requestId()), CacheOutcome.MISS);
+      return ApiResponse.relay(response.copy(), CacheOutcome.MISS);
     }
   }
 }

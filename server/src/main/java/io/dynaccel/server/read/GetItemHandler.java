@@ -135,15 +135,13 @@ public final class GetItemHandler implements OperationHandler {
         Filled filled = result.result();
         if (filled.entry() == null) {
           // Misses that took one fill's answer each write it out: each gets bytes of its own.
-          UpstreamResponse response = filled.response();
-          return Future.succeededFuture(ApiResponse.relay(
-              new UpstreamResponse(response.statusCode(), response.body().copy(), response.requestId()), CacheOutcome.MISS));
+          return Future.succeededFuture(ApiResponse.relay(filled.response().copy(), CacheOutcome.MISS));
         }
         return Future.succeededFuture(CachedAnswers.getItem(filled.entry(), options, CacheOutcome.MISS));
       }
       CachedItem stale = cache.staleOnError(key);
       if (stale == null) {
-        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result().response(), CacheOutcome.MISS))
+        return result.succeeded() ? Future.succeededFuture(ApiResponse.relay(result.result().response().copy(), CacheOutcome.MISS))
             : Future.failedFuture(result.cause());
       }
       metrics.staleServed(1);

@@ -16,6 +16,11 @@ public record UpstreamResponse(int statusCode, Buffer body, String requestId) {
     return statusCode == 200;
   }
 
+  /** The same answer over bytes of its own: for each of the misses that share one fill's answer. */
+  public UpstreamResponse copy() {
+    return new UpstreamResponse(statusCode, body.copy(), requestId);
+  }
+
   /** Whether DynamoDB rejected the request for a reason of its own (4xx): it was not applied. */
   public boolean rejected() {
     return statusCode >= 400 && statusCode < 500;
