@@ -8,7 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
 import io.dynaccel.server.cluster.internal.HazelcastSetup;
-import io.dynaccel.server.it.FreePorts;
+import io.dynaccel.server.it.RestartablePorts;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
@@ -35,7 +35,9 @@ class ClusterNodeIT {
   private List<ClusterNode> start(int count) throws Exception {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ports.add(FreePorts.loopback());
+      // Below the ephemeral range: a survivor reconnecting to a terminated member must not be handed
+      // that port as its own local end (a TCP self-connect, which Hazelcast reports as "Connecting to self!").
+      ports.add(RestartablePorts.next());
     }
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
     String name = "it-" + System.nanoTime();

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "Port is already in use". These ports come from below that range, where connect never binds, and
  * are handed out in turn so that two nodes of one test JVM never get the same one.
  */
-final class RestartablePorts {
+public final class RestartablePorts {
 
   private static final int FIRST = 10_000;
   private static final int END = 20_000;
@@ -26,7 +26,7 @@ final class RestartablePorts {
   }
 
   /** A port nothing on the machine listens on now, not handed out before by this JVM. */
-  static int next() throws IOException {
+  public static int next() throws IOException {
     for (int attempt = 0; attempt < END - FIRST; attempt++) {
       int port = FIRST + Math.floorMod(NEXT.getAndIncrement() - FIRST, END - FIRST);
       try (ServerSocket socket = new ServerSocket()) {
