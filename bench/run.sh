@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load benchmark: builds the project, then runs dynalite (also behind a TCP proxy adding 1 ms each way), the
-# accelerator and a baseline server, each in its own JVM, on this machine and prints every figure beside the
+# accelerator, a baseline server and a bare forwarder, each in its own JVM, on this machine and prints every figure beside the
 # baseline measured in the same run, with the CPU time per request of the process that answered.
 # Usage: bench/run.sh [--seconds N] [--connections N] [--upstream-delay-ms N] [--delayed-connections N] [--in-process]
 #   (from anywhere; takes about 4 minutes with --seconds 3)

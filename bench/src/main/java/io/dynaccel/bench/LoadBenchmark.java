@@ -18,13 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load benchmark: starts dynalite (the upstream), a TCP proxy in front of it that holds every chunk of
- * bytes for a fixed delay each way ({@link DelayProxy}), the accelerator and a baseline server on this
- * machine, drives each with
+ * bytes for a fixed delay each way ({@link DelayProxy}), the accelerator, a baseline server and a bare
+ * forwarder on this machine, drives each with
  * the same closed-loop load, and prints every figure beside the baseline measured in the same run, with
  * the CPU time the answering process spent per request. Absolute numbers drift on shared machines; the
  * ratios and the CPU per request are the result.
  *
- * <p>The accelerator and the baseline run in JVMs of their own with the same fixed heap ({@link #SERVER_JVM}),
+ * <p>Hits are judged against the {@link BaselineServer}, misses and writes against the upstream called
+ * directly; the {@link BaselineForwarder} gets a row beside each miss and write, so that the same run shows
+ * what a second HTTP exchange costs with nothing else in it.
+ *
+ * <p>The accelerator and the baselines run in JVMs of their own with the same fixed heap ({@link #SERVER_JVM}),
  * so that neither pays for the load generator's allocation and GC; {@code --in-process} runs both in the
  * generator's JVM instead, as the benchmark did before, and then has no CPU figure for them.
  *
@@ -50,6 +54,7 @@ public final class LoadBenchmark {
   private static final int ALL_KEYS = 10_000;
   private static final String PAYLOAD = "x".repeat(900);
   private static final String HITS = "GetItem hits (median of 3)";
+  private static final String FORWARDER = "bare forwarder";
 
   private final List<ResultRow> rows = new ArrayList<>();
   private final LoadGenerator load;
@@ -111,16 +116,22 @@ public final class LoadBenchmark {
       setUp(accelerator.endpoint());
       String hotItem = getItem(accelerator.endpoint(), key(0));
       Path answer = Files.writeString(work.resolve("baseline-answer.json"), hotItem);
-      try (Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), instances) : Baseline.ownJvm(answer, instances, work)) {
+      try (Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), instances) : Baseline.ownJvm(answer, instances, work);
+          Baseline forwarder = Baseline.forwarder(upstream.endpoint(), instances, inProcess, work.resolve("forwarder.log"));
+          Baseline delayedForwarder = Baseline.forwarder(proxy.endpoint(), instances, inProcess, work.resolve("forwarder-delayed.log"))) {
         Readiness readiness = new Readiness(launches);
-        printSetUp(inProcess, connections, delayedConnections, instances, proxy, dynaliteCpu, node, delayedNode, baseline, readiness, hotItem);
-        measure(accelerator, baseline.server(), direct, delayedAccelerator, delayedDirect, node, readiness, proxy.delay());
+        printSetUp(inProcess, connections, delayedConnections, instances, proxy, dynaliteCpu, node, delayedNode, baseline, forwarder, readiness,
+            hotItem);
+        measure(new Contenders(accelerator, forwarder.server(), direct), new Contenders(delayedAccelerator, delayedForwarder.server(), delayedDirect),
+            baseline.server(), node, readiness, proxy.delay());
       }
     }
   }
 
-  private void measure(ServerUnderTest accelerator, ServerUnderTest base, ServerUnderTest direct, ServerUnderTest delayedAccelerator,
-      ServerUnderTest delayedDirect, AcceleratorNode node, Readiness readiness, Duration delay) throws Exception {
+  private void measure(Contenders saturated, Contenders delayedUpstream, ServerUnderTest base, AcceleratorNode node, Readiness readiness,
+      Duration delay) throws Exception {
+    ServerUnderTest accelerator = saturated.accelerator();
+    ServerUnderTest direct = saturated.direct();
     Workload hits = () -> ApiCall.of("GetItem", getItemBody(key(ThreadLocalRandom.current().nextInt(HOT_KEYS))));
     AtomicLong misses = new AtomicLong();
     Workload missing = () -> ApiCall.of("GetItem", getItemBody("miss-" + misses.incrementAndGet()));
@@ -135,10 +146,12 @@ public final class LoadBenchmark {
     load.run(base.endpoint(), hits, warmUp, warmUp);
     load.run(direct.endpoint(), hits, warmUp, warmUp);
     Duration nodeWarmUp = warmUntilCompiled(accelerator, List.of(hits, missing, putItems, updates, batches));
-    Duration delayedWarmUp = warmUntilCompiled(delayedAccelerator, List.of(hits, missing, putItems, updates));
+    Duration delayedWarmUp = warmUntilCompiled(delayedUpstream.accelerator(), List.of(hits, missing, putItems, updates));
+    Duration forwarderWarmUp = warmUntilCompiled(saturated.forwarder(), List.of(missing, putItems, updates));
+    Duration delayedForwarderWarmUp = warmUntilCompiled(delayedUpstream.forwarder(), List.of(missing, putItems, updates));
     System.out.printf(Locale.ROOT, "warm-up until the JIT compilers used under %d ms of CPU per second of load: accelerator %.1f s,"
-        + " the one behind the proxy %.1f s (at most %d s each)%n%n", QUIET_COMPILATION.toMillis(), nodeWarmUp.toMillis() / 1e3,
-        delayedWarmUp.toMillis() / 1e3, MAX_WARM_UP.toSeconds());
+            + " the one behind the proxy %.1f s; bare forwarder %.1f s and %.1f s (at most %d s each)%n%n", QUIET_COMPILATION.toMillis(),
+        seconds(nodeWarmUp), seconds(delayedWarmUp), seconds(forwarderWarmUp), seconds(delayedForwarderWarmUp), MAX_WARM_UP.toSeconds());
     // Three interleaved rounds; the round with the median throughput stands for each server, so
     // one noisy moment on a shared machine does not decide a ratio.
     List<LoadResult> baselineRounds = new ArrayList<>();
@@ -159,10 +172,10 @@ public final class LoadBenchmark {
     rows.add(new ResultRow(HITS, direct.name(), directHits, baselineHits, null));
     rows.add(new ResultRow("GetItem hits vs upstream", accelerator.name(), hit, directHits, hit));
 
-    ResultRow miss = compare(load, "GetItem misses", accelerator, direct, missing, hit);
-    ResultRow put = compare(load, "PutItem write-through", accelerator, direct, putItems, hit);
-    compare(load, "UpdateItem write-through", accelerator, direct, updates, hit);
-    compare(load, "BatchGetItem 25 hits", accelerator, direct, batches, hit);
+    Compared miss = compare(load, "GetItem misses", saturated, missing, hit);
+    Compared put = compare(load, "PutItem write-through", saturated, putItems, hit);
+    Compared update = compare(load, "UpdateItem write-through", saturated, updates, hit);
+    compare(load, "BatchGetItem 25 hits", saturated.withoutForwarder(), batches, hit);
 
     Zipf zipf = new Zipf(ALL_KEYS, 0.99);
     Workload mixed = () -> {
@@ -186,26 +199,27 @@ public final class LoadBenchmark {
     // No CPU ratio against the hit row here: a lightly loaded server spends more CPU per request
     // (wake-ups, timers) than the saturated one of the hit row, so only rows under the same load compare.
     String delayed = ", +" + delay.toMillis() + " ms upstream";
-    ResultRow delayedMiss = compare(light, "GetItem misses" + delayed, delayedAccelerator, delayedDirect, missing, null);
-    ResultRow delayedPut = compare(light, "PutItem" + delayed, delayedAccelerator, delayedDirect, putItems, null);
-    ResultRow delayedUpdate = compare(light, "UpdateItem" + delayed, delayedAccelerator, delayedDirect, updates, null);
+    Compared delayedMiss = compare(light, "GetItem misses" + delayed, delayedUpstream, missing, null);
+    Compared delayedPut = compare(light, "PutItem" + delayed, delayedUpstream, putItems, null);
+    Compared delayedUpdate = compare(light, "UpdateItem" + delayed, delayedUpstream, updates, null);
 
     System.out.print(ResultRow.headerLine());
     rows.forEach(row -> System.out.print(row.line()));
     System.out.printf(Locale.ROOT, "%nMixed 90/10 Zipf (10,000 keys, s=0.99): item cache hit ratio %.3f (%.0f hits, %.0f misses, warm-up included)%n",
         hitsDelta / Math.max(1, hitsDelta + missesDelta), hitsDelta, missesDelta);
-    System.out.printf(Locale.ROOT, "%nTargets (issue 14):%n"
+    System.out.printf(Locale.ROOT, "%nTargets (issue 14), with the bare forwarder's figure of the same run beside each miss and write target:%n"
             + "  GetItem hit throughput vs baseline  %.2fx   (target >= 0.95x)%n"
             + "  GetItem hit p99 vs baseline p99     %.2fx   (target <= 1.5x)%n"
-            + "  GetItem miss%-22s %+.3f ms (target <= 0.2 ms added p50)%n"
-            + "  PutItem%-27s %+.3f ms (target <= 0.2 ms added p50)%n"
-            + "  UpdateItem%-24s %+.3f ms (target <= 0.2 ms added p50)%n"
-            + "  CPU per miss vs per hit             %s   (target <= 2x)%n"
-            + "  CPU per PutItem vs per hit          %s   (target <= 2x)%n"
+            + "  GetItem miss%-22s %s%n"
+            + "  PutItem%-27s %s%n"
+            + "  UpdateItem%-24s %s%n"
+            + "  CPU per miss vs per hit             %s%n"
+            + "  CPU per PutItem vs per hit          %s%n"
+            + "  CPU per UpdateItem vs per hit       %s%n"
             + "  readiness, median                   %d ms   (target <= 1500 ms)%n",
         hit.throughput() / baselineHits.throughput(), hit.millis(99) / baselineHits.millis(99),
-        delayed, delayedMiss.addedP50Millis(), delayed, delayedPut.addedP50Millis(), delayed, delayedUpdate.addedP50Millis(),
-        ratio(miss.cpuRatio()), ratio(put.cpuRatio()), readiness.median().toMillis());
+        delayed, delayedMiss.addedP50(), delayed, delayedPut.addedP50(), delayed, delayedUpdate.addedP50(),
+        miss.cpuVsHit(), put.cpuVsHit(), update.cpuVsHit(), readiness.median().toMillis());
   }
 
   /**
@@ -233,25 +247,59 @@ public final class LoadBenchmark {
     return generator.run(server.endpoint(), workload, warmUp, measured, server.cpu());
   }
 
-  /** Direct first, then through the accelerator; adds both rows and returns the accelerator's. */
-  private ResultRow compare(LoadGenerator generator, String scenario, ServerUnderTest accelerator, ServerUnderTest direct, Workload workload,
-      LoadResult hit) {
-    LoadResult straight = run(generator, direct, workload);
-    LoadResult accelerated = run(generator, accelerator, workload);
-    ResultRow row = new ResultRow(scenario, accelerator.name(), accelerated, straight, hit);
-    rows.add(new ResultRow(scenario, direct.name(), straight, null, null));
-    rows.add(row);
-    return row;
+  /**
+   * Direct first, then through the bare forwarder (where there is one), then through the accelerator;
+   * adds their rows, each judged against the direct one, and returns the accelerator's and the forwarder's.
+   */
+  private Compared compare(LoadGenerator generator, String scenario, Contenders servers, Workload workload, LoadResult hit) {
+    LoadResult straight = run(generator, servers.direct(), workload);
+    rows.add(new ResultRow(scenario, servers.direct().name(), straight, null, null));
+    ResultRow forwarded = null;
+    if (servers.forwarder() != null) {
+      forwarded = new ResultRow(scenario, servers.forwarder().name(), run(generator, servers.forwarder(), workload), straight, hit);
+      rows.add(forwarded);
+    }
+    ResultRow accelerated = new ResultRow(scenario, servers.accelerator().name(), run(generator, servers.accelerator(), workload), straight, hit);
+    rows.add(accelerated);
+    return new Compared(accelerated, forwarded);
+  }
+
+  /**
+   * The servers a miss or write row compares, all on one upstream: the accelerator, the bare forwarder
+   * (null where it has no row) and the upstream called directly.
+   */
+  private record Contenders(ServerUnderTest accelerator, ServerUnderTest forwarder, ServerUnderTest direct) {
+    Contenders withoutForwarder() {
+      return new Contenders(accelerator, null, direct);
+    }
+  }
+
+  /** The accelerator's row of a scenario and the bare forwarder's, for the printed targets. */
+  private record Compared(ResultRow accelerator, ResultRow forwarder) {
+
+    /** The accelerator's added p50 against the target, and the forwarder's beside it: the least any HTTP forward adds here. */
+    String addedP50() {
+      return String.format(Locale.ROOT, "%+.3f ms (target <= 0.2 ms added p50; bare forwarder %+.3f ms)", accelerator.addedP50Millis(),
+          forwarder.addedP50Millis());
+    }
+
+    /** The accelerator's CPU against a hit's, and the forwarder's beside it. */
+    String cpuVsHit() {
+      return String.format(Locale.ROOT, "%s   (target <= 2x; bare forwarder %s)", ratio(accelerator.cpuRatio()), ratio(forwarder.cpuRatio()));
+    }
   }
 
   private static void printSetUp(boolean inProcess, int connections, int delayedConnections, int instances, DelayProxy proxy,
-      ProcessCpuClock dynalite, AcceleratorNode node, AcceleratorNode delayedNode, Baseline baseline, Readiness readiness, String hotItem) {
+      ProcessCpuClock dynalite, AcceleratorNode node, AcceleratorNode delayedNode, Baseline baseline, Baseline forwarder, Readiness readiness,
+      String hotItem) {
     Runtime.Version version = Runtime.version();
     System.out.printf(Locale.ROOT, "Dynaccel load benchmark: %d connections (%d for the rows through the proxy), %d cores, java %s (%s)%n",
         connections, delayedConnections, instances, version, System.getProperty("java.vm.name"));
     System.out.printf("load generator: pid %d, JVM %s%n", ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getInputArguments());
     System.out.printf("accelerator: %s, server.instances=%d; the one in front of the proxy: %s%n", node.process(), instances, delayedNode.process());
     System.out.printf("baseline server: %s, %d fronts%n", baseline.process(), instances);
+    System.out.printf("bare forwarder (passes each call to the upstream unparsed and unsigned, for the miss and write rows): %s, %d fronts;"
+        + " a second one in front of the proxy%n", forwarder.process(), instances);
     System.out.println(inProcess ? "readiness: not measured in-process"
         : "readiness (node JVM launch until GET /health/ready answers 200): " + readiness.describe());
     System.out.printf("upstream: dynalite (node.js), pid %d; the rows through the proxy reach it through %s, in the generator's JVM%n",
@@ -275,11 +323,15 @@ public final class LoadBenchmark {
     return ProcessCpuClock.of(process.pid());
   }
 
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1e3;
+  }
+
   private static String ratio(double ratio) {
     return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio);
   }
 
-  /** The baseline server, in a JVM of its own or in the load generator's. */
+  /** A baseline server or a bare forwarder, in a JVM of its own or in the load generator's. */
   private record Baseline(ServerUnderTest server, AutoCloseable running, String process) implements AutoCloseable {
 
     static Baseline inProcess(byte[] answer, int instances) {
@@ -294,6 +346,19 @@ public final class LoadBenchmark {
       JvmProcess process = JvmProcess.start(SERVER_JVM, BaselineServer.class.getName(),
           List.of(Integer.toString(port), Integer.toString(instances), answer.toString()), endpoint.resolve("/health/ready"), work.resolve("baseline.log"));
       return new Baseline(new ServerUnderTest("baseline server", endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
+    }
+
+    static Baseline forwarder(URI upstream, int instances, boolean inProcess, Path log) {
+      if (inProcess) {
+        BaselineForwarder forwarder = BaselineForwarder.start(upstream, instances, -1);
+        return new Baseline(new ServerUnderTest(FORWARDER, URI.create("http://127.0.0.1:" + forwarder.port()), null), forwarder,
+            InProcessNode.PROCESS);
+      }
+      int port = NodeProcess.freePort();
+      URI endpoint = URI.create("http://127.0.0.1:" + port);
+      JvmProcess process = JvmProcess.start(SERVER_JVM, BaselineForwarder.class.getName(),
+          List.of(Integer.toString(port), Integer.toString(instances), upstream.toString()), endpoint.resolve("/health/ready"), log);
+      return new Baseline(new ServerUnderTest(FORWARDER, endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
     }
 
     @Override
