@@ -15,7 +15,7 @@ import java.util.Optional;
  *     {@code AWS_DEFAULT_REGION}, then {@code us-east-1}
  * @param connectTimeout TCP connect timeout, greater than zero, default 2s
  * @param requestTimeout time allowed for one upstream request, greater than zero, default 10s
- * @param maxConnections connection pool size towards DynamoDB, at least 1, default 256
+ * @param maxConnections connection pool size towards DynamoDB, at least 1, default 256; divided among the API's event loops (server.instances), each with a pool of its own (at least one connection)
  * @param maxRetries retries of a failed upstream request, zero or more, default 0 (clients retry themselves)
  * @param trustCaFile PEM bundle of CAs trusted for the upstream's certificate in addition to the JVM's default
  *     trust (a private CA in front of a VPC endpoint, say); the host name is verified either way

@@ -62,6 +62,7 @@ import io.dynaccel.server.write.through.WriteThroughPath;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -124,8 +125,10 @@ final class Accelerator {
     // Readiness follows real time, whatever ticker the caches are given.
     this.health = new NodeHealth(config.health(), System::nanoTime);
     UpstreamBreaker breaker = UpstreamBreaker.create(vertx, config.breaker(), metrics.registry(), health::upstreamAnswered);
-    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), up.maxRetries(), credentials, breaker,
-        upstreamTrust, metrics::upstream);
+    // The API's fronts run on at most Vert.x's default number of event loops, which every Vertx of a node has.
+    int apiLoops = Math.min(config.server().instances(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    this.upstream = new UpstreamClient(vertx, up.effectiveEndpoint(), up.region(), up.connectTimeout(), up.requestTimeout(), up.maxConnections(), apiLoops,
+        up.maxRetries(), credentials, breaker, upstreamTrust, metrics::upstream);
     GuardMeters guardMeters = GuardMeters.register(metrics.registry());
     PeerGuards peers = PeerGuards.ALONE;
     if (ownership == null) {

@@ -1,16 +1,15 @@
 package io.dynaccel.server.upstream;
 
 import io.dynaccel.server.protocol.Operations;
+import io.dynaccel.server.upstream.internal.EventLoopClients;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,7 +25,7 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
- * The one pooled HTTP client to the real DynamoDB endpoint.
+ * The pooled HTTP client to the real DynamoDB endpoint, one pool per event loop ({@link EventLoopClients}).
  *
  * <p>Each request is signed afresh with SigV4 using the accelerator's own credentials, and every
  * transport failure or timeout becomes an {@link UpstreamFailure} that says whether the request may
@@ -39,7 +38,7 @@ public final class UpstreamClient implements AutoCloseable {
   private static final long RETRY_BASE_DELAY_MILLIS = 25;
 
   private final Vertx vertx;
-  private final HttpClientAgent http;
+  private final EventLoopClients clients;
   private final URI endpoint;
   // What every call is signed for: resolved once rather than parsed again per call.
   private final URI signedUri;
@@ -59,7 +58,7 @@ public final class UpstreamClient implements AutoCloseable {
    * @param region the signing region
    * @param connectTimeout the TCP connect timeout
    * @param requestTimeout the limit for one request, from sending to the last byte of the answer
-   * @param maxConnections the pool size
+   * @param maxConnections the pool size of each event loop that calls
    * @param maxRetries how often a request that certainly never reached DynamoDB is tried again
    * @param credentials the accelerator's own credentials, started
    */
@@ -72,7 +71,7 @@ public final class UpstreamClient implements AutoCloseable {
       int maxConnections,
       int maxRetries,
       RefreshingCredentials credentials) {
-    this(vertx, endpoint, region, connectTimeout, requestTimeout, maxConnections, maxRetries, credentials, UpstreamBreaker.none(),
+    this(vertx, endpoint, region, connectTimeout, requestTimeout, maxConnections, 1, maxRetries, credentials, UpstreamBreaker.none(),
         UpstreamTrust.jvmDefault(), (operation, nanos) -> { });
   }
 
@@ -81,6 +80,7 @@ public final class UpstreamClient implements AutoCloseable {
    * {@code breaker} are those of the constructor above.
    *
    * @param breaker fails calls fast while DynamoDB is down, and hears of every answer
+   * @param eventLoops how many event loops take the API's calls: {@code maxConnections} is divided among them
    * @param trust the CAs accepted for an https endpoint's certificate; its host name is verified either way
    * @param latency hears the operation and the nanoseconds of every request sent, from sending to the
    *     answer or the transport failure (not the probes, nor calls the breaker failed fast)
@@ -92,6 +92,7 @@ public final class UpstreamClient implements AutoCloseable {
       Duration connectTimeout,
       Duration requestTimeout,
       int maxConnections,
+      int eventLoops,
       int maxRetries,
       RefreshingCredentials credentials,
       UpstreamBreaker breaker,
@@ -116,11 +117,7 @@ public final class UpstreamClient implements AutoCloseable {
             .setKeepAlive(true)
             .setTcpNoDelay(true);
     trust.applyTo(options);
-    this.http =
-        vertx.httpClientBuilder()
-            .with(options)
-            .with(new PoolOptions().setHttp1MaxSize(maxConnections))
-            .build();
+    this.clients = new EventLoopClients(vertx, options, maxConnections, eventLoops);
   }
 
   private static int port(URI endpoint, boolean tls) {
@@ -200,7 +197,7 @@ public final class UpstreamClient implements AutoCloseable {
                 request.reset();
               }
             });
-    http.request(options)
+    clients.current().request(options)
         .compose(
             request -> {
               if (promise.future().isComplete()) {
@@ -256,6 +253,6 @@ public final class UpstreamClient implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
+    clients.close();
   }
 }

@@ -26,7 +26,9 @@ class PoolWaitTimeoutIT {
 
   @Test
   void write_whoseRequestTimesOutWaitingForAConnection_leavesNoValueDynamoDbDoesNotHold() throws Exception {
-    try (ProxiedAccelerator node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=2s", "upstream.maxConnections=1")) {
+    // One event loop: every event loop has a pool of its own, and both writes must wait for the same connection.
+    try (ProxiedAccelerator node = ProxiedAccelerator.start(upstream.emulator(), "upstream.requestTimeout=2s", "upstream.maxConnections=1",
+        "server.instances=1")) {
       DynamoDbClient direct = node.syncClient(upstream.endpoint(), Duration.ofSeconds(20));
       DynamoDbClient client = node.syncClient(node.endpoint(), Duration.ofSeconds(20));
       ProxiedAccelerator.createTable(direct, TABLE);
