@@ -1,14 +1,9 @@
 package io.dynaccel.bench;
 
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import java.net.URI;
@@ -35,12 +30,10 @@ public final class BaselineForwarder implements AutoCloseable {
   private static final List<String> ANSWER_HEADERS = List.of("Content-Type", "x-amzn-RequestId", "x-amz-crc32");
   private static final int MAX_CONNECTIONS = 256;
 
-  private final Vertx vertx;
-  private final int port;
+  private final LoopbackFronts fronts;
 
-  private BaselineForwarder(Vertx vertx, int port) {
-    this.vertx = vertx;
-    this.port = port;
+  private BaselineForwarder(LoopbackFronts fronts) {
+    this.fronts = fronts;
   }
 
   /** Serves until the JVM is ended (SIGTERM): arguments are the port, the number of fronts and the upstream's URL. */
@@ -53,71 +46,51 @@ public final class BaselineForwarder implements AutoCloseable {
 
   /** Starts the forwarder on a loopback port (negative: a random one shared by every front) in front of {@code upstream}. */
   public static BaselineForwarder start(URI upstream, int instances, int listenPort) {
-    int[] port = new int[1];
-    Vertx vertx = Vertx.vertx();
-    LoadGenerator.await(vertx.deployVerticle(() -> new Front(upstream, listenPort, port), new DeploymentOptions().setInstances(instances)));
-    return new BaselineForwarder(vertx, port[0]);
+    return new BaselineForwarder(LoopbackFronts.start(instances, listenPort, vertx -> {
+      HttpClient client = vertx.httpClientBuilder()
+          .with(new HttpClientOptions().setDefaultHost(upstream.getHost()).setDefaultPort(upstream.getPort()).setKeepAlive(true).setTcpNoDelay(true))
+          .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS))
+          .build();
+      return request -> forward(client, request);
+    }));
   }
 
   /** The port the forwarder listens on. */
   public int port() {
-    return port;
+    return fronts.port();
   }
 
   @Override
   public void close() {
-    LoadGenerator.await(vertx.close());
+    fronts.close();
   }
 
-  private static final class Front extends VerticleBase {
-    private final URI upstream;
-    private final int listenPort;
-    private final int[] port;
-    private HttpClient client;
-
-    Front(URI upstream, int listenPort, int[] port) {
-      this.upstream = upstream;
-      this.listenPort = listenPort;
-      this.port = port;
+  private static void forward(HttpClient client, HttpServerRequest request) {
+    if (request.method() == HttpMethod.GET && "/health/ready".equals(request.path())) {
+      request.response().end("ready");
+      return;
     }
+    request.body()
+        .compose(body -> client.request(HttpMethod.POST, "/").compose(call -> {
+          copy(request.headers(), call.headers(), REQUEST_HEADERS);
+          return call.send(body);
+        }))
+        .compose(answer -> answer.body().compose(body -> {
+          copy(answer.headers(), request.response().headers(), ANSWER_HEADERS);
+          return request.response().setStatusCode(answer.statusCode()).end(body);
+        }))
+        .onFailure(failure -> {
+          if (!request.response().ended()) {
+            request.response().setStatusCode(502).end(String.valueOf(failure.getMessage()));
+          }
+        });
+  }
 
-    @Override
-    public Future<?> start() {
-      client = vertx.httpClientBuilder()
-          .with(new HttpClientOptions().setDefaultHost(upstream.getHost()).setDefaultPort(upstream.getPort()).setKeepAlive(true).setTcpNoDelay(true))
-          .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS))
-          .build();
-      HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
-      return server.listen(listenPort, "127.0.0.1").onSuccess(s -> port[0] = s.actualPort());
-    }
-
-    private void handle(HttpServerRequest request) {
-      if (request.method() == HttpMethod.GET && "/health/ready".equals(request.path())) {
-        request.response().end("ready");
-        return;
-      }
-      request.body()
-          .compose(body -> client.request(HttpMethod.POST, "/").compose(call -> {
-            copy(request.headers(), call.headers(), REQUEST_HEADERS);
-            return call.send(body);
-          }))
-          .compose(answer -> answer.body().compose(body -> {
-            copy(answer.headers(), request.response().headers(), ANSWER_HEADERS);
-            return request.response().setStatusCode(answer.statusCode()).end(body);
-          }))
-          .onFailure(failure -> {
-            if (!request.response().ended()) {
-              request.response().setStatusCode(502).end(String.valueOf(failure.getMessage()));
-            }
-          });
-    }
-
-    private static void copy(MultiMap from, MultiMap to, List<String> names) {
-      for (String name : names) {
-        String value = from.get(name);
-        if (value != null) {
-          to.set(name, value);
-        }
+  private static void copy(MultiMap from, MultiMap to, List<String> names) {
+    for (String name : names) {
+      String value = from.get(name);
+      if (value != null) {
+        to.set(name, value);
       }
     }
   }

@@ -1,11 +1,6 @@
 package io.dynaccel.bench;
 
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +17,10 @@ import java.util.zip.CRC32;
  */
 public final class BaselineServer implements AutoCloseable {
 
-  private final Vertx vertx;
-  private final int port;
+  private final LoopbackFronts fronts;
 
-  private BaselineServer(Vertx vertx, int port) {
-    this.vertx = vertx;
-    this.port = port;
+  private BaselineServer(LoopbackFronts fronts) {
+    this.fronts = fronts;
   }
 
   /** Serves until the JVM is ended (SIGTERM): arguments are the port, the number of fronts and a file holding the answer body. */
@@ -50,44 +43,21 @@ public final class BaselineServer implements AutoCloseable {
     CRC32 crc = new CRC32();
     crc.update(answer);
     String crc32 = Long.toString(crc.getValue());
-    int[] port = new int[1];
-    Vertx vertx = Vertx.vertx();
-    LoadGenerator.await(vertx.deployVerticle(() -> new Front(body, crc32, listenPort, port), new DeploymentOptions().setInstances(instances)));
-    return new BaselineServer(vertx, port[0]);
+    return new BaselineServer(LoopbackFronts.start(instances, listenPort, vertx -> request -> request.body().onSuccess(ignored ->
+        request.response()
+            .putHeader("Content-Type", "application/x-amz-json-1.0")
+            .putHeader("x-amzn-RequestId", "BASELINE")
+            .putHeader("x-amz-crc32", crc32)
+            .end(body))));
   }
 
   /** The port the server listens on. */
   public int port() {
-    return port;
+    return fronts.port();
   }
 
   @Override
   public void close() {
-    LoadGenerator.await(vertx.close());
-  }
-
-  private static final class Front extends VerticleBase {
-    private final Buffer body;
-    private final String crc32;
-    private final int listenPort;
-    private final int[] port;
-
-    Front(Buffer body, String crc32, int listenPort, int[] port) {
-      this.body = body;
-      this.crc32 = crc32;
-      this.listenPort = listenPort;
-      this.port = port;
-    }
-
-    @Override
-    public Future<?> start() {
-      HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(ignored ->
-          request.response()
-              .putHeader("Content-Type", "application/x-amz-json-1.0")
-              .putHeader("x-amzn-RequestId", "BASELINE")
-              .putHeader("x-amz-crc32", crc32)
-              .end(body)));
-      return server.listen(listenPort, "127.0.0.1").onSuccess(s -> port[0] = s.actualPort());
-    }
+    fronts.close();
   }
 }

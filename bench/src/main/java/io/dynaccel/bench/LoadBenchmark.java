@@ -336,29 +336,32 @@ public final class LoadBenchmark {
 
     static Baseline inProcess(byte[] answer, int instances) {
       BaselineServer server = BaselineServer.start(answer, instances);
-      return new Baseline(new ServerUnderTest("baseline server", URI.create("http://127.0.0.1:" + server.port()), null), server,
-          InProcessNode.PROCESS);
+      return inThisJvm("baseline server", server.port(), server);
     }
 
     static Baseline ownJvm(Path answer, int instances, Path work) {
-      int port = NodeProcess.freePort();
-      URI endpoint = URI.create("http://127.0.0.1:" + port);
-      JvmProcess process = JvmProcess.start(SERVER_JVM, BaselineServer.class.getName(),
-          List.of(Integer.toString(port), Integer.toString(instances), answer.toString()), endpoint.resolve("/health/ready"), work.resolve("baseline.log"));
-      return new Baseline(new ServerUnderTest("baseline server", endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
+      return launched("baseline server", BaselineServer.class, instances, answer.toString(), work.resolve("baseline.log"));
     }
 
     static Baseline forwarder(URI upstream, int instances, boolean inProcess, Path log) {
       if (inProcess) {
         BaselineForwarder forwarder = BaselineForwarder.start(upstream, instances, -1);
-        return new Baseline(new ServerUnderTest(FORWARDER, URI.create("http://127.0.0.1:" + forwarder.port()), null), forwarder,
-            InProcessNode.PROCESS);
+        return inThisJvm(FORWARDER, forwarder.port(), forwarder);
       }
+      return launched(FORWARDER, BaselineForwarder.class, instances, upstream.toString(), log);
+    }
+
+    private static Baseline inThisJvm(String name, int port, AutoCloseable running) {
+      return new Baseline(new ServerUnderTest(name, URI.create("http://127.0.0.1:" + port), null), running, InProcessNode.PROCESS);
+    }
+
+    /** Launches a main class that takes {@code PORT INSTANCES <argument>} and answers {@code GET /health/ready}. */
+    private static Baseline launched(String name, Class<?> main, int instances, String argument, Path log) {
       int port = NodeProcess.freePort();
       URI endpoint = URI.create("http://127.0.0.1:" + port);
-      JvmProcess process = JvmProcess.start(SERVER_JVM, BaselineForwarder.class.getName(),
-          List.of(Integer.toString(port), Integer.toString(instances), upstream.toString()), endpoint.resolve("/health/ready"), log);
-      return new Baseline(new ServerUnderTest(FORWARDER, endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
+      JvmProcess process = JvmProcess.start(SERVER_JVM, main.getName(), List.of(Integer.toString(port), Integer.toString(instances), argument),
+          endpoint.resolve("/health/ready"), log);
+      return new Baseline(new ServerUnderTest(name, endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
     }
 
     @Override
