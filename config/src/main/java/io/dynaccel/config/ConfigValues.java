@@ -136,7 +136,8 @@ final class ConfigValues {
         get(Settings.WRITE_BACK_FSYNC), get(Settings.WRITE_BACK_FSYNC_INTERVAL), get(Settings.WRITE_BACK_GROUP_COMMIT_WAIT),
         get(Settings.WRITE_BACK_SEGMENT_BYTES), get(Settings.WRITE_BACK_FLUSH_INTERVAL), get(Settings.WRITE_BACK_FLUSH_BYTES),
         get(Settings.WRITE_BACK_MAX_DIRTY_BYTES), get(Settings.WRITE_BACK_SHUTDOWN_TIMEOUT));
-    AdminConfig admin = new AdminConfig(get(Settings.ADMIN_HOST), get(Settings.ADMIN_PORT), get(Settings.ADMIN_TOKEN_FILE));
+    AdminConfig admin = new AdminConfig(get(Settings.ADMIN_HOST), get(Settings.ADMIN_PORT), get(Settings.ADMIN_TOKEN_FILE),
+        get(Settings.ADMIN_HTTP_SERVER_METERS));
     HealthConfig health = new HealthConfig(get(Settings.HEALTH_PROBE_INTERVAL), get(Settings.HEALTH_UPSTREAM_WINDOW));
     BreakerConfig breaker = new BreakerConfig(get(Settings.BREAKER_ENABLED), get(Settings.BREAKER_FAILURE_THRESHOLD),
         get(Settings.BREAKER_RESET_TIMEOUT));

@@ -27,7 +27,7 @@ class OpsConfigTest {
     assertThat(config.server().maxConnectionsPerClient()).isEqualTo(1_000);
     assertThat(config.server().maxHeaderBytes()).isEqualTo(16 * 1024);
     assertThat(config.server().requestReadTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 8112, Optional.empty()));
+    assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 8112, Optional.empty(), false));
     assertThat(config.admin()).isEqualTo(AdminConfig.defaults());
   }
 
@@ -35,22 +35,24 @@ class OpsConfigTest {
   void load_whenYamlSetsOpsSettings_readsThemAll() throws IOException {
     Path file = Files.writeString(dir.resolve("dynaccel.yaml"), """
         server: { shutdownTimeout: 5s, maxConnections: 20, maxConnectionsPerClient: 3, maxHeaderBytes: 8KiB, requestReadTimeout: 2s }
-        admin: { host: 0.0.0.0, port: 0, tokenFile: /run/secrets/admin-token }
+        admin: { host: 0.0.0.0, port: 0, tokenFile: /run/secrets/admin-token, httpServerMeters: true }
         """);
 
     DynaccelConfig config = ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of());
 
     assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 8111, Runtime.getRuntime().availableProcessors(), 16 << 20,
         Duration.ofSeconds(60), Duration.ofSeconds(5), 20, 3, 8192, Duration.ofSeconds(2)));
-    assertThat(config.admin()).isEqualTo(new AdminConfig("0.0.0.0", 0, Optional.of(Path.of("/run/secrets/admin-token"))));
+    assertThat(config.admin()).isEqualTo(new AdminConfig("0.0.0.0", 0, Optional.of(Path.of("/run/secrets/admin-token")), true));
   }
 
   @Test
   void load_whenEnvironmentAndSetFlags_overrideOpsSettings() {
     DynaccelConfig config = ConfigLoader.load(new String[] {"--set", "admin.port=9999", "--set", "server.maxConnections=7"},
-        Map.of("DYNACCEL_ADMIN_PORT", "9000", "DYNACCEL_SERVER_MAX_CONNECTIONS_PER_CLIENT", "5", "DYNACCEL_SERVER_SHUTDOWN_TIMEOUT", "0s"));
+        Map.of("DYNACCEL_ADMIN_PORT", "9000", "DYNACCEL_ADMIN_HTTP_SERVER_METERS", "true", "DYNACCEL_SERVER_MAX_CONNECTIONS_PER_CLIENT", "5",
+            "DYNACCEL_SERVER_SHUTDOWN_TIMEOUT", "0s"));
 
     assertThat(config.admin().port()).isEqualTo(9999);
+    assertThat(config.admin().httpServerMeters()).isTrue();
     assertThat(config.server().maxConnections()).isEqualTo(7);
     assertThat(config.server().maxConnectionsPerClient()).isEqualTo(5);
     assertThat(config.server().shutdownTimeout()).isZero();
@@ -70,7 +72,7 @@ class OpsConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("admin.host '0.0.0.0' is not a loopback address, and admin.tokenFile is not set")
         .hasMessageContaining("Set admin.tokenFile");
-    assertThatThrownBy(() -> new AdminConfig("node1.example.com", 8112, Optional.empty())).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> new AdminConfig("node1.example.com", 8112, Optional.empty(), false)).isInstanceOf(ConfigException.class);
   }
 
   @Test

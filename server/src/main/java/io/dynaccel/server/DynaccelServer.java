@@ -101,7 +101,7 @@ public final class DynaccelServer {
    * @param credentialsProvider the accelerator's own credentials for signing upstream requests
    */
   public static Future<DynaccelServer> start(DynaccelConfig config, AwsCredentialsProvider credentialsProvider) {
-    NodeRegistry meters = new NodeRegistry();
+    NodeRegistry meters = new NodeRegistry(config.admin().httpServerMeters());
     if (!config.cluster().enabled()) {
       return start(meters.vertxBuilder(new VertxOptions()).build(), true, config, credentialsProvider, Ticker.systemTicker(), null, meters);
     }

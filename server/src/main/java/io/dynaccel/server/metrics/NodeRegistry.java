@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
@@ -22,7 +23,7 @@ import java.util.EnumSet;
  * The node's one meter registry, with the JVM, GC and process meters bound to it.
  *
  * <p>It exists before Vert.x does: Vert.x reports its own meters (event loops, worker pools, HTTP
- * servers and clients, the event bus) only to a registry it is built with ({@link #vertxBuilder}),
+ * clients, the event bus and, when asked, HTTP servers) only to a registry it is built with ({@link #vertxBuilder}),
  * and every other meter of the node goes to the same registry ({@link DynaccelMetrics}), so one
  * scrape shows them all. Close it after Vert.x.
  */
@@ -39,9 +40,21 @@ public final class NodeRegistry implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final boolean httpServerMeters;
 
-  /** Creates the registry and binds the JVM and process meters to it. */
+  /** A registry whose Vert.x leaves out its HTTP server meters, as {@code admin.httpServerMeters} does by default. */
   public NodeRegistry() {
+    this(false);
+  }
+
+  /**
+   * Creates the registry and binds the JVM and process meters to it.
+   *
+   * @param httpServerMeters whether Vert.x built by {@link #vertxBuilder} reports its HTTP server meters
+   *     ({@code admin.httpServerMeters}); its HTTP client, pool and event bus meters are reported either way
+   */
+  public NodeRegistry(boolean httpServerMeters) {
+    this.httpServerMeters = httpServerMeters;
     // An HTTP client's connection pools are named by the address they connect to (DynamoDB, each
     // member forwarded to); the client's own meters cover those connections without the address.
     registry.config().meterFilter(MeterFilter.deny(id -> "http".equals(id.getTag(POOL_TYPE))));
@@ -62,6 +75,9 @@ public final class NodeRegistry implements AutoCloseable {
   /** A Vert.x builder with {@code options} whose Vert.x reports its meters to this registry. */
   public VertxBuilder vertxBuilder(VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setLabels(EnumSet.copyOf(VERTX_LABELS));
+    if (!httpServerMeters) {
+      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+    }
     return Vertx.builder().with(new VertxOptions(options).setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
   }
 

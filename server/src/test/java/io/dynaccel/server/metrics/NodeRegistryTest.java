@@ -29,8 +29,28 @@ class NodeRegistryTest {
   }
 
   @Test
-  void vertxBuilder_whenVertxServesHttp_reportsItsMetersWithoutAddressOrPathLabels() throws Exception {
-    Vertx vertx = meters.vertxBuilder(new VertxOptions()).build();
+  void vertxBuilder_whenServerMetersAsked_reportsServerAndClientMetersWithoutAddressOrPathLabels() throws Exception {
+    try (NodeRegistry withServerMeters = new NodeRegistry(true)) {
+      String text = scrapeAfterTwoRequests(withServerMeters);
+
+      assertThat(text).contains("vertx_http_server_requests_total{", "vertx_http_client_requests_total{", "code=\"200\"", "method=\"GET\"");
+      assertThat(text.lines().filter(l -> l.startsWith("vertx_")))
+          .isNotEmpty()
+          .noneMatch(l -> l.contains("remote=") || l.contains("local=") || l.contains("path=") || l.contains("127.0.0.1"));
+    }
+  }
+
+  @Test
+  void vertxBuilder_byDefault_reportsClientMetersButNoServerMeters() throws Exception {
+    String text = scrapeAfterTwoRequests(meters);
+
+    assertThat(text).contains("vertx_http_client_requests_total{", "vertx_pool_", "code=\"200\"");
+    assertThat(text).doesNotContain("vertx_http_server_");
+  }
+
+  /** Serves two GETs on a Vert.x built by {@code registry} and scrapes it. */
+  private static String scrapeAfterTwoRequests(NodeRegistry registry) throws Exception {
+    Vertx vertx = registry.vertxBuilder(new VertxOptions()).build();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end("ok"))
           .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -40,13 +60,7 @@ class NodeRegistryTest {
             .compose(request -> request.send().compose(response -> response.body()))
             .await(10, TimeUnit.SECONDS);
       }
-
-      String text = meters.registry().scrape();
-
-      assertThat(text).contains("vertx_http_server_requests_total{", "vertx_http_client_requests_total{", "code=\"200\"", "method=\"GET\"");
-      assertThat(text.lines().filter(l -> l.startsWith("vertx_")))
-          .isNotEmpty()
-          .noneMatch(l -> l.contains("remote=") || l.contains("local=") || l.contains("path=") || l.contains("127.0.0.1"));
+      return registry.registry().scrape();
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
