@@ -3,13 +3,13 @@ package io.dynaccel.server;
 import io.dynaccel.config.ServerConfig;
 import io.dynaccel.server.api.ApiEndpoint;
 import io.dynaccel.server.health.NodeHealth;
+import io.dynaccel.server.limits.BodyDeadlines;
 import io.dynaccel.server.limits.ConnectionLimits;
 import io.dynaccel.server.tls.FrontTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +26,9 @@ final class ServerVerticle extends VerticleBase {
   private final ApiEndpoint api;
   private final ConnectionLimits limits;
   private final NodeHealth health;
-  private final long requestReadTimeoutMillis;
   private final FrontTls tls;
+  /** Null when {@code server.requestReadTimeout} is 0. */
+  private final BodyDeadlines bodyDeadlines;
 
   private HttpServer server;
 
@@ -37,8 +38,8 @@ final class ServerVerticle extends VerticleBase {
     this.port = port;
     this.api = api;
     this.limits = limits;
-    this.requestReadTimeoutMillis = config.requestReadTimeout().toMillis();
     this.tls = tls;
+    this.bodyDeadlines = config.requestReadTimeout().isZero() ? null : new BodyDeadlines(config.requestReadTimeout());
   }
 
   @Override
@@ -65,33 +66,20 @@ final class ServerVerticle extends VerticleBase {
             router.handle(request);
           } else {
             api.handle(request);
-            watchBody(request);
+            if (bodyDeadlines != null) {
+              bodyDeadlines.watch(request);
+            }
           }
         });
+    if (bodyDeadlines != null) {
+      // On this front's context, so the sweep runs on the event loop that watches; undeploying cancels it.
+      vertx.setPeriodic(bodyDeadlines.period().toMillis(), sweep -> bodyDeadlines.sweep());
+    }
     return server.listen().onSuccess(tls::serve);
   }
 
   private static boolean isOperatorPath(String path) {
     return path != null && (path.equals("/health") || path.equals("/health/live") || path.equals("/health/ready"));
-  }
-
-  /**
-   * Closes the connection of a request whose body has not arrived in full within
-   * {@code server.requestReadTimeout}. The check waits for the end of this event-loop turn: a body
-   * that came with its headers (nearly every call) has ended by then, and costs no timer.
-   */
-  private void watchBody(HttpServerRequest request) {
-    if (requestReadTimeoutMillis > 0 && !request.isEnded()) {
-      context.runOnContext(turnDone -> {
-        if (!request.isEnded()) {
-          vertx.setTimer(requestReadTimeoutMillis, fired -> {
-            if (!request.isEnded()) {
-              request.connection().close();
-            }
-          });
-        }
-      });
-    }
   }
 
   /**
