@@ -1,7 +1,7 @@
 package io.dynaccel.server.upstream;
 
-import io.dynaccel.server.protocol.Operations;
 import io.dynaccel.server.upstream.internal.EventLoopClients;
+import io.dynaccel.server.upstream.internal.UpstreamSigner;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -13,42 +13,32 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ObjLongConsumer;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * The pooled HTTP client to the real DynamoDB endpoint, one pool per event loop ({@link EventLoopClients}).
  *
- * <p>Each request is signed afresh with SigV4 using the accelerator's own credentials, and every
+ * <p>Each request is signed with SigV4 using the accelerator's own credentials ({@link UpstreamSigner}), and every
  * transport failure or timeout becomes an {@link UpstreamFailure} that says whether the request may
  * have reached DynamoDB. Every call goes through the {@link UpstreamBreaker}; the time of each API
  * request, retries each on their own, is reported to a latency listener.
  */
 public final class UpstreamClient implements AutoCloseable {
 
-  private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
   private static final long RETRY_BASE_DELAY_MILLIS = 25;
 
   private final Vertx vertx;
   private final EventLoopClients clients;
   private final URI endpoint;
-  // What every call is signed for: resolved once rather than parsed again per call.
-  private final URI signedUri;
-  private final String region;
   private final long requestTimeoutMillis;
   private final int maxRetries;
   private final RefreshingCredentials credentials;
   private final UpstreamBreaker breaker;
   private final ObjLongConsumer<String> latency;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+  private final UpstreamSigner signer;
 
   /**
    * Creates a client without a circuit breaker or latency listener that trusts the JVM's default CAs
@@ -102,8 +92,7 @@ public final class UpstreamClient implements AutoCloseable {
     this.latency = latency;
     this.vertx = vertx;
     this.endpoint = endpoint;
-    this.signedUri = endpoint.resolve("/");
-    this.region = region;
+    this.signer = new UpstreamSigner(endpoint, region, Clock.systemUTC());
     this.requestTimeoutMillis = requestTimeout.toMillis();
     this.maxRetries = maxRetries;
     this.credentials = credentials;
@@ -170,7 +159,7 @@ public final class UpstreamClient implements AutoCloseable {
   private Future<UpstreamResponse> sendOnce(String operation, Buffer body) {
     MultiMap headers;
     try {
-      headers = signedHeaders(operation, body);
+      headers = signer.headers(credentials.get(), operation, body);
     } catch (RuntimeException e) {
       return Future.failedFuture(new UpstreamFailure("Could not sign the upstream request: " + e.getMessage(), false, e));
     }
@@ -225,30 +214,6 @@ public final class UpstreamClient implements AutoCloseable {
     boolean neverConnected = !requestCreated || cause instanceof ConnectException || cause.getCause() instanceof ConnectException;
     String what = neverConnected ? "is unreachable" : "failed while answering";
     return new UpstreamFailure("DynamoDB at " + endpoint + " " + what + ": " + cause.getMessage(), !neverConnected, cause);
-  }
-
-  private MultiMap signedHeaders(String operation, Buffer body) {
-    byte[] bytes = body.getBytes();
-    SdkHttpRequest request =
-        SdkHttpRequest.builder()
-            .method(SdkHttpMethod.POST)
-            .uri(signedUri)
-            .putHeader("Content-Type", CONTENT_TYPE)
-            .putHeader("X-Amz-Target", Operations.TARGET_PREFIX + operation)
-            .build();
-    SignedRequest signed =
-        signer.sign(
-            r ->
-                r.identity(credentials.get())
-                    .request(request)
-                    .payload(ContentStreamProvider.fromByteArrayUnsafe(bytes))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dynamodb")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {
-      headers.add(header.getKey(), header.getValue());
-    }
-    return headers;
   }
 
   @Override
