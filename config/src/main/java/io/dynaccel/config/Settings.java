@@ -52,7 +52,7 @@ final class Settings {
       p -> p >= 0 && p <= 65535, "between 0 and 65535 (0 picks a free port)");
   static final Setting<Optional<Path>> ADMIN_TOKEN_FILE = Setting.of("admin.tokenFile", ValueType.OPTIONAL_PATH,
       Optional.<Path>empty(), f -> true, null);
-  // Off by default (issue 14): Vert.x's per-request server meters cost about a tenth of a cache hit's CPU.
+  // Off by default (issue 14): Vert.x's per-request server meters cost about a sixth of a cache hit's CPU.
   static final Setting<Boolean> ADMIN_HTTP_SERVER_METERS = Setting.of("admin.httpServerMeters", ValueType.BOOLEAN, false,
       b -> true, null);
 

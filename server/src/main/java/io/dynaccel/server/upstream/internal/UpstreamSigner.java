@@ -1,5 +1,6 @@
 package io.dynaccel.server.upstream.internal;
 
+import io.dynaccel.server.protocol.Operations;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -81,7 +82,7 @@ public final class UpstreamSigner {
     String timestamp = TIMESTAMP.format(now);
     DayKey day = keyFor(credentials, timestamp.substring(0, 8), now);
     String payloadHash = BinaryUtils.toHex(hash(body));
-    String target = "DynamoDB_20120810." + operation;
+    String target = Operations.TARGET_PREFIX + operation;
     String token = credentials instanceof AwsSessionCredentialsIdentity session ? session.sessionToken() : null;
     String signedHeaders = token == null ? SIGNED : SIGNED_WITH_TOKEN;
 

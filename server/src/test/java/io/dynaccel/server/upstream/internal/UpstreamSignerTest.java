@@ -2,13 +2,13 @@ package io.dynaccel.server.upstream.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dynaccel.server.ManualClock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +31,7 @@ class UpstreamSignerTest {
   private static final List<String> BODIES = List.of("{}", "{\"TableName\":\"Orders\",\"Key\":{\"pk\":{\"S\":\"é ✓ 🙂\"}}}",
       "{\"TableName\":\"Bench\",\"Item\":{\"payload\":{\"S\":\"" + "x".repeat(4000) + "\"}}}");
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T07:31:05.123Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-03T07:31:05.123Z"));
 
   @Test
   void headers_forEveryEndpointBodyAndCredentials_equalTheSdkSigners() {
@@ -57,10 +57,10 @@ class UpstreamSignerTest {
     UpstreamSigner signer = new UpstreamSigner(URI.create(endpoint), "eu-central-1", clock);
     AwsCredentialsIdentity first = AwsBasicCredentials.create("AKIDEXAMPLE", "first-secret");
     AwsCredentialsIdentity rotated = AwsBasicCredentials.create("AKIDEXAMPLE", "rotated-secret");
-    clock.now = Instant.parse("2026-12-03T23:59:59.900Z");
+    clock.set(Instant.parse("2026-12-03T23:59:59.900Z"));
     assertThat(ours(signer, first, "GetItem", "{}")).isEqualTo(sdk(endpoint, "eu-central-1", first, "GetItem", "{}"));
 
-    clock.now = Instant.parse("2026-12-04T00:00:00.100Z");
+    clock.set(Instant.parse("2026-12-04T00:00:00.100Z"));
     Map<String, String> nextDay = ours(signer, first, "GetItem", "{}");
     assertThat(nextDay).isEqualTo(sdk(endpoint, "eu-central-1", first, "GetItem", "{}"));
     assertThat(nextDay.get("authorization")).contains("Credential=AKIDEXAMPLE/20261204/eu-central-1/dynamodb/aws4_request");
@@ -93,7 +93,7 @@ class UpstreamSignerTest {
             .payload(ContentStreamProvider.fromByteArrayUnsafe(bytes))
             .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dynamodb")
             .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-            .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(clock.now, ZoneOffset.UTC)))
+            .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(clock.instant(), ZoneOffset.UTC)))
         .request().headers();
     Map<String, String> headers = new TreeMap<>();
     signed.forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
@@ -106,29 +106,5 @@ class UpstreamSignerTest {
       lowered.put(name.toLowerCase(Locale.ROOT), String.join(",", headers.getAll(name)));
     }
     return lowered;
-  }
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

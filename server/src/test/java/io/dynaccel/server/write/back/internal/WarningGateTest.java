@@ -2,42 +2,16 @@ package io.dynaccel.server.write.back.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.dynaccel.server.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class WarningGateTest {
 
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void pass_whenRepeatedWithinInterval_letsOnlyTheFirstThrough() {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
     WarningGate gate = new WarningGate(clock, Duration.ofSeconds(5));
 
     assertThat(gate.pass()).isTrue();
@@ -50,7 +24,7 @@ class WarningGateTest {
 
   @Test
   void pass_whenIntervalElapsed_letsThroughAndCountsTheHeldBack() {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
     WarningGate gate = new WarningGate(clock, Duration.ofSeconds(5));
     gate.pass();
     gate.pass();
