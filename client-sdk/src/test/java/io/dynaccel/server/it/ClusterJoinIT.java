@@ -55,7 +55,7 @@ class ClusterJoinIT {
       failures.stream().limit(5).forEach(f -> System.out.println("ClusterJoinIT: e.g. " + f));
 
       // A join moves partitions but loses no member: a call may wait for a lease, never fail.
-      assertThat(failures).as("errors while a member joins").isEmpty();
+      assertThat(failures).as("errors while a member joins (the members warned: %s)", cluster.warnings()).isEmpty();
       assertThat(result.reads()).isGreaterThan(1000);
       assertThat(result.stale().size()).as(result.summary(10)).isZero();
       assertThat(result.phantoms().size()).as(result.summary(10)).isZero();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -90,11 +89,8 @@ class ClusterPausedMemberIT {
       assertThat(heldBefore).as("the member must hold entries when it is cut off").isGreaterThan(0);
       assertThat(old).as("reads through the member cut off from the majority, once it runs again").isEmpty();
 
-      try {
-        cluster.awaitFormed();
-      } catch (ConditionTimeoutException e) {
-        throw new AssertionError("the thawed member did not rejoin the cluster's ownership:\n" + cluster.node(PAUSED).outputTail(), e);
-      }
+      // The thawed member rejoins the cluster's ownership (a timeout reports every member's state).
+      cluster.awaitFormed();
       for (int node = 0; node < cluster.size(); node++) {
         for (int k = 0; k < KEYS; k++) {
           assertThat(get(clients.stock(node), "key-" + k)).as("key-%d through node %d after the member rejoined", k, node).isEqualTo("new");

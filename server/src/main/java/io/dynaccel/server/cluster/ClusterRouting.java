@@ -39,6 +39,8 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each call to the member that owns its keys, so that only a partition's owner answers from its
@@ -95,6 +97,9 @@ public final class ClusterRouting implements OperationHandler {
   private static final String HERE = "";
   /** Checks only: puts and deletes with no expressions, so nothing is parsed or kept. */
   private static final LocalWrites CHECKS = new LocalWrites(new ParsedExpressions(1));
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRouting.class);
+  /** At most one warning this often about calls that waited out their bound; each is a 500 in the faults counter too. */
+  private static final long GIVE_UP_WARNING_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final OperationHandler local;
   private final RouteTable routes;
@@ -107,6 +112,8 @@ public final class ClusterRouting implements OperationHandler {
   private final Map<String, Counter> forwarded = new HashMap<>();
   private final Counter forwardFailures;
   private final Counter pendingWaits;
+  /** When the last give-up warning was logged; racy across event loops, which at worst logs one more. */
+  private volatile long lastGiveUpWarning;
 
   /**
    * Creates the routing.
@@ -286,10 +293,21 @@ public final class ClusterRouting implements OperationHandler {
     if (partitions.stream().allMatch(p -> ready.test(routes.route(p)))) {
       done.complete();
     } else if (nanoTime.getAsLong() - deadline >= 0) {
+      warnGaveUp(partitions);
       done.fail(DynamoDbException.internal("The owner of the item's partition could not be reached or is changing; the request was not processed"));
     } else {
       vertx.setTimer(POLL_MILLIS, id -> poll(partitions, deadline, ready, done));
     }
+  }
+
+  private void warnGaveUp(Set<Integer> partitions) {
+    long now = nanoTime.getAsLong();
+    if (lastGiveUpWarning != 0 && now - lastGiveUpWarning < GIVE_UP_WARNING_NANOS) {
+      return;
+    }
+    lastGiveUpWarning = now;
+    LOG.warn("A call waited {} ms for its partitions to be served here or by a reachable owner, and failed with a 500; their routes now: {}",
+        pendingWaitNanos / 1_000_000, partitions.stream().map(p -> p + "=" + routes.route(p)).toList());
   }
 
   // ---- BatchGetItem ----

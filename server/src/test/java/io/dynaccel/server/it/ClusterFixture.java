@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -222,12 +223,44 @@ final class ClusterFixture implements AutoCloseable {
     return i;
   }
 
-  /** Waits until every live member sees exactly the live members. */
+  /**
+   * Waits until every live member sees exactly the live members.
+   *
+   * @throws AssertionError if they do not within a minute, with what each member answered and printed last
+   */
   void awaitFormed() {
-    await("cluster " + clusterName + " formed").atMost(FORM_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-      List<Integer> live = live();
-      return live.stream().allMatch(i -> servingMembers(i).orElse(-1) == live.size());
-    });
+    try {
+      await("cluster " + clusterName + " formed").atMost(FORM_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+        List<Integer> live = live();
+        return live.stream().allMatch(i -> servingMembers(i).orElse(-1) == live.size());
+      });
+    } catch (ConditionTimeoutException e) {
+      // The first line is what a build's summary shows: each member's view in short, then its details.
+      StringBuilder summary = new StringBuilder();
+      StringBuilder details = new StringBuilder();
+      for (Slot slot : slots) {
+        if (slot.process == null) {
+          continue;
+        }
+        int health = slot.process.health();
+        HttpResponse<String> cluster = get(slot.process.adminEndpoint(), "/cluster");
+        String view = cluster == null ? "no answer" : cluster.statusCode() != 200 ? String.valueOf(cluster.statusCode()) : viewOf(cluster.body());
+        summary.append("; ").append(slot.name).append(" health ").append(health).append(' ').append(view);
+        details.append(slot.name).append(" GET /cluster: ").append(cluster == null ? "no answer" : cluster.body()).append('\n')
+            .append(slot.process.outputTail()).append('\n');
+      }
+      throw new AssertionError("cluster " + clusterName + " not formed within " + FORM_TIMEOUT.toSeconds() + " s" + summary + "\n" + details, e);
+    }
+  }
+
+  /** A {@code GET /cluster} body in short: how many members, and whether it has a quorum. */
+  private static String viewOf(String body) {
+    try {
+      JsonNode state = JSON.readTree(body);
+      return "members " + state.path("members").size() + " quorum " + state.path("quorum").asText("?");
+    } catch (IOException e) {
+      return "not JSON";
+    }
   }
 
   /**
@@ -300,6 +333,17 @@ final class ClusterFixture implements AutoCloseable {
       last = OptionalInt.of(Integer.parseInt(m.group(1)));
     }
     return last;
+  }
+
+  /** The first few warnings each member's Dynaccel code logged, on one line, for failure messages. */
+  String warnings() {
+    StringBuilder all = new StringBuilder();
+    for (Slot slot : slots) {
+      if (slot.process != null) {
+        slot.process.warnings().stream().limit(3).forEach(line -> all.append(" | ").append(slot.name).append(": ").append(line));
+      }
+    }
+    return all.length() == 0 ? "none" : all.substring(3);
   }
 
   /** The value of a meter in member {@code i}'s {@code /metrics} (summed over tags), 0 if absent. */

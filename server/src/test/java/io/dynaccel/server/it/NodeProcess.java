@@ -376,6 +376,11 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The warnings and errors Dynaccel's own code logged, for failure messages. */
+  List<String> warnings() {
+    return output().lines().filter(line -> line.contains(" io.dynaccel.") && (line.contains(" WARN ") || line.contains(" ERROR "))).toList();
+  }
+
   /** The last lines the node printed, for failure messages. */
   String outputTail() {
     try {
