@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -51,6 +52,8 @@ public final class Ownership {
 
   /** How long an adoption may take before it is given up and started again. */
   private static final Duration ADOPTION_TIMEOUT = Duration.ofSeconds(30);
+  /** A step slower than this is logged. */
+  private static final Duration SLOW_STEP = Duration.ofSeconds(2);
 
   private final Members members;
   private final Takeover takeover;
@@ -61,6 +64,8 @@ public final class Ownership {
   /** Lease epochs while held; read by write-back, which versions its records by them. */
   private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
   private final BitSet takenFromDeparted = new BitSet(Partitions.COUNT);
+  /** Partitions whose grant to this member failed and so may have been made: until read again. */
+  private final BitSet grantsUnknown = new BitSet(Partitions.COUNT);
   /** The adoption under way, if any, and its partitions: one at a time, looked at by each reconcile. */
   private CompletableFuture<?> adoptionUnderWay;
   private BitSet adoptingNow = new BitSet();
@@ -306,6 +311,8 @@ public final class Ownership {
     BitSet dropped = new BitSet();
     BitSet nowDraining = new BitSet();
     BitSet toAdopt = new BitSet();
+    BitSet releasable = new BitSet();
+    BitSet wanted = new BitSet();
     Set<String> announcedIds = members.serving().keySet();
     for (int p = 0; p < Partitions.COUNT; p++) {
       boolean shouldOwn = hasQuorum && !resumed && announced && !leaving && next.owns(me, p);
@@ -328,20 +335,29 @@ public final class Ownership {
           }
         }
         case DRAINING -> {
-          if (inflight.get(p) == 0 && !guarded.test(p, drainingSince[p]) && release(p, me, hasQuorum)) {
-            dropped.set(p);
-            phases[p] = Phase.IDLE;
-            interrupted.set(p, 0);
+          if (inflight.get(p) == 0 && !guarded.test(p, drainingSince[p])) {
+            releasable.set(p);
           }
         }
         case IDLE -> {
-          if (shouldOwn && acquire(p, me, current, announcedIds, now)) {
-            toAdopt.set(p);
+          if (shouldOwn) {
+            wanted.set(p);
           }
         }
         default -> throw new IllegalStateException();
       }
     }
+    // One call for all the leases to give up and one (after a read) for all those to take: with a call
+    // per partition, each retried while the cluster migrates its own data, a joiner took 11 s over its leases.
+    release(releasable, me, hasQuorum).stream().forEach(p -> {
+      dropped.set(p);
+      phases[p] = Phase.IDLE;
+      interrupted.set(p, 0);
+    });
+    if (hasQuorum) {
+      releaseStrayGrants(wanted, me);
+    }
+    toAdopt.or(acquire(wanted, me, current, announcedIds, now));
     adopt(toAdopt);
     if (!dropped.isEmpty()) {
       drop.drop(dropped);
@@ -373,55 +389,109 @@ public final class Ownership {
     // partition, so only the writer's guard here protects it; one opened later was told otherwise.
     long publishedAt = nanoTime.getAsLong();
     nowDraining.stream().forEach(p -> drainingSince[p] = publishedAt);
+    long tookNanos = publishedAt - now;
+    if (tookNanos > SLOW_STEP.toNanos()) {
+      // Calls on moving partitions wait meanwhile: an operator sees here why they were slow or failed.
+      LOG.warn("An ownership step took {} ms: the cluster's calls were slow (a member gone silent, migration or a busy machine)",
+          tookNanos / 1_000_000);
+    }
   }
 
-  private boolean release(int partition, String me, boolean hasQuorum) {
-    if (!hasQuorum) {
-      // Nobody can take it from a member that still holds it and is still a member; once this member
-      // is removed, the others wait out the departed grace first.
-      return false;
+  /** Releases the leases of {@code partitions}; returns those released (none without a quorum or if the cluster refused). */
+  private BitSet release(BitSet partitions, String me, boolean hasQuorum) {
+    if (partitions.isEmpty() || !hasQuorum) {
+      // Without a quorum nobody can take a lease from a member that still holds it and is still a
+      // member; once this member is removed, the others wait out the departed grace first.
+      return new BitSet();
     }
+    Map<Integer, Long> held = new TreeMap<>();
+    partitions.stream().forEach(p -> held.put(p, epochs.get(p)));
     try {
-      members.leases().release(partition, me, epochs.get(partition));
-      epochs.set(partition, 0);
+      members.leases().releaseAll(held, me);
+    } catch (RuntimeException e) {
+      LOG.debug("Leases of {} partition(s) not released yet", held.size(), e);
+      return new BitSet();
+    }
+    partitions.stream().forEach(p -> epochs.set(p, 0));
+    return partitions;
+  }
+
+  /** Takes the leases of {@code wanted} that it may; returns those taken (they are then ADOPTING). */
+  private BitSet acquire(BitSet wanted, String me, Set<String> current, Set<String> announcedIds, long now) {
+    BitSet taken = new BitSet();
+    if (wanted.isEmpty()) {
+      return taken;
+    }
+    Set<Integer> partitions = new TreeSet<>();
+    wanted.stream().forEach(partitions::add);
+    try {
+      Map<Integer, LeaseTable.Lease> leases = members.leases().getAll(partitions);
+      partitions.removeIf(p -> !mayTake(leases.get(p), me, current, announcedIds, now));
+      if (partitions.isEmpty()) {
+        return taken;
+      }
+      Map<Integer, Long> granted = members.leases().grantAll(partitions, leases, me);
+      partitions.forEach(grantsUnknown::clear);
+      granted.forEach((p, epoch) -> {
+        LeaseTable.Lease lease = leases.get(p);
+        boolean fromDeparted = lease != null && !lease.free() && !lease.holder().equals(me);
+        epochs.set(p, epoch);
+        stints[p] = ++lastStint;
+        freshUntil[p] = now + takeover.consistentFills().toNanos();
+        uncachedUntil[p] = fromDeparted ? now + takeover.uncachedAfterDeparture().toNanos() : now;
+        takenFromDeparted.set(p, fromDeparted);
+        phases[p] = Phase.ADOPTING;
+        taken.set(p);
+      });
+    } catch (RuntimeException e) {
+      // Some may have been granted all the same: see releaseStrayGrants.
+      partitions.forEach(grantsUnknown::set);
+      LOG.debug("Leases of {} partition(s) not granted yet", partitions.size(), e);
+    }
+    return taken;
+  }
+
+  /**
+   * Releases the leases that a failed grant may have given this member all the same, of partitions it
+   * no longer wants: their holder is a member, so nobody else would take them. Those it still wants
+   * it takes anew ({@link #mayTake} lets it take a lease that names it).
+   */
+  private void releaseStrayGrants(BitSet wanted, String me) {
+    BitSet stray = (BitSet) grantsUnknown.clone();
+    stray.andNot(wanted);
+    if (stray.isEmpty()) {
+      return;
+    }
+    Set<Integer> partitions = new TreeSet<>();
+    stray.stream().filter(p -> phases[p] == Phase.IDLE).forEach(partitions::add);
+    try {
+      Map<Integer, Long> held = new TreeMap<>();
+      members.leases().getAll(partitions).forEach((p, lease) -> {
+        if (lease.holder().equals(me)) {
+          held.put(p, lease.epoch());
+        }
+      });
+      members.leases().releaseAll(held, me);
+      stray.stream().forEach(grantsUnknown::clear);
+    } catch (RuntimeException e) {
+      LOG.debug("Leases of {} partition(s) perhaps granted here not released yet", partitions.size(), e);
+    }
+  }
+
+  /** Whether this member may take a lease as it stands ({@code null}: never granted). */
+  private boolean mayTake(LeaseTable.Lease lease, String me, Set<String> current, Set<String> announcedIds, long now) {
+    if (lease == null) {
+      // A member may still be offering what its log holds of it.
+      return adoption == PartitionAdoption.NONE || announcedIds.containsAll(current);
+    }
+    if (lease.free() || lease.holder().equals(me)) {
       return true;
-    } catch (RuntimeException e) {
-      LOG.debug("Lease of partition {} not released yet", partition, e);
-      return false;
     }
-  }
-
-  /** Takes the partition's lease if it may; true if taken (the partition is then ADOPTING). */
-  private boolean acquire(int partition, String me, Set<String> current, Set<String> announcedIds, long now) {
-    try {
-      LeaseTable.Lease lease = members.leases().get(partition);
-      if (lease == null && adoption != PartitionAdoption.NONE && !announcedIds.containsAll(current)) {
-        return false; // a member may still be offering what its log holds of it
-      }
-      if (lease != null && !lease.free() && !lease.holder().equals(me)) {
-        if (current.contains(lease.holder())) {
-          return false; // its holder has not handed it over yet
-        }
-        long gone = departedAt.computeIfAbsent(lease.holder(), id -> now);
-        if (now - gone < departedGrace.toNanos()) {
-          return false;
-        }
-      }
-      boolean fromDeparted = lease != null && !lease.free() && !lease.holder().equals(me);
-      long epoch = members.leases().grant(partition, lease, me);
-      if (epoch > 0) {
-        epochs.set(partition, epoch);
-        stints[partition] = ++lastStint;
-        freshUntil[partition] = now + takeover.consistentFills().toNanos();
-        uncachedUntil[partition] = fromDeparted ? now + takeover.uncachedAfterDeparture().toNanos() : now;
-        takenFromDeparted.set(partition, fromDeparted);
-        phases[partition] = Phase.ADOPTING;
-        return true;
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("Lease of partition {} not granted yet", partition, e);
+    if (current.contains(lease.holder())) {
+      return false; // its holder has not handed it over yet
     }
-    return false;
+    long gone = departedAt.computeIfAbsent(lease.holder(), id -> now);
+    return now - gone >= departedGrace.toNanos();
   }
 
   /**

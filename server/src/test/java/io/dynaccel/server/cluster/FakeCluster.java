@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * An in-memory cluster for ownership tests: one shared membership, serving list and lease table, with
@@ -32,6 +34,8 @@ final class FakeCluster {
   final class Member implements Members, Members.Leases {
 
     private final String id;
+    private final AtomicInteger leaseCalls = new AtomicInteger();
+    private boolean loseNextGrantAnswer;
     private long run = 1;
     private boolean confirmedBefore = true;
 
@@ -98,6 +102,7 @@ final class FakeCluster {
 
     @Override
     public LeaseTable.Lease get(int partition) {
+      leaseCalls.incrementAndGet();
       requireQuorum();
       String text = leases.get(partition);
       return text == null ? null : LeaseTable.Lease.parse(text);
@@ -105,6 +110,7 @@ final class FakeCluster {
 
     @Override
     public long grant(int partition, LeaseTable.Lease expected, String holder) {
+      leaseCalls.incrementAndGet();
       requireQuorum();
       long epoch = expected == null ? 1 : expected.epoch() + 1;
       String next = holder + "/" + epoch;
@@ -121,8 +127,51 @@ final class FakeCluster {
 
     @Override
     public void release(int partition, String holder, long epoch) {
+      leaseCalls.incrementAndGet();
       requireQuorum();
       leases.replace(partition, holder + "/" + epoch, "/" + epoch);
+    }
+
+    // The batch calls count once each, as the real table makes one cluster call for each.
+    @Override
+    public Map<Integer, LeaseTable.Lease> getAll(Set<Integer> partitions) {
+      return batch(() -> Members.Leases.super.getAll(partitions));
+    }
+
+    @Override
+    public Map<Integer, Long> grantAll(Set<Integer> partitions, Map<Integer, LeaseTable.Lease> current, String holder) {
+      Map<Integer, Long> granted = batch(() -> Members.Leases.super.grantAll(partitions, current, holder));
+      if (loseNextGrantAnswer) {
+        loseNextGrantAnswer = false;
+        throw new IllegalStateException("the answer to a grant that was made got lost");
+      }
+      return granted;
+    }
+
+    /** Makes the next {@link #grantAll} grant what it may and then fail, as a call whose answer is lost does. */
+    void loseNextGrantAnswer() {
+      loseNextGrantAnswer = true;
+    }
+
+    @Override
+    public void releaseAll(Map<Integer, Long> epochs, String holder) {
+      batch(() -> {
+        Members.Leases.super.releaseAll(epochs, holder);
+        return null;
+      });
+    }
+
+    /** The calls to the lease table so far, a batch counting as one. */
+    int leaseCalls() {
+      return leaseCalls.get();
+    }
+
+    private <T> T batch(Supplier<T> calls) {
+      requireQuorum();
+      int before = leaseCalls.get();
+      T result = calls.get();
+      leaseCalls.set(before + 1);
+      return result;
     }
 
     private void requireQuorum() {

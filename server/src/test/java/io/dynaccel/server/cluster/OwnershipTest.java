@@ -74,6 +74,29 @@ class OwnershipTest {
   }
 
   @Test
+  void reconcile_whenAMemberJoins_movesItsLeasesInOneReleaseAndOneReadAndGrant() {
+    FakeCluster.Member old = cluster.member("a");
+    Ownership a = new Ownership(old, new Takeover(FRESHNESS, UNCACHED), GRACE, clock::get);
+    a.serveAs(FakeCluster.node("a"));
+    a.reconcile();
+    FakeCluster.Member joiner = cluster.member("b");
+    Ownership b = new Ownership(joiner, new Takeover(FRESHNESS, UNCACHED), GRACE, clock::get);
+    b.serveAs(FakeCluster.node("b"));
+    b.reconcile();
+    a.reconcile(); // stops serving what moves
+    int oldCallsBefore = old.leaseCalls();
+
+    a.reconcile();
+    int joinerCallsBefore = joiner.leaseCalls();
+    b.reconcile();
+
+    assertThat(old.leaseCalls() - oldCallsBefore).as("calls to release every lease that moves").isEqualTo(1);
+    assertThat(joiner.leaseCalls() - joinerCallsBefore).as("calls to take them").isEqualTo(2);
+    assertThat(serving(b)).isBetween(100L, 171L);
+    assertThat(serving(a) + serving(b)).isEqualTo(Partitions.COUNT);
+  }
+
+  @Test
   void reconcile_whenTheOldOwnerHasAWriteInFlight_theNewOwnerWaitsUntilItEnds() {
     Ownership a = member("a");
     a.reconcile();
@@ -162,6 +185,28 @@ class OwnershipTest {
     assertThat(IntStream.range(0, Partitions.COUNT).allMatch(p -> b.route(p).uncachedUntilNanos() <= clock.get()))
         .as("a hand-over opens no uncached window").isTrue();
     assertThat(cluster.serving).doesNotContainKey("a");
+  }
+
+  @Test
+  void reconcile_whenAGrantWasMadeButItsAnswerLostAndTheMemberLeaves_releasesWhatItWasGranted() {
+    Ownership a = member("a");
+    a.reconcile();
+    FakeCluster.Member joiner = cluster.member("b");
+    Ownership b = new Ownership(joiner, new Takeover(FRESHNESS, UNCACHED), GRACE, clock::get);
+    b.serveAs(FakeCluster.node("b"));
+    b.reconcile();
+    a.reconcile();
+    a.reconcile(); // released what moves to b
+    joiner.loseNextGrantAnswer();
+    b.reconcile();
+    assertThat(serving(b)).as("b does not know it was granted anything").isZero();
+    assertThat(cluster.leases.values()).anyMatch(lease -> lease.startsWith("b/"));
+
+    b.leave();
+    settle(a, b);
+
+    assertThat(cluster.leases.values()).noneMatch(lease -> lease.startsWith("b/"));
+    assertThat(serving(a)).as("no departed grace: b released them").isEqualTo(Partitions.COUNT);
   }
 
   @Test

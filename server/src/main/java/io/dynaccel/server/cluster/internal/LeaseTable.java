@@ -1,7 +1,13 @@
 package io.dynaccel.server.cluster.internal;
 
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import java.io.Serial;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The cluster-wide table of partition leases, one Hazelcast map entry per partition, changed only by
@@ -77,5 +83,80 @@ public final class LeaseTable implements Members.Leases {
   @Override
   public void release(int partition, String holder, long epoch) {
     leases.replace(partition, new Lease(holder, epoch).toString(), new Lease("", epoch).toString());
+  }
+
+  @Override
+  public Map<Integer, Lease> getAll(Set<Integer> partitions) {
+    Map<Integer, Lease> found = new HashMap<>();
+    leases.getAll(partitions).forEach((partition, text) -> found.put(partition, Lease.parse(text)));
+    return found;
+  }
+
+  @Override
+  public Map<Integer, Long> grantAll(Set<Integer> partitions, Map<Integer, Lease> current, String holder) {
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    if (!current.keySet().containsAll(partitions)) {
+      lifetimeStart(); // as in grant: on record before the first epoch the table grants
+    }
+    long now = clock.millis();
+    HashMap<Integer, String> expected = new HashMap<>();
+    HashMap<Integer, String> next = new HashMap<>();
+    Map<Integer, Long> epochs = new HashMap<>();
+    for (int partition : partitions) {
+      Lease lease = current.get(partition);
+      long epoch = Math.max(lease == null ? 1 : lease.epoch() + 1, now);
+      expected.put(partition, lease == null ? null : lease.toString());
+      next.put(partition, new Lease(holder, epoch).toString());
+      epochs.put(partition, epoch);
+    }
+    Map<Integer, Long> granted = new HashMap<>();
+    leases.executeOnKeys(partitions, new CompareAndSet(expected, next)).forEach((partition, set) -> {
+      if (set) {
+        granted.put(partition, epochs.get(partition));
+      }
+    });
+    return granted;
+  }
+
+  @Override
+  public void releaseAll(Map<Integer, Long> epochs, String holder) {
+    if (epochs.isEmpty()) {
+      return;
+    }
+    HashMap<Integer, String> expected = new HashMap<>();
+    HashMap<Integer, String> next = new HashMap<>();
+    epochs.forEach((partition, epoch) -> {
+      expected.put(partition, new Lease(holder, epoch).toString());
+      next.put(partition, new Lease("", epoch).toString());
+    });
+    leases.executeOnKeys(epochs.keySet(), new CompareAndSet(expected, next));
+  }
+
+  /**
+   * Sets each entry it runs on to its next value if it still holds its expected one (null: no entry),
+   * on the entry's partition thread: Hazelcast runs it on all the keys' partitions at once.
+   */
+  static final class CompareAndSet implements EntryProcessor<Integer, String, Boolean> {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private final HashMap<Integer, String> expected;
+    private final HashMap<Integer, String> next;
+
+    CompareAndSet(HashMap<Integer, String> expected, HashMap<Integer, String> next) {
+      this.expected = expected;
+      this.next = next;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<Integer, String> entry) {
+      if (!Objects.equals(entry.getValue(), expected.get(entry.getKey()))) {
+        return false;
+      }
+      entry.setValue(next.get(entry.getKey()));
+      return true;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.dynaccel.server.cluster.internal;
 
 import io.dynaccel.server.cluster.NodeInfo;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,5 +64,43 @@ public interface Members {
 
     /** Releases the lease if {@code holder} still holds it under {@code epoch}. */
     void release(int partition, String holder, long epoch);
+
+    /**
+     * The leases of {@code partitions} that were ever granted. A cluster engine reads them in one call:
+     * one round trip per partition, each retried while the engine migrates its own partitions (a member
+     * joining), kept a joiner from taking its leases for tens of seconds.
+     */
+    default Map<Integer, LeaseTable.Lease> getAll(Set<Integer> partitions) {
+      Map<Integer, LeaseTable.Lease> found = new HashMap<>();
+      for (int partition : partitions) {
+        LeaseTable.Lease lease = get(partition);
+        if (lease != null) {
+          found.put(partition, lease);
+        }
+      }
+      return found;
+    }
+
+    /**
+     * Grants {@code holder} each lease of {@code partitions} that is still as {@code current} has it
+     * (a partition missing from it: never granted), as {@link #grant} does each.
+     *
+     * @return the new epochs of the leases granted
+     */
+    default Map<Integer, Long> grantAll(Set<Integer> partitions, Map<Integer, LeaseTable.Lease> current, String holder) {
+      Map<Integer, Long> granted = new HashMap<>();
+      for (int partition : partitions) {
+        long epoch = grant(partition, current.get(partition), holder);
+        if (epoch > 0) {
+          granted.put(partition, epoch);
+        }
+      }
+      return granted;
+    }
+
+    /** Releases each lease that {@code holder} still holds under the epoch {@code epochs} gives it, as {@link #release} does each. */
+    default void releaseAll(Map<Integer, Long> epochs, String holder) {
+      epochs.forEach((partition, epoch) -> release(partition, holder, epoch));
+    }
   }
 }

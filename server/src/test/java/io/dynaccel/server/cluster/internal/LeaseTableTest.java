@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,4 +104,48 @@ class LeaseTableTest {
     assertThat(leases.get(9).holder()).isEqualTo("a");
   }
 
+  @Test
+  void grantAll_whenSomeLeasesChangedSinceTheRead_grantsOnlyThoseStillAsRead() {
+    LeaseTable leases = table("grant-all");
+    long held = leases.grant(1, null, "a");
+    long released = leases.grant(2, null, "a");
+    leases.release(2, "a", released);
+    Map<Integer, LeaseTable.Lease> read = leases.getAll(Set.of(1, 2, 3, 4));
+    assertThat(read).containsOnlyKeys(1, 2);
+    leases.grant(4, null, "c"); // taken by another member after the read
+    millis.addAndGet(1_000);
+
+    Map<Integer, Long> granted = leases.grantAll(Set.of(2, 3, 4), read, "b");
+
+    assertThat(granted).containsOnlyKeys(2, 3);
+    assertThat(granted.get(2)).isEqualTo(millis.get()).isGreaterThan(released);
+    assertThat(leases.get(2)).isEqualTo(new LeaseTable.Lease("b", granted.get(2)));
+    assertThat(leases.get(3)).isEqualTo(new LeaseTable.Lease("b", granted.get(3)));
+    assertThat(leases.get(4).holder()).as("not as read: left to its holder").isEqualTo("c");
+    assertThat(leases.get(1)).as("not asked for").isEqualTo(new LeaseTable.Lease("a", held));
+  }
+
+  @Test
+  void releaseAll_whenOneLeaseIsNoLongerHeldUnderItsEpoch_releasesTheOthersOnly() {
+    LeaseTable leases = table("release-all");
+    long first = leases.grant(1, null, "a");
+    long second = leases.grant(2, null, "a");
+    leases.release(2, "a", second);
+    long retaken = leases.grant(2, leases.get(2), "b");
+
+    leases.releaseAll(Map.of(1, first, 2, second), "a");
+
+    assertThat(leases.get(1)).isEqualTo(new LeaseTable.Lease("", first));
+    assertThat(leases.get(2)).as("another member's now").isEqualTo(new LeaseTable.Lease("b", retaken));
+  }
+
+  @Test
+  void grantAll_whenTheTableIsNew_recordsItsBeginningFirst() {
+    LeaseTable leases = table("grant-all-first");
+
+    Map<Integer, Long> granted = leases.grantAll(Set.of(5, 6), Map.of(), "a");
+
+    assertThat(granted).containsOnlyKeys(5, 6);
+    assertThat(leases.lifetimeStart()).isLessThanOrEqualTo(granted.get(5)).isLessThanOrEqualTo(granted.get(6));
+  }
 }
