@@ -85,6 +85,7 @@ final class Accelerator {
   private final NodeHealth health;
   private final Vertx vertx;
   private final long schemaRefreshTimer;
+  private final long metricsFlushTimer;
   private final WriteBackPath writeBack;
   private final RemoteGuards remoteGuards;
   private final ClusterAdmin clusterAdmin;
@@ -205,6 +206,7 @@ final class Accelerator {
     this.vertx = vertx;
     // Tables deleted and created again outside the accelerator are noticed within this period.
     this.schemaRefreshTimer = vertx.setPeriodic(config.cache().schemaRefresh().toMillis(), id -> schemas.refreshAll());
+    this.metricsFlushTimer = vertx.setPeriodic(DynaccelMetrics.FLUSH_PERIOD.toMillis(), id -> metrics.flush());
     this.admin = new AdminRoutes(clusterAdmin, dirty);
     Duration probeTimeout = config.health().upstreamWindow();
     health.startProbing(vertx, () -> upstream.probe(probeTimeout));
@@ -268,6 +270,7 @@ final class Accelerator {
   /** Stops the parts: write-back flushes what it can within its deadline and closes the log. */
   Future<Void> close() {
     vertx.cancelTimer(schemaRefreshTimer);
+    vertx.cancelTimer(metricsFlushTimer);
     if (streams != null) {
       // Also if its client is still being built: it stops once it is.
       streams.onSuccess(StreamInvalidation::stop);

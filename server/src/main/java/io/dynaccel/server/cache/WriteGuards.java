@@ -163,7 +163,9 @@ final class WriteGuards {
   }
 
   private TableGuard tableGuard(String table) {
-    return tableGuards.computeIfAbsent(table, t -> new TableGuard());
+    // get first: computeIfAbsent locks the key's bin when another table shares it, on every call.
+    TableGuard guard = tableGuards.get(table);
+    return guard != null ? guard : tableGuards.computeIfAbsent(table, t -> new TableGuard());
   }
 
   /** Write activity of one key. Mutated only inside the guard map's per-key compute. */

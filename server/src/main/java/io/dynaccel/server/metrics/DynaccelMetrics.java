@@ -1,6 +1,7 @@
 package io.dynaccel.server.metrics;
 
 import io.dynaccel.server.cache.ItemCache;
+import io.dynaccel.server.metrics.internal.BatchedTimer;
 import io.dynaccel.server.protocol.Operations;
 import io.dynaccel.server.query.QueryCache;
 import io.micrometer.core.instrument.Counter;
@@ -29,6 +30,9 @@ import java.util.stream.LongStream;
  * <p>Micrometer's Prometheus registry exports a timer with a histogram as buckets only, dropping its
  * percentiles; so each latency timer has a gauge beside it, {@code <timer>.percentile{quantile}}, that
  * reads the timer's own percentiles (computed over the last two minutes, as the timer does).
+ *
+ * <p>Each thread records its calls' latencies in a batch of its own, handed to the timer when full,
+ * every {@link #FLUSH_PERIOD} and before every {@link #scrape} ({@link BatchedTimer}).
  */
 public final class DynaccelMetrics {
 
@@ -46,6 +50,11 @@ public final class DynaccelMetrics {
       100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 30_000_000)
       .mapToObj(micros -> Duration.ofNanos(micros * 1_000)).toArray(Duration[]::new);
   private static final double[] PERCENTILES = {0.5, 0.99};
+  /**
+   * How often the node hands recorded calls over to the latency timers: each thread records into a
+   * batch of its own, so that the API's event loops do not contend on one timer.
+   */
+  public static final Duration FLUSH_PERIOD = Duration.ofMillis(100);
 
   private final PrometheusMeterRegistry registry;
   private final Counter itemHits;
@@ -59,10 +68,10 @@ public final class DynaccelMetrics {
   private final Counter queryFillsMerged;
   private final TableCacheCounters tables;
   private final ConcurrentMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, BatchedTimer> upstreamTimers = new ConcurrentHashMap<>();
 
   /** One operation's request timer and outcome counters. */
-  private record OperationMeters(Timer requests, Counter errors, Counter faults, Counter throttles) {
+  private record OperationMeters(BatchedTimer requests, Counter errors, Counter faults, Counter throttles) {
   }
 
   /**
@@ -130,7 +139,7 @@ public final class DynaccelMetrics {
         outcome("dynaccel.throttles", operation, "API calls answered with a throttling error, by operation"));
   }
 
-  private Timer latencyTimer(String name, String operation, String description) {
+  private BatchedTimer latencyTimer(String name, String operation, String description) {
     Timer timer = Timer.builder(name)
         .tag("operation", operation)
         .description(description)
@@ -145,7 +154,7 @@ public final class DynaccelMetrics {
           .description(description + ": the median and 99th percentile over the last two minutes")
           .register(registry);
     }
-    return timer;
+    return new BatchedTimer(timer);
   }
 
   /** The timer's value at {@code percentile}, in seconds (0 while nothing was recorded lately). */
@@ -206,8 +215,12 @@ public final class DynaccelMetrics {
    * (4xx), a fault (5xx), or a throttle.
    */
   public void request(String operation, int statusCode, String errorType, long nanos) {
-    OperationMeters meters = operations.computeIfAbsent(operation, this::registerOperation);
-    meters.requests().record(nanos, TimeUnit.NANOSECONDS);
+    // get first: computeIfAbsent locks the key's bin when the key is not its first entry, a monitor both event loops took on every call.
+    OperationMeters meters = operations.get(operation);
+    if (meters == null) {
+      meters = operations.computeIfAbsent(operation, this::registerOperation);
+    }
+    meters.requests().record(nanos);
     if (statusCode < 400) {
       return;
     }
@@ -226,21 +239,35 @@ public final class DynaccelMetrics {
    * retry is a request of its own.
    */
   public void upstream(String operation, long nanos) {
-    upstreamTimers.computeIfAbsent(operation, this::upstreamTimer).record(nanos, TimeUnit.NANOSECONDS);
+    BatchedTimer timer = upstreamTimers.get(operation);
+    if (timer == null) {
+      timer = upstreamTimers.computeIfAbsent(operation, this::upstreamTimer);
+    }
+    timer.record(nanos);
   }
 
-  private Timer upstreamTimer(String operation) {
+  private BatchedTimer upstreamTimer(String operation) {
     return latencyTimer("dynaccel.upstream.requests", operation,
         "Requests to DynamoDB by operation, from sending to the answer or the transport failure; each retry counts");
   }
 
-  /** The registry every meter of the node is on, for parts that register their own. */
+  /**
+   * The registry every meter of the node is on, for parts that register their own. Its latency timers
+   * see a call up to one {@link #FLUSH_PERIOD} late, unless {@link #flush} ran just before.
+   */
   public MeterRegistry registry() {
     return registry;
   }
 
+  /** Hands every thread's recent calls over to the latency timers (see {@link BatchedTimer}); run it every {@link #FLUSH_PERIOD}. */
+  public void flush() {
+    operations.values().forEach(meters -> meters.requests().flush());
+    upstreamTimers.values().forEach(BatchedTimer::flush);
+  }
+
   /** The meters in Prometheus text exposition format. */
   public String scrape() {
+    flush();
     return registry.scrape();
   }
 }

@@ -270,7 +270,9 @@ public final class QueryCache {
   }
 
   private TableState table(String name) {
-    return tables.computeIfAbsent(name, n -> new TableState());
+    // get first: computeIfAbsent locks the key's bin when another table shares it, on every call.
+    TableState table = tables.get(name);
+    return table != null ? table : tables.computeIfAbsent(name, n -> new TableState());
   }
 
   /**

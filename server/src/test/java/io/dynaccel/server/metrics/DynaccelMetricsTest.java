@@ -80,12 +80,22 @@ class DynaccelMetricsTest {
   }
 
   @Test
+  void scrape_whenCallsAreStillInTheirThreadsBatches_showsThemAll() {
+    metrics.request("GetItem", 200, null, 1_000_000);
+    metrics.upstream("GetItem", 2_000_000);
+
+    assertThat(metrics.scrape()).contains("dynaccel_requests_seconds_count{operation=\"GetItem\"} 1",
+        "dynaccel_upstream_requests_seconds_count{operation=\"GetItem\"} 1");
+  }
+
+  @Test
   void request_byStatusAndErrorType_countsErrorsFaultsAndThrottlesApart() {
     metrics.request("PutItem", 200, null, 1_000_000);
     metrics.request("PutItem", 400, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", 1_000_000);
     metrics.request("PutItem", 400, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", 1_000_000);
     metrics.request("PutItem", 400, "com.amazon.coral.availability#ThrottlingException", 1_000_000);
     metrics.request("PutItem", 500, "com.amazonaws.dynamodb.v20120810#InternalServerError", 1_000_000);
+    metrics.flush();
 
     assertThat(registry.get("dynaccel.requests").tag("operation", "PutItem").timer().count()).isEqualTo(5);
     assertThat(counter("dynaccel.errors", "PutItem")).isEqualTo(1);
@@ -100,6 +110,7 @@ class DynaccelMetricsTest {
     assertThat(registry.find("dynaccel.upstream.requests").timers()).hasSize(Operations.all().size());
 
     metrics.upstream("GetItem", TimeUnit.MILLISECONDS.toNanos(3));
+    metrics.flush();
 
     Timer upstream = registry.get("dynaccel.upstream.requests").tag("operation", "GetItem").timer();
     assertThat(upstream.count()).isEqualTo(1);

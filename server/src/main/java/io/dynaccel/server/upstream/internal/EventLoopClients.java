@@ -45,7 +45,9 @@ public final class EventLoopClients implements AutoCloseable {
     if (closed || !Context.isOnEventLoopThread()) {
       return shared;
     }
-    return byEventLoop.computeIfAbsent(Thread.currentThread(), loop -> build());
+    // get first: computeIfAbsent locks the key's bin when another loop's entry shares it, on every call.
+    HttpClientAgent client = byEventLoop.get(Thread.currentThread());
+    return client != null ? client : byEventLoop.computeIfAbsent(Thread.currentThread(), loop -> build());
   }
 
   /** How many connections each client may open. */
