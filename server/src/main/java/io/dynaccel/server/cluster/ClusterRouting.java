@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code FORWARD}: the owner answers, through the {@link Forwarder}, and its answer is relayed
  *       unchanged. If it cannot be reached, a read runs here (reads are safe anywhere: the caches
  *       neither answer nor fill for a partition this node does not serve, and read consistently), and
- *       a write waits for the view to name another owner or give this node the lease;
+ *       a write the owner certainly never received waits for the view to name another owner or give
+ *       this node the lease, trying the same owner again every {@link #UNREACHABLE_RETRY_MILLIS} while
+ *       the view still names it;
  *   <li>{@code PENDING}: reads run here, writes wait for the lease or a new owner.
  * </ul>
  * A write waits at most {@code pendingWait} (the upstream request timeout), then fails with a
@@ -90,6 +92,8 @@ public final class ClusterRouting implements OperationHandler {
 
   /** How often a waiting write looks at the routes again; ownership publishes them every 100 ms and on every change. */
   static final long POLL_MILLIS = 10;
+  /** How long a call waits for the view to move on from an owner that took no connection before it tries that owner again. */
+  static final long UNREACHABLE_RETRY_MILLIS = 100;
   static final List<String> ROUTED = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "BatchWriteItem", "Query", "Scan");
   private static final int MAX_BATCH_GET_KEYS = 100;
   private static final int MAX_BATCH_WRITES = 25;
@@ -234,7 +238,7 @@ public final class ClusterRouting implements OperationHandler {
     if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
       // A read can be sent again whatever reached the owner.
       return forward(route.owner(), request.operation(), request.body()).recover(failure -> failure instanceof OwnerUnreachable
-          ? awaitOwnerOtherThan(partition, route.owner(), deadline).compose(v -> ownerRead(request, partition, deadline))
+          ? awaitOwnerOtherThan(Set.of(partition), route.owner(), deadline).compose(v -> ownerRead(request, partition, deadline))
           : Future.failedFuture(failure));
     }
     return awaitLeaseOrOwner(partition, request.forwarded(), deadline).compose(v -> ownerRead(request, partition, deadline));
@@ -252,7 +256,7 @@ public final class ClusterRouting implements OperationHandler {
     if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
       return forward(route.owner(), request.operation(), request.body()).recover(failure -> {
         if (failure instanceof OwnerUnreachable unreachable && !unreachable.mayHaveArrived()) {
-          return awaitOwnerOtherThan(partition, route.owner(), deadline).compose(v -> write(request, partition, deadline));
+          return awaitOwnerOtherThan(Set.of(partition), route.owner(), deadline).compose(v -> write(request, partition, deadline));
         }
         return Future.failedFuture(outcomeUnknown(failure));
       });
@@ -271,9 +275,16 @@ public final class ClusterRouting implements OperationHandler {
     return await(partition, deadline, placed(forwardedCall));
   }
 
-  /** Waits until the view no longer sends the partition to {@code unreachable}. */
-  private Future<Void> awaitOwnerOtherThan(int partition, NodeInfo unreachable, long deadline) {
-    return await(partition, deadline, route -> route.kind() == Route.Kind.SERVE
+  /**
+   * Waits until the view no longer sends the partitions to {@code unreachable}, or for at most
+   * {@link #UNREACHABLE_RETRY_MILLIS}, after which the call is routed again, to that same member if the
+   * view still names it. A member that took no connection may be alive and only starting or busy: a
+   * member joining under load refused a forwarded write until the write's pending wait ran out while
+   * the view kept naming it, and a member that is gone leaves the view within seconds.
+   */
+  private Future<Void> awaitOwnerOtherThan(Set<Integer> partitions, NodeInfo unreachable, long deadline) {
+    long retryAt = Math.min(nanoTime.getAsLong() + UNREACHABLE_RETRY_MILLIS * 1_000_000, deadline);
+    return awaitAll(partitions, retryAt, deadline, route -> route.kind() == Route.Kind.SERVE
         || route.kind() == Route.Kind.FORWARD && !route.owner().id().equals(unreachable.id()));
   }
 
@@ -283,20 +294,28 @@ public final class ClusterRouting implements OperationHandler {
 
   /** Waits until every partition's route is {@code ready}; fails with a 500 InternalServerError at the deadline. */
   private Future<Void> awaitAll(Set<Integer> partitions, long deadline, Predicate<Route> ready) {
+    return awaitAll(partitions, deadline, deadline, ready);
+  }
+
+  /** As {@link #awaitAll(Set, long, Predicate)}, but also done (not ready) at {@code retryAt}, if that comes before the deadline. */
+  private Future<Void> awaitAll(Set<Integer> partitions, long retryAt, long deadline, Predicate<Route> ready) {
     pendingWaits.increment();
     Promise<Void> done = Promise.promise();
-    poll(partitions, deadline, ready, done);
+    poll(partitions, retryAt, deadline, ready, done);
     return done.future();
   }
 
-  private void poll(Set<Integer> partitions, long deadline, Predicate<Route> ready, Promise<Void> done) {
+  private void poll(Set<Integer> partitions, long retryAt, long deadline, Predicate<Route> ready, Promise<Void> done) {
+    long now = nanoTime.getAsLong();
     if (partitions.stream().allMatch(p -> ready.test(routes.route(p)))) {
       done.complete();
-    } else if (nanoTime.getAsLong() - deadline >= 0) {
+    } else if (now - deadline >= 0) {
       warnGaveUp(partitions);
       done.fail(DynamoDbException.internal("The owner of the item's partition could not be reached or is changing; the request was not processed"));
+    } else if (now - retryAt >= 0) {
+      done.complete();
     } else {
-      vertx.setTimer(POLL_MILLIS, id -> poll(partitions, deadline, ready, done));
+      vertx.setTimer(POLL_MILLIS, id -> poll(partitions, retryAt, deadline, ready, done));
     }
   }
 
@@ -404,8 +423,7 @@ public final class ClusterRouting implements OperationHandler {
       if (ownerOnly == null) {
         return here(part);
       }
-      return awaitAll(ownerOnly, deadline, route -> route.kind() == Route.Kind.SERVE
-          || route.kind() == Route.Kind.FORWARD && !route.owner().id().equals(owner.id())).compose(v -> again.get());
+      return awaitOwnerOtherThan(ownerOnly, owner, deadline).compose(v -> again.get());
     });
   }
 
@@ -522,9 +540,7 @@ public final class ClusterRouting implements OperationHandler {
       if (failure instanceof OwnerUnreachable unreachable && !unreachable.mayHaveArrived()) {
         Set<Integer> partitions = new HashSet<>();
         writes.forEach(w -> partitions.add(w.partition()));
-        return awaitAll(partitions, deadline, route -> route.kind() == Route.Kind.SERVE
-            || route.kind() == Route.Kind.FORWARD && !route.owner().id().equals(owner.id()))
-            .compose(v -> batchWrite(part, writes, deadline));
+        return awaitOwnerOtherThan(partitions, owner, deadline).compose(v -> batchWrite(part, writes, deadline));
       }
       return Future.failedFuture(outcomeUnknown(failure));
     });

@@ -294,6 +294,35 @@ class ClusterRoutingTest {
   }
 
   @Test
+  void putItem_whenTheOwnerTookNoConnectionButStaysInTheView_triesItAgainUntilItAnswers() throws Exception {
+    routes.set.put(partitionOf("a"), Route.forward(B));
+    AtomicInteger refusals = new AtomicInteger();
+    members.put("b", s -> refusals.getAndIncrement() == 0
+        ? Future.failedFuture(new OwnerUnreachable(B, false, "refused", null))
+        : Future.succeededFuture(ApiResponse.ok(answerOf(s.operation(), s.json(), "b"))));
+
+    ApiResponse answer = await(routing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}")));
+
+    assertThat(body(answer).get("by").asText()).isEqualTo("b");
+    assertThat(sent).hasSize(2);
+    assertThat(local).isEmpty();
+  }
+
+  @Test
+  void putItem_whenTheOwnerKeepsRefusingAndStaysInTheView_failsAtTheDeadlineAfterTryingAgain() {
+    routes.set.put(partitionOf("a"), Route.forward(B));
+    members.put("b", s -> Future.failedFuture(new OwnerUnreachable(B, false, "refused", null)));
+
+    assertThatThrownBy(() -> await(routing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}"))))
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(DynamoDbException.class)
+        .hasMessageContaining("could not be reached or is changing")
+        .satisfies(e -> assertThat(((DynamoDbException) e).statusCode()).isEqualTo(500));
+    assertThat(sent.size()).as("tried again every %d ms within the %d ms wait", ClusterRouting.UNREACHABLE_RETRY_MILLIS, WAIT.toMillis())
+        .isBetween(2, 4);
+    assertThat(local).isEmpty();
+  }
+
+  @Test
   void updateItem_whenTheOwnerMayHaveAppliedIt_failsWithoutTryingAgain() {
     routes.set.put(partitionOf("a"), Route.forward(B));
     members.put("b", s -> Future.failedFuture(new OwnerUnreachable(B, true, "timed out", null)));
