@@ -145,7 +145,8 @@ public final class ClusterRouting implements OperationHandler {
     this.forwardFailures = Counter.builder("dynaccel.cluster.forward.failures")
         .description("Forwarded calls the owner did not answer (unreachable, reset or timed out)").register(registry);
     this.pendingWaits = Counter.builder("dynaccel.cluster.pending.waits")
-        .description("Writes that waited for a partition's lease or for a reachable owner").register(registry);
+        .description("Waits of calls for a partition's lease or for a reachable owner (each try again of an unreachable owner waits anew)")
+        .register(registry);
   }
 
   @Override
@@ -279,8 +280,9 @@ public final class ClusterRouting implements OperationHandler {
    * Waits until the view no longer sends the partitions to {@code unreachable}, or for at most
    * {@link #UNREACHABLE_RETRY_MILLIS}, after which the call is routed again, to that same member if the
    * view still names it. A member that took no connection may be alive and only starting or busy: a
-   * member joining under load refused a forwarded write until the write's pending wait ran out while
-   * the view kept naming it, and a member that is gone leaves the view within seconds.
+   * member that had just joined under load took no connection for one forwarded write, which, tried
+   * once, waited out its pending wait while the view kept naming the member; a member that is gone
+   * leaves the view within seconds.
    */
   private Future<Void> awaitOwnerOtherThan(Set<Integer> partitions, NodeInfo unreachable, long deadline) {
     long retryAt = Math.min(nanoTime.getAsLong() + UNREACHABLE_RETRY_MILLIS * 1_000_000, deadline);
