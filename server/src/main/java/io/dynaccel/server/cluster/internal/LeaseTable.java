@@ -67,10 +67,15 @@ public final class LeaseTable implements Members.Leases {
       // The table's first grant of a partition: the table's beginning is on record before any epoch it grants.
       lifetimeStart();
     }
-    long epoch = Math.max(expected == null ? 1 : expected.epoch() + 1, clock.millis());
+    long epoch = nextEpoch(expected, clock.millis());
     String next = new Lease(holder, epoch).toString();
     boolean granted = expected == null ? leases.putIfAbsent(partition, next) == null : leases.replace(partition, expected.toString(), next);
     return granted ? epoch : 0;
+  }
+
+  /** The epoch a grant over {@code expected} (null: never granted) numbers: above it, and at least the clock's {@code millis}. */
+  private static long nextEpoch(Lease expected, long millis) {
+    return Math.max(expected == null ? 1 : expected.epoch() + 1, millis);
   }
 
   @Override
@@ -106,7 +111,7 @@ public final class LeaseTable implements Members.Leases {
     Map<Integer, Long> epochs = new HashMap<>();
     for (int partition : partitions) {
       Lease lease = current.get(partition);
-      long epoch = Math.max(lease == null ? 1 : lease.epoch() + 1, now);
+      long epoch = nextEpoch(lease, now);
       expected.put(partition, lease == null ? null : lease.toString());
       next.put(partition, new Lease(holder, epoch).toString());
       epochs.put(partition, epoch);
