@@ -238,8 +238,8 @@ public final class ClusterRouting implements OperationHandler {
     }
     if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
       // A read can be sent again whatever reached the owner.
-      return forward(route.owner(), request.operation(), request.body()).recover(failure -> failure instanceof OwnerUnreachable
-          ? awaitOwnerOtherThan(Set.of(partition), route.owner(), deadline).compose(v -> ownerRead(request, partition, deadline))
+      return forward(route.owner(), request.operation(), request.body()).recover(failure -> failure instanceof OwnerUnreachable unreachable
+          ? awaitOwnerOtherThan(Set.of(partition), unreachable, deadline).compose(v -> ownerRead(request, partition, deadline))
           : Future.failedFuture(failure));
     }
     return awaitLeaseOrOwner(partition, request.forwarded(), deadline).compose(v -> ownerRead(request, partition, deadline));
@@ -257,7 +257,7 @@ public final class ClusterRouting implements OperationHandler {
     if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
       return forward(route.owner(), request.operation(), request.body()).recover(failure -> {
         if (failure instanceof OwnerUnreachable unreachable && !unreachable.mayHaveArrived()) {
-          return awaitOwnerOtherThan(Set.of(partition), route.owner(), deadline).compose(v -> write(request, partition, deadline));
+          return awaitOwnerOtherThan(Set.of(partition), unreachable, deadline).compose(v -> write(request, partition, deadline));
         }
         return Future.failedFuture(outcomeUnknown(failure));
       });
@@ -284,10 +284,11 @@ public final class ClusterRouting implements OperationHandler {
    * once, waited out its pending wait while the view kept naming the member; a member that is gone
    * leaves the view within seconds.
    */
-  private Future<Void> awaitOwnerOtherThan(Set<Integer> partitions, NodeInfo unreachable, long deadline) {
+  private Future<Void> awaitOwnerOtherThan(Set<Integer> partitions, OwnerUnreachable failure, long deadline) {
     long retryAt = Math.min(nanoTime.getAsLong() + UNREACHABLE_RETRY_MILLIS * 1_000_000, deadline);
+    String unreachable = failure.owner().id();
     return awaitAll(partitions, retryAt, deadline, route -> route.kind() == Route.Kind.SERVE
-        || route.kind() == Route.Kind.FORWARD && !route.owner().id().equals(unreachable.id()));
+        || route.kind() == Route.Kind.FORWARD && !route.owner().id().equals(unreachable), failure.getMessage());
   }
 
   private Future<Void> await(int partition, long deadline, Predicate<Route> ready) {
@@ -296,39 +297,45 @@ public final class ClusterRouting implements OperationHandler {
 
   /** Waits until every partition's route is {@code ready}; fails with a 500 InternalServerError at the deadline. */
   private Future<Void> awaitAll(Set<Integer> partitions, long deadline, Predicate<Route> ready) {
-    return awaitAll(partitions, deadline, deadline, ready);
+    return awaitAll(partitions, deadline, deadline, ready, null);
   }
 
-  /** As {@link #awaitAll(Set, long, Predicate)}, but also done (not ready) at {@code retryAt}, if that comes before the deadline. */
-  private Future<Void> awaitAll(Set<Integer> partitions, long retryAt, long deadline, Predicate<Route> ready) {
+  /**
+   * As {@link #awaitAll(Set, long, Predicate)}, but also done (not ready) at {@code retryAt}, if that
+   * comes before the deadline; {@code lastFailure}, if not null, is why the call is waiting, and is
+   * named in the error if the wait runs out.
+   */
+  private Future<Void> awaitAll(Set<Integer> partitions, long retryAt, long deadline, Predicate<Route> ready, String lastFailure) {
     pendingWaits.increment();
     Promise<Void> done = Promise.promise();
-    poll(partitions, retryAt, deadline, ready, done);
+    poll(partitions, retryAt, deadline, ready, lastFailure, done);
     return done.future();
   }
 
-  private void poll(Set<Integer> partitions, long retryAt, long deadline, Predicate<Route> ready, Promise<Void> done) {
+  private void poll(Set<Integer> partitions, long retryAt, long deadline, Predicate<Route> ready, String lastFailure, Promise<Void> done) {
     long now = nanoTime.getAsLong();
     if (partitions.stream().allMatch(p -> ready.test(routes.route(p)))) {
       done.complete();
     } else if (now - deadline >= 0) {
-      warnGaveUp(partitions);
-      done.fail(DynamoDbException.internal("The owner of the item's partition could not be reached or is changing; the request was not processed"));
+      warnGaveUp(partitions, lastFailure);
+      done.fail(DynamoDbException.internal("The owner of the item's partition could not be reached or is changing; the request was not processed"
+          + (lastFailure == null ? "" : " (last try: " + lastFailure + ")")));
     } else if (now - retryAt >= 0) {
       done.complete();
     } else {
-      vertx.setTimer(POLL_MILLIS, id -> poll(partitions, retryAt, deadline, ready, done));
+      vertx.setTimer(POLL_MILLIS, id -> poll(partitions, retryAt, deadline, ready, lastFailure, done));
     }
   }
 
-  private void warnGaveUp(Set<Integer> partitions) {
+  private void warnGaveUp(Set<Integer> partitions, String lastFailure) {
     long now = nanoTime.getAsLong();
     if (lastGiveUpWarning != 0 && now - lastGiveUpWarning < GIVE_UP_WARNING_NANOS) {
       return;
     }
     lastGiveUpWarning = now;
-    LOG.warn("A call waited {} ms for its partitions to be served here or by a reachable owner, and failed with a 500; their routes now: {}",
-        pendingWaitNanos / 1_000_000, partitions.stream().map(p -> p + "=" + routes.route(p)).toList());
+    LOG.warn("A call waited {} ms for its partitions to be served here or by a reachable owner, and failed with a 500; their routes now: {}; "
+        + "its last try of an owner: {}", pendingWaitNanos / 1_000_000, partitions.stream().map(p -> p + "=" + routes.route(p)).toList(),
+        lastFailure == null ? "none" : lastFailure);
   }
 
   // ---- BatchGetItem ----
@@ -419,13 +426,13 @@ public final class ClusterRouting implements OperationHandler {
   private Future<ApiResponse> batchGetPart(NodeInfo owner, ApiRequest part, Set<Integer> ownerOnly, Supplier<Future<ApiResponse>> again,
       long deadline) {
     return forward(owner, part.operation(), part.body()).recover(failure -> {
-      if (!(failure instanceof OwnerUnreachable)) {
+      if (!(failure instanceof OwnerUnreachable unreachable)) {
         return Future.failedFuture(failure);
       }
       if (ownerOnly == null) {
         return here(part);
       }
-      return awaitOwnerOtherThan(ownerOnly, owner, deadline).compose(v -> again.get());
+      return awaitOwnerOtherThan(ownerOnly, unreachable, deadline).compose(v -> again.get());
     });
   }
 
@@ -542,7 +549,7 @@ public final class ClusterRouting implements OperationHandler {
       if (failure instanceof OwnerUnreachable unreachable && !unreachable.mayHaveArrived()) {
         Set<Integer> partitions = new HashSet<>();
         writes.forEach(w -> partitions.add(w.partition()));
-        return awaitOwnerOtherThan(partitions, owner, deadline).compose(v -> batchWrite(part, writes, deadline));
+        return awaitOwnerOtherThan(partitions, unreachable, deadline).compose(v -> batchWrite(part, writes, deadline));
       }
       return Future.failedFuture(outcomeUnknown(failure));
     });

@@ -311,11 +311,12 @@ class ClusterRoutingTest {
   @Test
   void putItem_whenTheOwnerKeepsRefusingAndStaysInTheView_failsAtTheDeadlineAfterTryingAgain() {
     routes.set.put(partitionOf("a"), Route.forward(B));
-    members.put("b", s -> Future.failedFuture(new OwnerUnreachable(B, false, "refused", null)));
+    members.put("b", s -> Future.failedFuture(new OwnerUnreachable(B, false, "member b is unreachable: refused", null)));
 
     assertThatThrownBy(() -> await(routing.handle(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}"))))
         .isInstanceOf(ExecutionException.class).cause().isInstanceOf(DynamoDbException.class)
         .hasMessageContaining("could not be reached or is changing")
+        .hasMessageContaining("(last try: member b is unreachable: refused)")
         .satisfies(e -> assertThat(((DynamoDbException) e).statusCode()).isEqualTo(500));
     assertThat(sent.size()).as("tried again every %d ms within the %d ms wait", ClusterRouting.UNREACHABLE_RETRY_MILLIS, WAIT.toMillis())
         .isBetween(2, 4);

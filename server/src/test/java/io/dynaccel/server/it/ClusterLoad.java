@@ -53,8 +53,13 @@ final class ClusterLoad {
   record Via(String kind, DynamoDbClient client) {
   }
 
-  /** A call that failed, at {@link System#nanoTime()} {@code at}. */
-  record Failure(long at, String kind, String call, String error) {
+  /** A call that failed, at {@link System#nanoTime()} {@code at}, after {@code tookMillis}. */
+  record Failure(long at, long tookMillis, String kind, String call, String error) {
+    /** A call begun at {@code begin} that failed just now. */
+    static Failure since(long begin, String kind, String call, String error) {
+      long now = System.nanoTime();
+      return new Failure(now, (now - begin) / 1_000_000, kind, call, error);
+    }
   }
 
   /** The operations, for the counts. */
@@ -247,7 +252,7 @@ final class ClusterLoad {
       ack = System.nanoTime();
       counts.get(call).incrementAndGet();
     } catch (RuntimeException e) {
-      failures.add(new Failure(System.nanoTime(), v.kind(), call + " " + name(p, s), e.toString()));
+      failures.add(Failure.since(begin, v.kind(), call + " " + name(p, s), e.toString()));
     }
     history.write(name(p, s), value, begin, ack);
   }
@@ -286,7 +291,7 @@ final class ClusterLoad {
       });
       counts.get(Call.BATCH_WRITE).incrementAndGet();
     } catch (RuntimeException e) {
-      failures.add(new Failure(System.nanoTime(), v.kind(), "BATCH_WRITE " + values.keySet(), e.toString()));
+      failures.add(Failure.since(begin, v.kind(), "BATCH_WRITE " + values.keySet(), e.toString()));
       values.forEach((key, value) -> history.write(key, value, begin, StaleReadChecker.UNKNOWN));
     }
   }
@@ -296,6 +301,7 @@ final class ClusterLoad {
     int dice = random.nextInt(100);
     Via v = pick();
     Call call = dice < 40 ? Call.GET : dice < 60 ? Call.BATCH_GET : dice < 85 ? Call.QUERY : Call.SCAN;
+    long begin = System.nanoTime();
     try {
       switch (call) {
         case GET -> get(v.client(), random.nextInt(partitions), random.nextInt(sortKeys));
@@ -305,7 +311,7 @@ final class ClusterLoad {
       }
       counts.get(call).incrementAndGet();
     } catch (RuntimeException e) {
-      failures.add(new Failure(System.nanoTime(), v.kind(), call.toString(), e.toString()));
+      failures.add(Failure.since(begin, v.kind(), call.toString(), e.toString()));
     }
   }
 
