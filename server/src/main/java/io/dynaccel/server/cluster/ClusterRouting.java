@@ -63,7 +63,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A write waits at most {@code pendingWait} (the upstream request timeout), then fails with a
  * {@code 500 InternalServerError}, which SDKs retry. A call another member forwarded is never
- * forwarded again: at a node that does not serve its partition it is handled as {@code PENDING}.
+ * forwarded again. A forwarded read runs at once wherever it lands. A forwarded write (or write-back
+ * read) at a node that does not serve its partition waits while the route is {@code PENDING}, and is
+ * answered {@link Forwarder#MISROUTED} as soon as the route names another owner: the lease moved on
+ * while the call was on its way, and waiting here for a lease that went elsewhere would only run out.
+ * Nothing of it ran, so the member that forwarded it routes it again, with its own newer view.
  *
  * <p>BatchGetItem and BatchWriteItem are split by owner, the parts sent in parallel (this node's own
  * part to its handlers, once, as one batch) and their answers merged into DynamoDB's shape
@@ -90,6 +94,8 @@ public final class ClusterRouting implements OperationHandler {
     Future<ApiResponse> send(NodeInfo owner, String operation, Buffer body);
   }
 
+  /** Whether a route places a call: served here, or owned by another member (a forwarded call is then misrouted). */
+  private static final Predicate<Route> PLACED = route -> route.kind() != Route.Kind.PENDING;
   /** How often a waiting write looks at the routes again; ownership publishes them every 100 ms and on every change. */
   static final long POLL_MILLIS = 10;
   /** How long a call waits for the view to move on from an owner that took no connection before it tries that owner again. */
@@ -236,13 +242,16 @@ public final class ClusterRouting implements OperationHandler {
       }
       return await(partition, deadline, next -> !next.equals(route)).compose(v -> ownerRead(request, partition, deadline));
     }
-    if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
+    if (route.kind() == Route.Kind.FORWARD && request.forwarded()) {
+      return misrouted(route);
+    }
+    if (route.kind() == Route.Kind.FORWARD) {
       // A read can be sent again whatever reached the owner.
       return forward(route.owner(), request.operation(), request.body()).recover(failure -> failure instanceof OwnerUnreachable unreachable
           ? awaitOwnerOtherThan(Set.of(partition), unreachable, deadline).compose(v -> ownerRead(request, partition, deadline))
           : Future.failedFuture(failure));
     }
-    return awaitLeaseOrOwner(partition, request.forwarded(), deadline).compose(v -> ownerRead(request, partition, deadline));
+    return await(partition, deadline, PLACED).compose(v -> ownerRead(request, partition, deadline));
   }
 
   private Future<ApiResponse> write(ApiRequest request, int partition, long deadline) {
@@ -254,7 +263,10 @@ public final class ClusterRouting implements OperationHandler {
       // The lease moved between the look and the registration: look again.
       return await(partition, deadline, next -> !next.equals(route)).compose(v -> write(request, partition, deadline));
     }
-    if (route.kind() == Route.Kind.FORWARD && !request.forwarded()) {
+    if (route.kind() == Route.Kind.FORWARD && request.forwarded()) {
+      return misrouted(route);
+    }
+    if (route.kind() == Route.Kind.FORWARD) {
       return forward(route.owner(), request.operation(), request.body()).recover(failure -> {
         if (failure instanceof OwnerUnreachable unreachable && !unreachable.mayHaveArrived()) {
           return awaitOwnerOtherThan(Set.of(partition), unreachable, deadline).compose(v -> write(request, partition, deadline));
@@ -262,18 +274,13 @@ public final class ClusterRouting implements OperationHandler {
         return Future.failedFuture(outcomeUnknown(failure));
       });
     }
-    return awaitLeaseOrOwner(partition, request.forwarded(), deadline).compose(v -> write(request, partition, deadline));
+    return await(partition, deadline, PLACED).compose(v -> write(request, partition, deadline));
   }
 
   // ---- waiting for routes ----
 
   private long deadline() {
     return nanoTime.getAsLong() + pendingWaitNanos;
-  }
-
-  /** Waits until the partition is served here or (for a call not forwarded) owned by another member. */
-  private Future<Void> awaitLeaseOrOwner(int partition, boolean forwardedCall, long deadline) {
-    return await(partition, deadline, placed(forwardedCall));
   }
 
   /**
@@ -364,6 +371,8 @@ public final class ClusterRouting implements OperationHandler {
     Map<String, NodeInfo> owners = new HashMap<>();
     Set<Integer> unplaced = new TreeSet<>();
     Map<Integer, Route> ownedHere = new TreeMap<>();
+    // Write-back keys of a forwarded call that another member owns: the call is misrouted.
+    Map<Integer, Route> ownedElsewhere = new TreeMap<>();
     // Per owner, the partitions of its write-back keys: if it cannot be reached, they wait for its successor.
     Map<String, Set<Integer>> ownerOnlyParts = new HashMap<>();
     keys.forEach((spelling, list) -> {
@@ -379,16 +388,21 @@ public final class ClusterRouting implements OperationHandler {
           }
         } else if (ownerOnly && route.kind() == Route.Kind.SERVE) {
           ownedHere.put(key.partition(), route);
+        } else if (ownerOnly && route.kind() == Route.Kind.FORWARD) {
+          ownedElsewhere.put(key.partition(), route);
         } else if (ownerOnly) {
           unplaced.add(key.partition());
         }
         parts.computeIfAbsent(to, id -> new LinkedHashMap<>()).computeIfAbsent(spelling, s -> JsonCodec.object().arrayNode()).add(key.json());
       }
     });
+    if (!ownedElsewhere.isEmpty()) {
+      return misrouted(ownedElsewhere.values().iterator().next());
+    }
     Supplier<Future<ApiResponse>> again = () -> batchGet(request, items, tables, keys, deadline);
     if (!unplaced.isEmpty()) {
       // Write-back keys whose owner is changing: their newest states are nowhere to be read yet.
-      return awaitAll(unplaced, deadline, placed(request.forwarded())).compose(v -> again.get());
+      return awaitAll(unplaced, deadline, PLACED).compose(v -> again.get());
     }
     List<Integer> entered = new ArrayList<>();
     for (Map.Entry<Integer, Route> owned : ownedHere.entrySet()) {
@@ -411,11 +425,6 @@ public final class ClusterRouting implements OperationHandler {
       answer = merged(answers, BatchAnswers::batchGet);
     }
     return answer.onComplete(done -> entered.forEach(routes::exit));
-  }
-
-  /** Whether a route places a call: served here, or (for a call not forwarded) owned by another member. */
-  private static Predicate<Route> placed(boolean forwardedCall) {
-    return route -> route.kind() == Route.Kind.SERVE || route.kind() == Route.Kind.FORWARD && !forwardedCall;
   }
 
   /**
@@ -498,11 +507,17 @@ public final class ClusterRouting implements OperationHandler {
   private Future<ApiResponse> batchWrite(ApiRequest request, List<Keyed> writes, long deadline) {
     Set<Integer> partitions = new HashSet<>();
     writes.forEach(w -> partitions.add(w.partition()));
-    Predicate<Route> placed = route -> route.kind() == Route.Kind.SERVE || route.kind() == Route.Kind.FORWARD && !request.forwarded();
     Map<Integer, Route> now = new HashMap<>();
     partitions.forEach(p -> now.put(p, routes.route(p)));
-    if (!now.values().stream().allMatch(placed)) {
-      return awaitAll(partitions, deadline, placed).compose(v -> batchWrite(request, writes, deadline));
+    if (request.forwarded()) {
+      for (Route route : now.values()) {
+        if (route.kind() == Route.Kind.FORWARD) {
+          return misrouted(route);
+        }
+      }
+    }
+    if (!now.values().stream().allMatch(PLACED)) {
+      return awaitAll(partitions, deadline, PLACED).compose(v -> batchWrite(request, writes, deadline));
     }
     List<Integer> entered = new ArrayList<>();
     for (Map.Entry<Integer, Route> route : now.entrySet()) {
@@ -681,6 +696,13 @@ public final class ClusterRouting implements OperationHandler {
         forwardFailures.increment();
       }
     });
+  }
+
+  /** The answer to a forwarded call of a partition that {@code route} says another member owns; nothing of the call ran. */
+  private static Future<ApiResponse> misrouted(Route route) {
+    ObjectNode body = JsonCodec.object().put("__type", Forwarder.MISROUTED_TYPE)
+        .put("message", "This member does not own the partition; member " + route.owner().id() + " does");
+    return Future.succeededFuture(new ApiResponse(Forwarder.MISROUTED, Buffer.buffer(JsonCodec.write(body)), -1, null));
   }
 
   /** A write the owner may have executed but did not confirm: its outcome is unknown, as after an upstream timeout. */

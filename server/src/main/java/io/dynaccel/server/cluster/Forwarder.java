@@ -35,10 +35,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * members' {@code tls.clientCaFile} must then accept.
  *
  * <p>A call the owner does not answer fails with {@link OwnerUnreachable}, never hangs: connecting
- * gives up after {@link #CONNECT_TIMEOUT}, and the whole exchange after the answer timeout.
+ * gives up after {@link #CONNECT_TIMEOUT}, and the whole exchange after the answer timeout. So does a
+ * call the member answers {@link #MISROUTED}, as one that never arrived: it ran nothing of it.
  */
 public final class Forwarder implements AutoCloseable {
 
+  /**
+   * A member's answer to a forwarded call of a partition it knows another member to own (HTTP's 421
+   * Misdirected Request): the lease moved on while the call was on its way. It goes only to members,
+   * which never relay it: DynamoDB never answers it.
+   */
+  public static final int MISROUTED = 421;
+  /** The {@code __type} of a {@link #MISROUTED} answer. */
+  public static final String MISROUTED_TYPE = "io.dynaccel#PartitionMoved";
   /** A member on loopback or in one network connects within milliseconds; longer means it is gone. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   /** Shorter than the members' own idle timeout (60 s by default), so a pooled connection is never reused as the owner closes it. */
@@ -131,7 +140,10 @@ public final class Forwarder implements AutoCloseable {
             crc32(response.getHeader("x-amz-crc32")), response.getHeader("x-amzn-RequestId"))))
         .onComplete(result -> {
           vertx.cancelTimer(timer);
-          if (result.succeeded()) {
+          if (result.succeeded() && result.result().statusCode() == MISROUTED) {
+            promise.tryFail(new OwnerUnreachable(owner, false,
+                "member " + owner.id() + " at " + owner.api() + " does not own the partition: " + result.result().body(), null));
+          } else if (result.succeeded()) {
             promise.tryComplete(result.result());
           } else {
             Throwable cause = result.cause();

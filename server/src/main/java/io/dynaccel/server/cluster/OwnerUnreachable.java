@@ -2,7 +2,8 @@ package io.dynaccel.server.cluster;
 
 /**
  * A forwarded call that the owner did not answer: it could not be reached, or the connection broke,
- * or it did not answer in time. {@link #mayHaveArrived()} says whether the owner may have executed it.
+ * or it did not answer in time, or it answered that it does not own the call's partition
+ * ({@link Forwarder#MISROUTED}). {@link #mayHaveArrived()} says whether the owner may have executed it.
  */
 public final class OwnerUnreachable extends RuntimeException {
 

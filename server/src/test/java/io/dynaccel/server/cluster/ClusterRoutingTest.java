@@ -360,11 +360,45 @@ class ClusterRoutingTest {
   }
 
   @Test
-  void putItem_whenForwardedHereButOwnedElsewhere_waitsForTheLeaseInsteadOfForwarding() {
+  void putItem_whenForwardedHereButOwnedElsewhere_answersMisroutedAtOnceWithoutForwardingOrRunning() throws Exception {
     routes.set.put(partitionOf("a"), Route.forward(B));
+    long began = System.nanoTime();
 
-    assertThatThrownBy(() -> await(routing.handle(forwarded(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}")))))
-        .cause().isInstanceOf(DynamoDbException.class);
+    ApiResponse answer = await(routing.handle(forwarded(call("PutItem", "{'TableName':'T','Item':{'pk':{'S':'a'}}}"))));
+
+    assertThat(answer.statusCode()).isEqualTo(Forwarder.MISROUTED);
+    assertThat(body(answer).get("__type").asText()).isEqualTo(Forwarder.MISROUTED_TYPE);
+    assertThat(body(answer).get("message").asText()).contains("member b does");
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(WAIT);
+    assertThat(sent).isEmpty();
+    assertThat(local).isEmpty();
+  }
+
+  @Test
+  void updateItem_whenForwardedWhileTheLeaseIsPendingAndItThenGoesElsewhere_answersMisroutedBeforeTheDeadline() throws Exception {
+    int partition = partitionOf("a");
+    routes.set.put(partition, Route.PENDING);
+    vertx.setTimer(50, id -> routes.set.put(partition, Route.forward(C)));
+    long began = System.nanoTime();
+
+    ApiResponse answer = await(routing.handle(forwarded(call("UpdateItem", "{'TableName':'T','Key':{'pk':{'S':'a'}},'UpdateExpression':'SET v = :v'}"))));
+
+    assertThat(answer.statusCode()).isEqualTo(Forwarder.MISROUTED);
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(WAIT);
+    assertThat(sent).isEmpty();
+    assertThat(local).isEmpty();
+  }
+
+  @Test
+  void batchWriteItem_whenForwardedHereAndOnePartitionIsOwnedElsewhere_answersMisroutedAndRunsNone() throws Exception {
+    List<String> keys = keysOnDistinctPartitions(2);
+    routes.set.put(partitionOf(keys.get(1)), Route.forward(C));
+    String body = "{'RequestItems':{'T':[{'PutRequest':{'Item':{'pk':{'S':'" + keys.get(0) + "'}}}},{'PutRequest':{'Item':{'pk':{'S':'"
+        + keys.get(1) + "'}}}}]}}";
+
+    ApiResponse answer = await(routing.handle(forwarded(call("BatchWriteItem", body))));
+
+    assertThat(answer.statusCode()).isEqualTo(Forwarder.MISROUTED);
     assertThat(sent).isEmpty();
     assertThat(local).isEmpty();
   }

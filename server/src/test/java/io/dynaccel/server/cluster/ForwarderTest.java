@@ -24,7 +24,7 @@ class ForwarderTest {
   private static final HopToken HOP = HopToken.of(HopToken.random());
 
   private final Vertx vertx = Vertx.vertx();
-  private final Forwarder forwarder = Forwarder.create(vertx, TlsConfig.none(), HOP, Duration.ofMillis(500), 4);
+  private final Forwarder forwarder = Forwarder.create(vertx, TlsConfig.none(), HOP, Duration.ofSeconds(2), 4);
 
   @AfterEach
   void close() throws Exception {
@@ -64,6 +64,17 @@ class ForwarderTest {
 
     assertThatThrownBy(() -> forwarder.forward(gone, "PutItem", Buffer.buffer("{}")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).cause().isInstanceOf(OwnerUnreachable.class)
+        .satisfies(e -> assertThat(((OwnerUnreachable) e).mayHaveArrived()).isFalse());
+  }
+
+  @Test
+  void forward_whenTheMemberAnswersMisrouted_failsAsUnreachableAndCertainlyNotArrived() throws Exception {
+    NodeInfo former = owner(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body ->
+        request.response().setStatusCode(Forwarder.MISROUTED).end("{\"__type\":\"" + Forwarder.MISROUTED_TYPE + "\",\"message\":\"member c does\"}"))));
+
+    assertThatThrownBy(() -> forwarder.forward(former, "PutItem", Buffer.buffer("{}")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(OwnerUnreachable.class)
+        .hasMessageContaining("does not own the partition").hasMessageContaining("member c does")
         .satisfies(e -> assertThat(((OwnerUnreachable) e).mayHaveArrived()).isFalse());
   }
 
