@@ -149,7 +149,7 @@ public final class ClusterRouting implements OperationHandler {
           .description("Calls (or parts of batches) forwarded to the member that owns their keys").register(registry));
     }
     this.forwardFailures = Counter.builder("dynaccel.cluster.forward.failures")
-        .description("Forwarded calls the owner did not answer (unreachable, reset or timed out)").register(registry);
+        .description("Forwarded calls the owner did not answer (unreachable, reset or timed out) or refused as not its own (misrouted)").register(registry);
     this.pendingWaits = Counter.builder("dynaccel.cluster.pending.waits")
         .description("Waits of calls for a partition's lease or for a reachable owner (each try again of an unreachable owner waits anew)")
         .register(registry);
