@@ -2,7 +2,7 @@
 # The load benchmark: builds the project, then runs dynalite (also behind a TCP proxy adding 1 ms each way), the
 # accelerator, a baseline server and a bare forwarder, each in its own JVM, on this machine and prints every figure beside the
 # baseline measured in the same run, with the CPU time per request of the process that answered.
-# Usage: bench/run.sh [--seconds N] [--connections N] [--upstream-delay-ms N] [--delayed-connections N] [--in-process]
+# Usage: bench/run.sh [--seconds N] [--connections N] [--upstream-delay-ms N] [--delayed-connections N] [--instances N] [--in-process]
 #   (from anywhere; takes about 4 minutes with --seconds 3)
 # Microbenchmarks:   bench/run.sh jmh [JMH options]        e.g. bench/run.sh jmh -f 1 -wi 3 -i 5
 # Auth cost:         bench/run.sh auth [--seconds N]   cache-hit GetItem, auth sigv4 against none, same run (about a minute)

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Run with {@code bench/run.sh} from the repository root (it builds first). Options:
  * {@code --seconds N} measured seconds per scenario (default 5), {@code --connections N} (32),
  * {@code --upstream-delay-ms N} the proxy's hold each way (1), {@code --delayed-connections N} connections
- * of the rows through the proxy (4), {@code --in-process}.
+ * of the rows through the proxy (4), {@code --instances N} event loops of every server (the cores the load
+ * generator leaves, see {@link #serverLoops}), {@code --in-process}.
  */
 public final class LoadBenchmark {
 
@@ -55,6 +56,7 @@ public final class LoadBenchmark {
   private static final String PAYLOAD = "x".repeat(900);
   private static final String HITS = "GetItem hits (median of 3)";
   private static final String FORWARDER = "bare forwarder";
+  private static final Workload HOT_HITS = () -> ApiCall.of("GetItem", getItemBody(key(ThreadLocalRandom.current().nextInt(HOT_KEYS))));
 
   private final List<ResultRow> rows = new ArrayList<>();
   private final LoadGenerator load;
@@ -76,12 +78,14 @@ public final class LoadBenchmark {
     int delayedConnections = 4;
     long delayMillis = 1;
     boolean inProcess = false;
+    int instances = serverLoops(Runtime.getRuntime().availableProcessors());
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(args[++i]);
         case "--connections" -> connections = Integer.parseInt(args[++i]);
         case "--delayed-connections" -> delayedConnections = Integer.parseInt(args[++i]);
         case "--upstream-delay-ms" -> delayMillis = Long.parseLong(args[++i]);
+        case "--instances" -> instances = Integer.parseInt(args[++i]);
         case "--in-process" -> inProcess = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -93,14 +97,24 @@ public final class LoadBenchmark {
       upstream.start();
       try (DelayProxy proxy = DelayProxy.start(upstream.endpoint(), delay)) {
         new LoadBenchmark(load, light, LoadGenerator.seconds(Math.max(2, seconds / 2)), LoadGenerator.seconds(seconds))
-            .run(upstream, proxy, work, inProcess, connections, delayedConnections);
+            .run(upstream, proxy, work, inProcess, connections, delayedConnections, instances);
       }
     }
   }
 
-  private void run(Dynalite upstream, DelayProxy proxy, Path work, boolean inProcess, int connections, int delayedConnections)
-      throws Exception {
-    int instances = Runtime.getRuntime().availableProcessors();
+  /**
+   * The event loops each server gets by default: one per core the load generator leaves. The generator
+   * runs every connection on one event loop of its own, which takes a core at full load, so a server with
+   * one loop per core has more loops than cores left to run them: its loops share a core and wait out
+   * each other's scheduler slices, a few milliseconds each, which its p99 then shows. The hit rows of a
+   * server with one loop per core are measured beside, see {@link #measureOneLoopPerCore}.
+   */
+  static int serverLoops(int cores) {
+    return Math.max(1, cores - 1);
+  }
+
+  private void run(Dynalite upstream, DelayProxy proxy, Path work, boolean inProcess, int connections, int delayedConnections,
+      int instances) throws Exception {
     ProcessCpuClock dynaliteCpu = dynaliteCpu(upstream.port());
     ServerUnderTest direct = new ServerUnderTest("upstream direct", upstream.endpoint(), dynaliteCpu);
     ServerUnderTest delayedDirect = new ServerUnderTest("upstream direct", proxy.endpoint(), dynaliteCpu);
@@ -116,23 +130,64 @@ public final class LoadBenchmark {
       setUp(accelerator.endpoint());
       String hotItem = getItem(accelerator.endpoint(), key(0));
       Path answer = Files.writeString(work.resolve("baseline-answer.json"), hotItem);
-      try (Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), instances) : Baseline.ownJvm(answer, instances, work);
+      String belowTable;
+      try (Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), instances)
+              : Baseline.ownJvm(answer, instances, work.resolve("baseline.log"));
           Baseline forwarder = Baseline.forwarder(upstream.endpoint(), instances, inProcess, work.resolve("forwarder.log"));
           Baseline delayedForwarder = Baseline.forwarder(proxy.endpoint(), instances, inProcess, work.resolve("forwarder-delayed.log"))) {
         Readiness readiness = new Readiness(launches);
         printSetUp(inProcess, connections, delayedConnections, instances, proxy, dynaliteCpu, node, delayedNode, baseline, forwarder, readiness,
             hotItem);
-        measure(new Contenders(accelerator, forwarder.server(), direct), new Contenders(delayedAccelerator, delayedForwarder.server(), delayedDirect),
-            baseline.server(), node, readiness, proxy.delay());
+        belowTable = measure(new Contenders(accelerator, forwarder.server(), direct),
+            new Contenders(delayedAccelerator, delayedForwarder.server(), delayedDirect), baseline, node, readiness, proxy.delay());
       }
+      int cores = Runtime.getRuntime().availableProcessors();
+      if (instances != cores) {
+        measureOneLoopPerCore(cores, upstream, inProcess, hotItem, answer, work);
+      }
+      System.out.print(ResultRow.headerLine());
+      rows.forEach(row -> System.out.print(row.line()));
+      System.out.print(belowTable);
     }
   }
 
-  private void measure(Contenders saturated, Contenders delayedUpstream, ServerUnderTest base, AcceleratorNode node, Readiness readiness,
+  /**
+   * The hit rows once more with every server at one event loop per core, the node's own default for
+   * {@code server.instances}, so that the table shows what the cores the load generator takes do to
+   * them: for comparison with the hit rows above, not a target.
+   */
+  private void measureOneLoopPerCore(int cores, Dynalite upstream, boolean inProcess, String hotItem, Path answer, Path work)
+      throws Exception {
+    try (AcceleratorNode node = inProcess ? InProcessNode.start(upstream.endpoint(), upstream.region(), cores)
+            : NodeProcess.start(SERVER_JVM, upstream.endpoint(), List.of("server.instances=" + cores), work.resolve("accelerator-per-core.log"));
+        Baseline baseline = inProcess ? Baseline.inProcess(hotItem.getBytes(), cores)
+            : Baseline.ownJvm(answer, cores, work.resolve("baseline-per-core.log"))) {
+      ServerUnderTest accelerator = new ServerUnderTest("accelerator", node.endpoint(), node.cpu());
+      ServerUnderTest base = baseline.server();
+      load.run(base.endpoint(), HOT_HITS, warmUp, warmUp);
+      warmUntilCompiled(accelerator, List.of(HOT_HITS));
+      List<LoadResult> baselineRounds = new ArrayList<>();
+      List<LoadResult> acceleratedRounds = new ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        baselineRounds.add(run(load, base, HOT_HITS));
+        acceleratedRounds.add(run(load, accelerator, HOT_HITS));
+      }
+      System.out.printf(Locale.ROOT, "GetItem hits with %d loops each (the median round is the row), req/s per round: baseline %s,"
+          + " accelerator %s%n%n", cores, LoadResult.throughputs(baselineRounds), LoadResult.throughputs(acceleratedRounds));
+      LoadResult baselineHits = LoadResult.median(baselineRounds);
+      LoadResult hit = LoadResult.median(acceleratedRounds);
+      String scenario = "GetItem hits, " + cores + " loops each";
+      rows.add(new ResultRow(scenario, base.name(), baselineHits, null, null));
+      rows.add(new ResultRow(scenario, accelerator.name(), hit, baselineHits, hit));
+    }
+  }
+
+  /** Measures every row but those of {@link #measureOneLoopPerCore}, and returns what is printed below the table. */
+  private String measure(Contenders saturated, Contenders delayedUpstream, Baseline baseline, AcceleratorNode node, Readiness readiness,
       Duration delay) throws Exception {
+    ServerUnderTest base = baseline.server();
     ServerUnderTest accelerator = saturated.accelerator();
     ServerUnderTest direct = saturated.direct();
-    Workload hits = () -> ApiCall.of("GetItem", getItemBody(key(ThreadLocalRandom.current().nextInt(HOT_KEYS))));
     AtomicLong misses = new AtomicLong();
     Workload missing = () -> ApiCall.of("GetItem", getItemBody("miss-" + misses.incrementAndGet()));
     AtomicLong puts = new AtomicLong();
@@ -143,10 +198,10 @@ public final class LoadBenchmark {
     Workload batches = () -> ApiCall.of("BatchGetItem", batchGetBody());
     // Warm the JIT of the load generator and the servers before the first measured run; the nodes until
     // their compilers go quiet, so that no row charges them a warm-up cost (JIT us/req shows what is left).
-    load.run(base.endpoint(), hits, warmUp, warmUp);
-    load.run(direct.endpoint(), hits, warmUp, warmUp);
-    Duration nodeWarmUp = warmUntilCompiled(accelerator, List.of(hits, missing, putItems, updates, batches));
-    Duration delayedWarmUp = warmUntilCompiled(delayedUpstream.accelerator(), List.of(hits, missing, putItems, updates));
+    load.run(base.endpoint(), HOT_HITS, warmUp, warmUp);
+    load.run(direct.endpoint(), HOT_HITS, warmUp, warmUp);
+    Duration nodeWarmUp = warmUntilCompiled(accelerator, List.of(HOT_HITS, missing, putItems, updates, batches));
+    Duration delayedWarmUp = warmUntilCompiled(delayedUpstream.accelerator(), List.of(HOT_HITS, missing, putItems, updates));
     Duration forwarderWarmUp = warmUntilCompiled(saturated.forwarder(), List.of(missing, putItems, updates));
     Duration delayedForwarderWarmUp = warmUntilCompiled(delayedUpstream.forwarder(), List.of(missing, putItems, updates));
     System.out.printf(Locale.ROOT, "warm-up until the JIT compilers used under %d ms of CPU per second of load: accelerator %.1f s,"
@@ -158,9 +213,9 @@ public final class LoadBenchmark {
     List<LoadResult> acceleratedRounds = new ArrayList<>();
     List<LoadResult> directRounds = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
-      baselineRounds.add(run(load, base, hits));
-      acceleratedRounds.add(run(load, accelerator, hits));
-      directRounds.add(run(load, direct, hits));
+      baselineRounds.add(run(load, base, HOT_HITS));
+      acceleratedRounds.add(run(load, accelerator, HOT_HITS));
+      directRounds.add(run(load, direct, HOT_HITS));
     }
     LoadResult baselineHits = LoadResult.median(baselineRounds);
     LoadResult hit = LoadResult.median(acceleratedRounds);
@@ -203,11 +258,9 @@ public final class LoadBenchmark {
     Compared delayedPut = compare(light, "PutItem" + delayed, delayedUpstream, putItems, null);
     Compared delayedUpdate = compare(light, "UpdateItem" + delayed, delayedUpstream, updates, null);
 
-    System.out.print(ResultRow.headerLine());
-    rows.forEach(row -> System.out.print(row.line()));
-    System.out.printf(Locale.ROOT, "%nMixed 90/10 Zipf (10,000 keys, s=0.99): item cache hit ratio %.3f (%.0f hits, %.0f misses, warm-up included)%n",
-        hitsDelta / Math.max(1, hitsDelta + missesDelta), hitsDelta, missesDelta);
-    System.out.printf(Locale.ROOT, "%nTargets (issue 14), with the bare forwarder's figure of the same run beside each miss and write target:%n"
+    return String.format(Locale.ROOT, "%nMixed 90/10 Zipf (10,000 keys, s=0.99): item cache hit ratio %.3f (%.0f hits, %.0f misses, warm-up included)%n",
+        hitsDelta / Math.max(1, hitsDelta + missesDelta), hitsDelta, missesDelta)
+        + String.format(Locale.ROOT, "%nTargets (issue 14), with the bare forwarder's figure of the same run beside each miss and write target:%n"
             + "  GetItem hit throughput vs baseline  %.2fx   (target >= 0.95x)%n"
             + "  GetItem hit p99 vs baseline p99     %.2fx   (target <= 1.5x)%n"
             + "  GetItem miss%-22s %s%n"
@@ -216,10 +269,11 @@ public final class LoadBenchmark {
             + "  CPU per miss vs per hit             %s%n"
             + "  CPU per PutItem vs per hit          %s%n"
             + "  CPU per UpdateItem vs per hit       %s%n"
-            + "  readiness, median                   %d ms   (target <= 1500 ms)%n",
+            + "  readiness, median                   %d ms   (target <= 1500 ms; the baseline server's JVM, launched the same way: %s)%n",
         hit.throughput() / baselineHits.throughput(), hit.millis(99) / baselineHits.millis(99),
         delayed, delayedMiss.addedP50(), delayed, delayedPut.addedP50(), delayed, delayedUpdate.addedP50(),
-        miss.cpuVsHit(), put.cpuVsHit(), update.cpuVsHit(), readiness.median().toMillis());
+        miss.cpuVsHit(), put.cpuVsHit(), update.cpuVsHit(), readiness.median().toMillis(),
+        baseline.readiness() == null ? "n/a" : baseline.readiness().toMillis() + " ms");
   }
 
   /**
@@ -293,11 +347,16 @@ public final class LoadBenchmark {
       ProcessCpuClock dynalite, AcceleratorNode node, AcceleratorNode delayedNode, Baseline baseline, Baseline forwarder, Readiness readiness,
       String hotItem) {
     Runtime.Version version = Runtime.version();
+    int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf(Locale.ROOT, "Dynaccel load benchmark: %d connections (%d for the rows through the proxy), %d cores, java %s (%s)%n",
-        connections, delayedConnections, instances, version, System.getProperty("java.vm.name"));
-    System.out.printf("load generator: pid %d, JVM %s%n", ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+        connections, delayedConnections, cores, version, System.getProperty("java.vm.name"));
+    System.out.printf("load generator: pid %d, JVM %s, every connection on one event loop%n", ProcessHandle.current().pid(),
+        ManagementFactory.getRuntimeMXBean().getInputArguments());
+    System.out.printf("event loops of every server: %d%s%n", instances, instances == serverLoops(cores)
+        ? " (the cores the load generator's loop leaves; --instances N to change)" : " (--instances)");
     System.out.printf("accelerator: %s, server.instances=%d; the one in front of the proxy: %s%n", node.process(), instances, delayedNode.process());
-    System.out.printf("baseline server: %s, %d fronts%n", baseline.process(), instances);
+    System.out.printf("baseline server: %s, %d fronts%s%n", baseline.process(), instances,
+        baseline.readiness() == null ? "" : ", launch until GET /health/ready answered 200: " + baseline.readiness().toMillis() + " ms");
     System.out.printf("bare forwarder (passes each call to the upstream unparsed and unsigned, for the miss and write rows): %s, %d fronts;"
         + " a second one in front of the proxy%n", forwarder.process(), instances);
     System.out.println(inProcess ? "readiness: not measured in-process"
@@ -331,16 +390,20 @@ public final class LoadBenchmark {
     return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio);
   }
 
-  /** A baseline server or a bare forwarder, in a JVM of its own or in the load generator's. */
-  private record Baseline(ServerUnderTest server, AutoCloseable running, String process) implements AutoCloseable {
+  /**
+   * A baseline server or a bare forwarder, in a JVM of its own or in the load generator's.
+   *
+   * @param readiness from launching its JVM until it answered {@code GET /health/ready}; null in the generator's JVM
+   */
+  private record Baseline(ServerUnderTest server, AutoCloseable running, String process, Duration readiness) implements AutoCloseable {
 
     static Baseline inProcess(byte[] answer, int instances) {
       BaselineServer server = BaselineServer.start(answer, instances);
       return inThisJvm("baseline server", server.port(), server);
     }
 
-    static Baseline ownJvm(Path answer, int instances, Path work) {
-      return launched("baseline server", BaselineServer.class, instances, answer.toString(), work.resolve("baseline.log"));
+    static Baseline ownJvm(Path answer, int instances, Path log) {
+      return launched("baseline server", BaselineServer.class, instances, answer.toString(), log);
     }
 
     static Baseline forwarder(URI upstream, int instances, boolean inProcess, Path log) {
@@ -352,7 +415,7 @@ public final class LoadBenchmark {
     }
 
     private static Baseline inThisJvm(String name, int port, AutoCloseable running) {
-      return new Baseline(new ServerUnderTest(name, URI.create("http://127.0.0.1:" + port), null), running, InProcessNode.PROCESS);
+      return new Baseline(new ServerUnderTest(name, URI.create("http://127.0.0.1:" + port), null), running, InProcessNode.PROCESS, null);
     }
 
     /** Launches a main class that takes {@code PORT INSTANCES <argument>} and answers {@code GET /health/ready}. */
@@ -361,7 +424,8 @@ public final class LoadBenchmark {
       URI endpoint = URI.create("http://127.0.0.1:" + port);
       JvmProcess process = JvmProcess.start(SERVER_JVM, main.getName(), List.of(Integer.toString(port), Integer.toString(instances), argument),
           endpoint.resolve("/health/ready"), log);
-      return new Baseline(new ServerUnderTest(name, endpoint, ProcessCpuClock.of(process.pid())), process, process.describe());
+      return new Baseline(new ServerUnderTest(name, endpoint, ProcessCpuClock.of(process.pid())), process, process.describe(),
+          process.readiness());
     }
 
     @Override
