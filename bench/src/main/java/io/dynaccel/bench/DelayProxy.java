@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  * while too many of its bytes are held.
  *
  * <p>Each connection and its partner live on one event loop, so their state needs no locks. Their
- * timers do not: Vert.x's fire on the event loop's selector, whose timeout is whole milliseconds, so a
- * 1 ms hold came out at 1-2 ms, about 1.7 ms each way, and a call's few extra microseconds could cost it
- * a whole millisecond more. A thread of the proxy's own sleeps until each chunk is due and hands
- * the delivery to the event loop.
+ * timers are not the event loop's, though: Vert.x's fire on the loop's selector, whose timeout is whole
+ * milliseconds, so a 1 ms hold came out at 1-2 ms, about 1.7 ms each way, and a call's few extra
+ * microseconds could cost it a whole millisecond more. A thread of the proxy's own sleeps until each
+ * chunk is due and hands the delivery back to the event loop.
  */
 final class DelayProxy implements AutoCloseable {
 
