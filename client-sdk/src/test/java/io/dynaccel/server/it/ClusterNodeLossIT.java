@@ -1,6 +1,7 @@
 package io.dynaccel.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dynaccel.localstack.DynamoDbEmulatorExtension;
 import java.time.Duration;
@@ -169,6 +170,10 @@ class ClusterNodeLossIT {
       }
       ClusterLoad.keepRunning(Duration.ofSeconds(5));
       clients.withdraw(VICTIM);
+      // The case needs a log holding changes DynamoDB lacks. The victim flushes every second, so on a
+      // host that stalls the writers for a second it can hold none; the kill waits until it holds some.
+      await("the victim holds changes not yet in DynamoDB").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+          .until(() -> cluster.metric(VICTIM, "dynaccel_writeback_dirty_items") > 0);
       cluster.kill9(VICTIM);
       cluster.awaitFormed();
       ClusterLoad.keepRunning(SETTLE);
