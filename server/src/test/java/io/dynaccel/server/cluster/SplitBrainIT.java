@@ -80,7 +80,7 @@ class SplitBrainIT {
     for (int i = 0; i < 3; i++) {
       ClusterConfig config = new ClusterConfig(name, ClusterJoin.TCP_IP, members, "127.0.0.1", real.get(i), 0);
       Config hazelcast = HazelcastSetup.of(config);
-      hazelcast.getNetworkConfig().setPublicAddress("127.0.0.1:" + proxies.get(i).port())
+      HazelcastSetup.memberEndpoint(hazelcast).setPublicAddress("127.0.0.1:" + proxies.get(i).port())
           .addOutboundPortDefinition((base + i * 100) + "-" + (base + i * 100 + OUTBOUND_PORTS - 1));
       joins.add(ClusterNode.join(config, hazelcast, new Takeover(Duration.ofSeconds(2), Duration.ofSeconds(2)), options -> Vertx.builder().with(options)));
     }

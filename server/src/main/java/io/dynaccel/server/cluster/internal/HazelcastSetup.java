@@ -1,11 +1,13 @@
 package io.dynaccel.server.cluster.internal;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.dynaccel.config.ClusterConfig;
 import io.dynaccel.config.ClusterJoin;
@@ -69,10 +71,16 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.socket.bind.any", "false");
 
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(cluster.port()).setPortAutoIncrement(false);
-    network.setPublicAddress(cluster.host() + ":" + cluster.port());
-    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    // The advanced network's member endpoint, not the unified one: with the unified endpoint, a connection
+    // to a member that accepts but never answers (stopped, or frozen in a long pause) makes its outbound
+    // I/O thread spin at 100% while that member stays silent, and stalls every connection sharing the
+    // thread, heartbeats included (Hazelcast 5.3 to 5.6; see docs/architecture.md).
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(cluster.port()).setPortAutoIncrement(false);
+    member.setPublicAddress(cluster.host() + ":" + cluster.port());
+    member.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    network.setMemberEndpointConfig(member);
     JoinConfig join = network.getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(cluster.join() == ClusterJoin.MULTICAST);
@@ -92,6 +100,11 @@ public final class HazelcastSetup {
     config.addMapConfig(new MapConfig(REPLICAS_MAP).setBackupCount(2).setAsyncBackupCount(0).setSplitBrainProtectionName(QUORUM)
         .setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName())));
     return config;
+  }
+
+  /** The member endpoint of a configuration made by {@link #of}, where its addresses and ports are set. */
+  public static ServerSocketEndpointConfig memberEndpoint(Config config) {
+    return (ServerSocketEndpointConfig) config.getAdvancedNetworkConfig().getEndpointConfigs().get(EndpointQualifier.MEMBER);
   }
 
   /**
