@@ -18,8 +18,9 @@ public final class ParsedExpressions {
 
   /** A cache holding up to {@code maximumSize} texts of each kind. */
   public ParsedExpressions(long maximumSize) {
-    this.conditions = Caffeine.newBuilder().maximumSize(maximumSize).build();
-    this.updates = Caffeine.newBuilder().maximumSize(maximumSize).build();
+    // Maintenance on the caller rather than a ForkJoinPool thread woken for it.
+    this.conditions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maximumSize).build();
+    this.updates = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maximumSize).build();
   }
 
   Parsed<Condition> condition(String text) {

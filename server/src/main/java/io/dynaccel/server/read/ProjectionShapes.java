@@ -10,7 +10,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  */
 public final class ProjectionShapes {
 
-  private final Cache<String, Boolean> accepted = Caffeine.newBuilder().maximumSize(10_000).build();
+  // Maintenance on the caller rather than a ForkJoinPool thread woken for it.
+  private final Cache<String, Boolean> accepted = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
 
   /** Whether DynamoDB accepted a read with this shape; a null shape (no projection) always is. */
   public boolean isAccepted(String shape) {
